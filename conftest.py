@@ -1,0 +1,36 @@
+"""Shared pytest fixtures (factories live in progov/core/testing/factories.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from progov.core.testing.factories import (
+    GroupFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(slug="mhhs", name="Market-wide Half-Hourly Settlement", short_name="MHHS")
+
+
+@pytest.fixture
+def pmo_user(db):
+    return UserFactory(username="pmo", role="secretariat")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", role="administrator", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(username="member", role="member")
+
+
+@pytest.fixture
+def psg(programme):
+    return GroupFactory(programme=programme, acronym="PSG", name="Programme Steering Group", level=2)

@@ -1,0 +1,28 @@
+"""The API root: `/api/v1/`, with each app's router mounted under it."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from progov.audit.api import router as audit_router
+from progov.calendars.api import router as calendars_router
+from progov.core.api import BearerToken, SessionOrAnonymous, install_error_handlers
+from progov.governance.api import router as governance_router
+
+api = NinjaAPI(
+    title="progov API",
+    version="1",
+    description=(
+        "The programme-governance API. Reads are open to anonymous callers for public "
+        "objects; writes need a secretariat or administrator token or session and an "
+        "`If-Match` header carrying the version you read (missing → 428, stale → 412)."
+    ),
+    auth=[BearerToken(), SessionOrAnonymous()],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+api.add_router("/", governance_router)
+api.add_router("/calendars", calendars_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,222 @@
+"""The `progov` command: run the demo, serve, load packs, issue tokens, verify the audit trail.
+
+progov demo [--port N] [--data-dir DIR] [--no-serve]
+progov serve [--bind HOST:PORT] [--workers N]
+progov load-pack PATH
+progov token create USERNAME
+progov audit verify
+progov manage ARGS...        (any Django management command)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+PACKS_DIR = Path(__file__).resolve().parent / "packs"
+DEFAULT_PACK = PACKS_DIR / "mhhs.yaml"
+
+
+def _setup(data_dir: str | None = None) -> None:
+    if data_dir:
+        os.environ["PROGOV_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "progov.settings")
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _serve(bind: str, workers: int) -> int:
+    _call("collectstatic", "--noinput", "--verbosity", "0")
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "progov.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+    ]
+    os.execvpe(cmd[0], cmd, os.environ)  # noqa: S606 - replace this process with the server
+    return 0  # pragma: no cover
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo serves plain HTTP on localhost: no HTTPS redirect or secure-only cookies.
+    os.environ.setdefault("PROGOV_TLS", "false")
+    data_dir = args.data_dir or os.environ.get("PROGOV_DATA_DIR") or "progov-data"
+    _setup(data_dir)
+    from django.conf import settings
+
+    print(f"progov demo — data dir {settings.DATA_DIR}")
+    _call("migrate", "--noinput", "--verbosity", "0")
+    print("Database ready.")
+    _call("load_pack", str(DEFAULT_PACK))
+    print("Demo users (passwords are new each time the demo starts):")
+    _call("create_demo_users")
+    if args.no_serve:
+        print("Set up; not serving (--no-serve).")
+        return 0
+    print(f"Serving on http://127.0.0.1:{args.port}/  (Ctrl+C stops)")
+    return _serve(f"127.0.0.1:{args.port}", workers=2)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    if args.migrate:
+        _call("migrate", "--noinput")
+    return _serve(args.bind, args.workers)
+
+
+def cmd_load_pack(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    try:
+        _call("load_pack", args.path)
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    try:
+        call = ["create_token", args.username]
+        if args.name:
+            call += ["--name", args.name]
+        _call(*call)
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    try:
+        _call("audit_verify")
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["progov manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="progov",
+        description="progov — the digital PMO for multi-party, regulator-sponsored programmes.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    data_dir_help = "data directory (default: $PROGOV_DATA_DIR or ./progov-data)"
+
+    demo = sub.add_parser(
+        "demo",
+        help="set up and serve the MHHS demo on 127.0.0.1",
+        description="Create the data dir, migrate, load the MHHS pack, create demo "
+        "users admin and pmo (printing their passwords) and serve.",
+    )
+    demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    demo.add_argument("--data-dir", help=data_dir_help)
+    demo.add_argument("--no-serve", action="store_true", help="set everything up, then exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser(
+        "serve",
+        help="production server (gunicorn workers, static files)",
+        description="Serve progov with gunicorn; static files via WhiteNoise.",
+    )
+    serve.add_argument(
+        "--bind", default="127.0.0.1:8000", help="HOST:PORT (default 127.0.0.1:8000)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=max(2, (os.cpu_count() or 1) * 2 + 1),
+        help="worker processes (default 2×CPU+1)",
+    )
+    serve.add_argument("--migrate", action="store_true", help="apply migrations before serving")
+    serve.add_argument("--data-dir", help=data_dir_help)
+    serve.set_defaults(func=cmd_serve)
+
+    load = sub.add_parser(
+        "load-pack",
+        help="load a programme data pack (YAML)",
+        description="Load a data pack. Loading the same pack twice changes nothing; "
+        "a pack with errors is rejected whole, with line numbers.",
+    )
+    load.add_argument("path", help="the pack file, e.g. progov/packs/mhhs.yaml")
+    load.add_argument("--data-dir", help=data_dir_help)
+    load.set_defaults(func=cmd_load_pack)
+
+    token = sub.add_parser("token", help="API tokens", description="Manage API tokens.")
+    token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = token_sub.add_parser(
+        "create",
+        help="create a token; it is printed as the last line",
+        description="Create an API token for USERNAME and print it.",
+    )
+    create.add_argument("username")
+    create.add_argument("--name", default="", help="a label for the token")
+    create.add_argument("--data-dir", help=data_dir_help)
+    create.set_defaults(func=cmd_token_create)
+
+    audit = sub.add_parser("audit", help="the audit trail", description="Audit-trail tools.")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser(
+        "verify",
+        help="prove the hash chain intact or name the altered entry",
+        description="Walk the audit hash chain; exit 1 naming the first altered entry.",
+    )
+    verify.add_argument("--data-dir", help=data_dir_help)
+    verify.set_defaults(func=cmd_audit_verify)
+
+    manage = sub.add_parser(
+        "manage",
+        help="run any Django management command",
+        description="Pass arguments to Django's manage.py.",
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.add_argument("--data-dir", help=data_dir_help)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

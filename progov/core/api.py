@@ -1,0 +1,103 @@
+"""API plumbing shared by every app: auth, error mapping, If-Match and ETags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from progov.accounts.permissions import is_signed_in
+from progov.accounts.services import user_for_token
+from progov.core.concurrency import parse_if_match
+from progov.core.errors import DomainError, PermissionDenied
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer: a message a person can act on, and per-field messages when known."""
+
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class BearerToken(HttpBearer):
+    """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is None:
+            raise AuthenticationError("The bearer token is unknown or revoked.")
+        return user
+
+
+class SessionOrAnonymous(APIKeyCookie):
+    """The browser session (CSRF-checked on writes); anonymous callers may read."""
+
+    param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if request.method not in SAFE_METHODS and is_signed_in(request.user):
+            reason = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
+                request, None, (), {}
+            )
+            if reason is not None:
+                raise PermissionDenied("CSRF check failed: send the X-CSRFToken header.")
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if is_signed_in(user):
+            return user
+        return AnonymousUser()
+
+
+def actor(request: HttpRequest) -> Any:
+    """The signed-in user of an API request, or an AnonymousUser."""
+    return getattr(request, "auth", None) or AnonymousUser()
+
+
+def if_match(request: HttpRequest) -> int:
+    """The version a write was based on; 428 when the header is missing."""
+    return parse_if_match(request.headers.get("If-Match"))
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        status = exc.status_code
+        if isinstance(exc, PermissionDenied) and not is_signed_in(actor(request)):
+            status = 401
+            return api.create_response(
+                request,
+                {"detail": "Sign in (session or bearer token) to make changes.", "errors": {}},
+                status=status,
+            )
+        return api.create_response(
+            request, {"detail": exc.message, "errors": exc.field_errors}, status=status
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for item in exc.errors:
+            loc = [
+                str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")
+            ]
+            errors.setdefault(".".join(loc) or "request", []).append(
+                str(item.get("msg", "invalid"))
+            )
+        summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
+        return api.create_response(
+            request, {"detail": f"Invalid input — {summary}", "errors": errors}, status=422
+        )

@@ -1,0 +1,698 @@
+"""Writes to the governance structure. Each function is one atomic act with its audit entry.
+
+Rules enforced here (each raises a ValidationError a user can act on):
+- no cycles in the parent chain;
+- a child's level is greater than its parent's unless either has none;
+- acronyms are unique within a programme;
+- membership dates are ordered;
+- an alternate stands for a representative of the same group and constituency.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from progov.accounts.permissions import require_writer
+from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.core.concurrency import bump_version, check_version
+from progov.core.errors import ValidationError
+from progov.governance.models import (
+    Attendance,
+    Constituency,
+    ConstituencyKind,
+    GovernanceGroup,
+    GroupStatus,
+    GroupStatusChange,
+    GroupSuccession,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Person,
+    Programme,
+    Seat,
+    TermsOfReference,
+    Visibility,
+    Workstream,
+)
+from progov.governance.schedules import ScheduleError, validate_rrule
+
+GROUP_FIELDS = (
+    "name",
+    "acronym",
+    "level",
+    "parent",
+    "workstream",
+    "purpose",
+    "objectives",
+    "attendance",
+    "attendance_note",
+    "status",
+    "timeframe",
+    "is_formal",
+    "visibility",
+    "schedule_rrule",
+    "schedule_start_time",
+    "schedule_end_time",
+    "schedule_note",
+)
+
+
+def audit_value(obj: Model, field: str) -> Any:
+    """A field's value as the audit trail shows it: related objects by their name."""
+    value = getattr(obj, field)
+    if isinstance(value, GovernanceGroup):
+        return value.acronym
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return value
+
+
+def snapshot(obj: Model, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {f: audit_value(obj, f) for f in fields}
+
+
+# --- programme -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Programme:
+    require_writer(actor)
+    if Programme.objects.filter(slug=slug).exists():
+        raise ValidationError.for_field("slug", f"A programme with slug {slug!r} already exists.")
+    programme = Programme(slug=slug, name=name, **fields)
+    programme.full_clean()
+    programme.save()
+    record_create(
+        actor=actor,
+        obj=programme,
+        fields=snapshot(
+            programme, ["slug", "name", "short_name", "sponsor", "governance_calendar"]
+        ),
+    )
+    return programme
+
+
+@transaction.atomic
+def update_programme(
+    *, actor: Any, programme: Programme, expected_version: int | None, **changes: Any
+) -> Programme:
+    require_writer(actor)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    check_version(programme, expected_version)
+    fields = list(changes)
+    before = snapshot(programme, fields)
+    for key, value in changes.items():
+        setattr(programme, key, value)
+    delta = diff(before, snapshot(programme, fields))
+    if delta:
+        bump_version(programme)
+        programme.save()
+        record_update(actor=actor, obj=programme, changes=delta)
+    return programme
+
+
+@transaction.atomic
+def create_workstream(
+    *, actor: Any, programme: Programme, name: str, mailbox: str = ""
+) -> Workstream:
+    require_writer(actor)
+    if Workstream.objects.filter(programme=programme, name=name).exists():
+        raise ValidationError.for_field("name", f"Workstream {name!r} already exists.")
+    workstream = Workstream.objects.create(programme=programme, name=name, mailbox=mailbox)
+    record_create(actor=actor, obj=workstream, fields={"name": name, "mailbox": mailbox})
+    return workstream
+
+
+# --- groups --------------------------------------------------------------------------
+
+
+def _validate_group(group: GovernanceGroup) -> None:
+    """Check the structural rules for a group as it is about to be saved."""
+    errors: dict[str, list[str]] = {}
+    acronym = (group.acronym or "").strip()
+    if not acronym:
+        errors.setdefault("acronym", []).append("Every group needs an acronym.")
+    elif (
+        GovernanceGroup.objects.filter(programme_id=group.programme_id, acronym__iexact=acronym)
+        .exclude(pk=group.pk)
+        .exists()
+    ):
+        errors.setdefault("acronym", []).append(
+            f"Another group of this programme already uses the acronym {acronym!r}."
+        )
+    if not (group.name or "").strip():
+        errors.setdefault("name", []).append("Every group needs a name.")
+    if group.level is not None and not 1 <= group.level <= 4:
+        errors.setdefault("level", []).append("Level must be 1, 2, 3 or 4 (or none).")
+    if group.attendance not in Attendance.values:
+        errors.setdefault("attendance", []).append(
+            f"Attendance must be one of {Attendance.values}."
+        )
+    if group.status not in GroupStatus.values:
+        errors.setdefault("status", []).append(f"Status must be one of {GroupStatus.values}.")
+    if group.visibility not in Visibility.values:
+        errors.setdefault("visibility", []).append(
+            f"Visibility must be one of {Visibility.values}."
+        )
+    parent = group.parent
+    if parent is not None:
+        if parent.programme_id != group.programme_id:
+            errors.setdefault("parent", []).append("The parent must belong to the same programme.")
+        # Walk up from the parent: meeting the group itself means a cycle.
+        seen: set[int] = set()
+        node: GovernanceGroup | None = parent
+        while node is not None:
+            if group.pk is not None and node.pk == group.pk:
+                errors.setdefault("parent", []).append(
+                    f"{parent.acronym} cannot be the parent of {acronym}: "
+                    f"{parent.acronym} already reports (directly or indirectly) to {acronym}."
+                )
+                break
+            if node.pk in seen:  # a cycle already in the data; do not loop forever
+                break
+            seen.add(node.pk)
+            node = node.parent
+        if group.level is not None and parent.level is not None and group.level <= parent.level:
+            errors.setdefault("level", []).append(
+                f"{acronym} is level {group.level} but its parent {parent.acronym} is level "
+                f"{parent.level}; a child's level must be greater than its parent's."
+            )
+    if group.schedule_rrule:
+        try:
+            validate_rrule(group.schedule_rrule)
+        except ScheduleError as exc:
+            errors.setdefault("schedule_rrule", []).append(str(exc))
+        if group.schedule_start_time is None or group.schedule_end_time is None:
+            errors.setdefault("schedule_start_time", []).append(
+                "A recurring schedule needs a start and an end time."
+            )
+    if (
+        group.schedule_start_time is not None
+        and group.schedule_end_time is not None
+        and group.schedule_end_time <= group.schedule_start_time
+    ):
+        errors.setdefault("schedule_end_time", []).append("The meeting must end after it starts.")
+    for child in group.children.all() if group.pk else []:
+        if child.level is not None and group.level is not None and child.level <= group.level:
+            errors.setdefault("level", []).append(
+                f"{child.acronym} (level {child.level}) reports to {acronym}; "
+                f"{acronym} must stay above it."
+            )
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first, field_errors=errors)
+
+
+@transaction.atomic
+def create_group(
+    *,
+    actor: Any,
+    programme: Programme,
+    name: str,
+    acronym: str,
+    effective_date: date | None = None,
+    **fields: Any,
+) -> GovernanceGroup:
+    """Create a group; its first status is recorded in the dated status history."""
+    require_writer(actor)
+    group = GovernanceGroup(programme=programme, name=name, acronym=acronym.strip(), **fields)
+    _validate_group(group)
+    group.save()
+    GroupStatusChange.objects.create(
+        group=group,
+        status=group.status,
+        effective_date=effective_date or date.today(),
+        note="Group created",
+    )
+    record_create(actor=actor, obj=group, fields=snapshot(group, GROUP_FIELDS))
+    return group
+
+
+@transaction.atomic
+def update_group(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    expected_version: int | None,
+    status_date: date | None = None,
+    status_note: str = "",
+    **changes: Any,
+) -> GovernanceGroup:
+    """Change a group's fields; a status change is also recorded with its date."""
+    require_writer(actor)
+    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
+    check_version(group, expected_version)
+    unknown = set(changes) - set(GROUP_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown group fields: {', '.join(sorted(unknown))}.")
+    before = snapshot(group, GROUP_FIELDS)
+    old_status = group.status
+    for key, value in changes.items():
+        setattr(group, key, value.strip() if key == "acronym" and isinstance(value, str) else value)
+    _validate_group(group)
+    delta = diff(before, snapshot(group, GROUP_FIELDS))
+    if not delta:
+        return group
+    bump_version(group)
+    group.save()
+    if group.status != old_status:
+        GroupStatusChange.objects.create(
+            group=group,
+            status=group.status,
+            effective_date=status_date or date.today(),
+            note=status_note,
+        )
+    record_update(actor=actor, obj=group, changes=delta)
+    return group
+
+
+@transaction.atomic
+def add_terms_of_reference(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    version_number: str,
+    date: date,
+    text: str,
+    change_note: str = "",
+) -> TermsOfReference:
+    """Add a new version of a group's terms of reference; earlier versions stay readable."""
+    require_writer(actor)
+    if not text.strip():
+        raise ValidationError.for_field("text", "Terms of reference need some text.")
+    if TermsOfReference.objects.filter(group=group, version_number=version_number).exists():
+        raise ValidationError.for_field(
+            "version_number",
+            f"{group.acronym} already has terms of reference version {version_number}.",
+        )
+    tor = TermsOfReference.objects.create(
+        group=group, version_number=version_number, date=date, text=text, change_note=change_note
+    )
+    record_create(
+        actor=actor,
+        obj=tor,
+        fields={
+            "group": group.acronym,
+            "version_number": version_number,
+            "date": date,
+            "change_note": change_note,
+        },
+    )
+    return tor
+
+
+@transaction.atomic
+def record_group_succession(
+    *,
+    actor: Any,
+    predecessor: GovernanceGroup,
+    successor: GovernanceGroup,
+    date: date | None,
+    reason: str = "",
+) -> GroupSuccession:
+    """Record that `predecessor` was replaced by `successor` (e.g. TMAG → SITAG, CR035)."""
+    require_writer(actor)
+    if predecessor.pk == successor.pk:
+        raise ValidationError.for_field("successor", "A group cannot succeed itself.")
+    if predecessor.programme_id != successor.programme_id:
+        raise ValidationError.for_field(
+            "successor", "Both groups must belong to the same programme."
+        )
+    # A group cannot be (transitively) its own predecessor.
+    frontier = {successor.pk}
+    seen: set[int] = set()
+    while frontier:
+        if predecessor.pk in frontier:
+            break
+        seen |= frontier
+        frontier = (
+            set(
+                GroupSuccession.objects.filter(predecessor_id__in=frontier).values_list(
+                    "successor_id", flat=True
+                )
+            )
+            - seen
+        )
+    if predecessor.pk in frontier:
+        raise ValidationError.for_field(
+            "successor",
+            f"{successor.acronym} already precedes {predecessor.acronym}; that would be a loop.",
+        )
+    if GroupSuccession.objects.filter(predecessor=predecessor, successor=successor).exists():
+        raise ValidationError(f"{predecessor.acronym} → {successor.acronym} is already recorded.")
+    succession = GroupSuccession.objects.create(
+        predecessor=predecessor, successor=successor, date=date, reason=reason
+    )
+    record_create(
+        actor=actor,
+        obj=succession,
+        fields={
+            "predecessor": predecessor.acronym,
+            "successor": successor.acronym,
+            "date": date,
+            "reason": reason,
+        },
+    )
+    return succession
+
+
+# --- constituencies, organisations, people -------------------------------------------
+
+
+@transaction.atomic
+def create_constituency(
+    *,
+    actor: Any,
+    programme: Programme,
+    code: str,
+    name: str,
+    kind: str = ConstituencyKind.PARTICIPANT,
+    description: str = "",
+) -> Constituency:
+    require_writer(actor)
+    if kind not in ConstituencyKind.values:
+        raise ValidationError.for_field("kind", f"Kind must be one of {ConstituencyKind.values}.")
+    if Constituency.objects.filter(programme=programme, code=code).exists():
+        raise ValidationError.for_field("code", f"Constituency {code!r} already exists.")
+    constituency = Constituency.objects.create(
+        programme=programme, code=code, name=name, kind=kind, description=description
+    )
+    record_create(actor=actor, obj=constituency, fields={"code": code, "name": name, "kind": kind})
+    return constituency
+
+
+def _update_simple(
+    *,
+    actor: Any,
+    model: type[Any],
+    obj: Any,
+    expected_version: int | None,
+    allowed: tuple[str, ...],
+    changes: dict[str, Any],
+    validate: Any = None,
+) -> Any:
+    """Shared body of the plain field updates (constituency, organisation, person)."""
+    require_writer(actor)
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    check_version(obj, expected_version)
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    before = snapshot(obj, allowed)
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    if validate is not None:
+        validate(obj)
+    delta = diff(before, snapshot(obj, allowed))
+    if delta:
+        bump_version(obj)
+        obj.save()
+        record_update(actor=actor, obj=obj, changes=delta)
+    return obj
+
+
+def update_constituency(
+    *, actor: Any, constituency: Constituency, expected_version: int | None, **changes: Any
+) -> Constituency:
+    with transaction.atomic():
+        result: Constituency = _update_simple(
+            actor=actor,
+            model=Constituency,
+            obj=constituency,
+            expected_version=expected_version,
+            allowed=("name", "kind", "description"),
+            changes=changes,
+        )
+    return result
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    actor: Any,
+    programme: Programme,
+    name: str,
+    short_name: str = "",
+    market_roles: list[Any] | None = None,
+    website: str = "",
+) -> Organisation:
+    require_writer(actor)
+    if Organisation.objects.filter(programme=programme, name=name).exists():
+        raise ValidationError.for_field("name", f"Organisation {name!r} already exists.")
+    organisation = Organisation.objects.create(
+        programme=programme, name=name, short_name=short_name, website=website
+    )
+    roles = list(market_roles or [])
+    organisation.market_roles.set(roles)
+    record_create(
+        actor=actor,
+        obj=organisation,
+        fields={
+            "name": name,
+            "short_name": short_name,
+            "market_roles": sorted(r.name for r in roles),
+        },
+    )
+    return organisation
+
+
+def update_organisation(
+    *, actor: Any, organisation: Organisation, expected_version: int | None, **changes: Any
+) -> Organisation:
+    with transaction.atomic():
+        roles = changes.pop("market_roles", None)
+        result: Organisation = _update_simple(
+            actor=actor,
+            model=Organisation,
+            obj=organisation,
+            expected_version=expected_version,
+            allowed=("name", "short_name", "website"),
+            changes=changes,
+        )
+        if roles is not None:
+            before = sorted(r.name for r in result.market_roles.all())
+            after = sorted(r.name for r in roles)
+            if before != after:
+                result.market_roles.set(roles)
+                if not changes or result.version == organisation.version:
+                    bump_version(result)
+                    result.save()
+                record_update(actor=actor, obj=result, changes={"market_roles": [before, after]})
+    return result
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor: Any,
+    programme: Programme,
+    name: str,
+    email: str = "",
+    job_title: str = "",
+    organisation: Organisation | None = None,
+    user: Any = None,
+) -> Person:
+    require_writer(actor)
+    if not name.strip():
+        raise ValidationError.for_field("name", "A person needs a name.")
+    person = Person.objects.create(
+        programme=programme,
+        name=name.strip(),
+        email=email,
+        job_title=job_title,
+        organisation=organisation,
+        user=user,
+    )
+    record_create(
+        actor=actor,
+        obj=person,
+        fields=snapshot(person, ["name", "email", "job_title", "organisation"]),
+    )
+    return person
+
+
+def update_person(
+    *, actor: Any, person: Person, expected_version: int | None, **changes: Any
+) -> Person:
+    with transaction.atomic():
+        result: Person = _update_simple(
+            actor=actor,
+            model=Person,
+            obj=person,
+            expected_version=expected_version,
+            allowed=("name", "email", "job_title", "organisation", "user"),
+            changes=changes,
+        )
+    return result
+
+
+# --- seats and memberships -----------------------------------------------------------
+
+
+@transaction.atomic
+def create_seat(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    label: str,
+    role: str,
+    constituency: Constituency | None = None,
+    position: int = 0,
+) -> Seat:
+    """Add a seat that the group's terms of reference define (filled later by a membership)."""
+    require_writer(actor)
+    if role not in MembershipRole.values:
+        raise ValidationError.for_field("role", f"Role must be one of {MembershipRole.values}.")
+    if Seat.objects.filter(group=group, label=label).exists():
+        raise ValidationError.for_field("label", f"{group.acronym} already has a seat {label!r}.")
+    seat = Seat.objects.create(
+        group=group, label=label, role=role, constituency=constituency, position=position
+    )
+    record_create(
+        actor=actor,
+        obj=seat,
+        fields=snapshot(seat, ["group", "label", "role", "constituency", "position"]),
+    )
+    return seat
+
+
+MEMBERSHIP_FIELDS = (
+    "role",
+    "constituency",
+    "seat",
+    "part",
+    "alternate_for",
+    "start_date",
+    "end_date",
+)
+
+
+def _validate_membership(m: Membership) -> None:
+    errors: dict[str, list[str]] = {}
+    if m.role not in MembershipRole.values:
+        errors.setdefault("role", []).append(f"Role must be one of {MembershipRole.values}.")
+    if m.end_date is not None and m.start_date is not None and m.end_date < m.start_date:
+        errors.setdefault("end_date", []).append(
+            f"The membership ends ({m.end_date:%d %b %Y}) before it starts ({m.start_date:%d %b %Y})."
+        )
+    if m.person.programme_id != m.group.programme_id:
+        errors.setdefault("person", []).append("The person belongs to another programme.")
+    if m.seat is not None and m.seat.group_id != m.group_id:
+        errors.setdefault("seat", []).append("The seat belongs to another group.")
+    if m.role == MembershipRole.ALTERNATE:
+        principal = m.alternate_for
+        if principal is None:
+            errors.setdefault("alternate_for", []).append(
+                "An alternate must name the representative they stand in for."
+            )
+        else:
+            if principal.role != MembershipRole.REPRESENTATIVE:
+                errors.setdefault("alternate_for", []).append(
+                    f"{principal.person} is not a representative; an alternate stands for a representative."
+                )
+            if principal.group_id != m.group_id:
+                errors.setdefault("alternate_for", []).append(
+                    "An alternate stands for a representative of the same group."
+                )
+            if principal.constituency_id != m.constituency_id:
+                errors.setdefault("alternate_for", []).append(
+                    "An alternate stands for a representative of the same constituency."
+                )
+            if principal.person_id == m.person_id:
+                errors.setdefault("alternate_for", []).append("Nobody can be their own alternate.")
+    elif m.alternate_for is not None:
+        errors.setdefault("alternate_for", []).append("Only an alternate stands for someone.")
+    if m.role == MembershipRole.REPRESENTATIVE and m.constituency is None:
+        errors.setdefault("constituency", []).append("A representative represents a constituency.")
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first, field_errors=errors)
+
+
+@transaction.atomic
+def create_membership(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    person: Person,
+    role: str,
+    start_date: date,
+    constituency: Constituency | None = None,
+    seat: Seat | None = None,
+    part: str = "",
+    alternate_for: Membership | None = None,
+    end_date: date | None = None,
+) -> Membership:
+    require_writer(actor)
+    membership = Membership(
+        group=group,
+        person=person,
+        role=role,
+        constituency=constituency,
+        seat=seat,
+        part=part,
+        alternate_for=alternate_for,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    _validate_membership(membership)
+    membership.save()
+    record_create(
+        actor=actor,
+        obj=membership,
+        fields={
+            "group": group.acronym,
+            "person": person.name,
+            **snapshot(membership, MEMBERSHIP_FIELDS),
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def update_membership(
+    *, actor: Any, membership: Membership, expected_version: int | None, **changes: Any
+) -> Membership:
+    require_writer(actor)
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("group", "person")
+        .get(pk=membership.pk)
+    )
+    check_version(membership, expected_version)
+    unknown = set(changes) - set(MEMBERSHIP_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown membership fields: {', '.join(sorted(unknown))}.")
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    for key, value in changes.items():
+        setattr(membership, key, value)
+    _validate_membership(membership)
+    delta = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
+    if delta:
+        bump_version(membership)
+        membership.save()
+        record_update(actor=actor, obj=membership, changes=delta)
+    return membership
+
+
+@transaction.atomic
+def delete_membership(*, actor: Any, membership: Membership, expected_version: int | None) -> None:
+    """Remove a membership entered in error (ending it keeps history: prefer end_date)."""
+    require_writer(actor)
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    check_version(membership, expected_version)
+    fields = {
+        "group": membership.group.acronym,
+        "person": membership.person.name,
+        **snapshot(membership, MEMBERSHIP_FIELDS),
+    }
+    for alternate in membership.alternates.all():
+        record_delete(actor=actor, obj=alternate, fields={"alternate_for": str(membership)})
+    record_delete(actor=actor, obj=membership, fields=fields)
+    membership.delete()
