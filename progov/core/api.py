@@ -27,13 +27,17 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
+def _no_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 class BearerToken(HttpBearer):
     """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = user_for_token(token)
         if user is None:
-            raise AuthenticationError("The bearer token is unknown or revoked.")
+            raise AuthenticationError(401, "The bearer token is unknown or revoked.")
         return user
 
 
@@ -44,9 +48,7 @@ class SessionOrAnonymous(APIKeyCookie):
 
     def _get_key(self, request: HttpRequest) -> str | None:
         if request.method not in SAFE_METHODS and is_signed_in(request.user):
-            reason = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(
-                request, None, (), {}
-            )
+            reason = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
             if reason is not None:
                 raise PermissionDenied("CSRF check failed: send the X-CSRFToken header.")
         return request.COOKIES.get(self.param_name)

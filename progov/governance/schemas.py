@@ -214,7 +214,7 @@ class MembershipOut(Schema):
 
     @staticmethod
     def resolve_alternate_for(obj: Any) -> int | None:
-        return obj.alternate_for_id  # type: ignore[no-any-return]
+        return obj.alternate_for_id
 
 
 class MembershipIn(Schema):

@@ -23,9 +23,16 @@ def _tamper(entry_id: int, new_repr: str) -> None:
 @pytest.mark.django_db
 def test_each_service_write_appends_one_chained_entry(programme, pmo_user):
     with correlation("req-1"):
-        group = services.create_group(actor=pmo_user, programme=programme, name="Design Advisory Group",
-                                      acronym="DAG", level=3)
-        services.update_group(actor=pmo_user, group=group, expected_version=1, purpose="Oversee design")
+        group = services.create_group(
+            actor=pmo_user,
+            programme=programme,
+            name="Design Advisory Group",
+            acronym="DAG",
+            level=3,
+        )
+        services.update_group(
+            actor=pmo_user, group=group, expected_version=1, purpose="Oversee design"
+        )
     entries = list(AuditEntry.objects.order_by("id"))
     assert [e.action for e in entries] == ["create", "update"]
     assert {e.correlation_id for e in entries} == {"req-1"}
@@ -56,12 +63,18 @@ def test_failed_service_writes_no_entry(programme, pmo_user):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
 def test_postgres_refuses_update_and_delete_of_audit_rows(programme, pmo_user):
     from django.db.utils import DatabaseError
 
     services.create_group(actor=pmo_user, programme=programme, name="PSG", acronym="PSG", level=2)
     entry = AuditEntry.objects.first()
-    for sql in ("UPDATE audit_auditentry SET action='x' WHERE id=%s", "DELETE FROM audit_auditentry WHERE id=%s"):
+    assert entry is not None
+    for sql in (
+        "UPDATE audit_auditentry SET action='x' WHERE id=%s",
+        "DELETE FROM audit_auditentry WHERE id=%s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
