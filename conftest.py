@@ -11,6 +11,12 @@ from progov.core.testing.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests talk plain HTTP to the test server; production redirects to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture
 def programme(db):
     return ProgrammeFactory(slug="mhhs", name="Market-wide Half-Hourly Settlement", short_name="MHHS")

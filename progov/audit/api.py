@@ -1,7 +1,5 @@
 """`GET /api/v1/audit`: the audit trail of an object (or of one act)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -50,7 +50,9 @@ class SessionOrAnonymous(APIKeyCookie):
         if request.method not in SAFE_METHODS and is_signed_in(request.user):
             reason = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
             if reason is not None:
-                raise PermissionDenied("CSRF check failed: send the X-CSRFToken header.")
+                raise HttpError(
+                    403, "CSRF check failed: send the X-CSRFToken header with session writes."
+                )
         return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

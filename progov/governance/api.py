@@ -4,13 +4,11 @@ Endpoints stay thin: they translate input to domain objects, call one service
 and shape the answer. Rules live in services; visibility lives in selectors.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from progov.accounts.permissions import require_writer
@@ -170,7 +168,7 @@ def create_group(
     )
     group = selectors.group_get(user=user, acronym=group.acronym, programme=prog)
     response["ETag"] = etag_for(group.version)
-    return 201, group
+    return Status(201, group)
 
 
 @router.patch("/groups/{acronym}", response={200: GroupOut, **ERRORS})
@@ -268,7 +266,7 @@ def add_group_member(
         alternate_for=principal,
     )
     response["ETag"] = etag_for(membership.version)
-    return 201, membership
+    return Status(201, membership)
 
 
 def _membership(user: Any, membership_id: int) -> Membership:
@@ -324,7 +322,7 @@ def delete_membership(request: HttpRequest, membership_id: int) -> Any:
     services.delete_membership(
         actor=user, membership=_membership(user, membership_id), expected_version=expected
     )
-    return 204, None
+    return Status(204, None)
 
 
 # --- constituencies ------------------------------------------------------------------
@@ -421,7 +419,7 @@ def create_organisation(
         website=payload.website,
     )
     response["ETag"] = etag_for(organisation.version)
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
@@ -494,7 +492,7 @@ def create_person(
         organisation=organisation,
     )
     response["ETag"] = etag_for(person.version)
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **ERRORS})
