@@ -10,6 +10,9 @@ from progov.core.testing.factories import (
     UserFactory,
 )
 
+# Browser tests skip without Chromium, but fail instead under CI=true.
+pytest_plugins = ["progov.core.testing.ci"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
