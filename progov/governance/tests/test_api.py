@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from progov.accounts.services import create_api_token
 from progov.audit.models import AuditEntry
@@ -352,3 +354,28 @@ def test_audit_api_lists_entries_for_an_object(client, dag, pmo_user):
 def test_openapi_document_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/groups/{acronym}" in schema["paths"]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_api_list_query_counts_do_not_grow_with_data(client, programme, psg):
+    constituency = ConstituencyFactory(programme=programme)
+    for n in range(3):
+        GroupFactory(programme=programme, acronym=f"A{n}", level=3, parent=psg)
+        MembershipFactory(
+            group=psg, person=PersonFactory(programme=programme), constituency=constituency
+        )
+    small = (_queries(client, "/api/v1/groups"), _queries(client, "/api/v1/groups/PSG/members"))
+    for n in range(30):
+        GroupFactory(programme=programme, acronym=f"B{n}", level=3, parent=psg)
+        MembershipFactory(
+            group=psg,
+            person=PersonFactory(programme=programme),
+            constituency=ConstituencyFactory(programme=programme),
+        )
+    large = (_queries(client, "/api/v1/groups"), _queries(client, "/api/v1/groups/PSG/members"))
+    assert small == large
