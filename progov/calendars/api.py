@@ -15,12 +15,10 @@ Closure days are not versioned (they are only added and removed, never edited), 
 POST and DELETE need a secretariat or administrator but no `If-Match`.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from progov.accounts.permissions import require_writer
 from progov.calendars import selectors, services
@@ -161,7 +159,7 @@ def add_closure_day(request: HttpRequest, slug: str, payload: ClosureDayIn) -> A
     closure = services.add_closure_day(
         actor=user, programme=programme, date=payload.date, name=payload.name
     )
-    return 201, closure
+    return Status(201, closure)
 
 
 @router.delete("/programmes/{slug}/closure-days/{day}", response={204: None, **ERRORS})
@@ -171,4 +169,4 @@ def remove_closure_day(request: HttpRequest, slug: str, day: IsoDate) -> Any:
     require_writer(user)
     programme = selectors.programme_by_slug(user=user, slug=slug)
     services.remove_closure_day(actor=user, programme=programme, date=day)
-    return 204, None
+    return Status(204, None)

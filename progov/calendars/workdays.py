@@ -30,7 +30,7 @@ The rules (the API, the calculator page and every caller share them)
     to Friday 12 Jan 2024 is 5; a working day to itself is 1. ``start`` after ``end``
     is refused with a ValidationError (no negative counts). So for a working day ``d``
     and ``n >= 0``, ``count_working_days(cal, d, add_working_days(cal, d, n)) == n + 1``
-    (``n`` when ``d`` is not a working day).
+    (``max(n, 1)`` when ``d`` is not a working day).
 
 Supported years are 1900 to 2100: the ``holidays`` package knows the UK rules to 2100
 and silently answers "no holidays" after it, which would make deadlines wrong rather
