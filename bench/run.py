@@ -1,0 +1,450 @@
+"""progov's benchmark: server time and query count of key pages at two scales.
+
+    .venv/bin/python bench/run.py                    # both scales
+    .venv/bin/python bench/run.py --scale large -n 50
+    .venv/bin/python bench/run.py --strict           # exit 1 on any flag, for CI use
+
+Each scale runs in its own process against its own scratch SQLite database: the
+programme is generated with bulk_create from the test factories (seconds, no audit
+entries), then every case is requested in-process through Django's test Client:
+warm-up requests first, then N timed ones (median and p95 in ms) and one counted
+under CaptureQueriesContext. The table flags a case whose query count differs
+between scales (N+1: the count must not grow with data) and, at the large scale,
+a p95 over the target (50 ms).
+
+Add a case by appending to CASES; `{big}` in a path is the acronym of the group
+with the most members, `{group}` a typical working group's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_P95_MS = 50.0
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+@dataclass(frozen=True)
+class Scale:
+    groups: int
+    people: int
+    memberships: int
+    big_group_members: int  # current members of the `{big}` group
+    organisations: int
+    constituencies: int = 12
+    seats_per_group: int = 8
+
+
+SCALES: dict[str, Scale] = {
+    "small": Scale(groups=10, people=200, memberships=500, big_group_members=100, organisations=40),
+    "large": Scale(
+        groups=60, people=5_000, memberships=20_000, big_group_members=2_000, organisations=400
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One request to measure. `as_role` signs in a user with that role first."""
+
+    name: str
+    path: str
+    as_role: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+CASES: list[Case] = [
+    Case("structure page", "/"),
+    Case("group page", "/groups/{big}/"),
+    Case("API groups", "/api/v1/groups"),
+    Case("API group members", "/api/v1/groups/{big}/members"),
+]
+
+
+# --- the child process: one scale ------------------------------------------------------
+
+
+def _configure(data_dir: Path) -> None:
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "progov.settings",
+            "PROGOV_DATA_DIR": str(data_dir),
+            "PROGOV_DEBUG": "false",
+            "PROGOV_TLS": "false",
+            "PROGOV_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+            "PROGOV_SECRET_KEY": secrets.token_urlsafe(48),
+        }
+    )
+    os.environ.pop("PROGOV_DATABASE_URL", None)
+    os.environ.pop("PROGOV_PROGRAMME", None)
+    sys.path.insert(0, str(ROOT))
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
+    import django
+
+    django.setup()
+    import logging
+
+    # A failing case is reported in the table, not as a traceback per request.
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)
+
+
+def generate(scale: Scale, seed: int = 1) -> dict[str, str]:
+    """Bulk-create a synthetic programme; returns the path placeholders."""
+    from progov.core.testing.factories import (
+        ConstituencyFactory,
+        GroupFactory,
+        MembershipFactory,
+        OrganisationFactory,
+        PersonFactory,
+        ProgrammeFactory,
+        SeatFactory,
+    )
+    from progov.governance.models import (
+        Constituency,
+        GovernanceGroup,
+        Membership,
+        Organisation,
+        Person,
+        Seat,
+        TermsOfReference,
+        Workstream,
+    )
+
+    rng = random.Random(seed)
+    batch = 2_000
+    programme = ProgrammeFactory(slug="bench", name="Benchmark Programme", short_name="BENCH")
+    workstreams = Workstream.objects.bulk_create(
+        [Workstream(programme=programme, name=f"Workstream {i}") for i in range(1, 6)]
+    )
+    constituencies = Constituency.objects.bulk_create(
+        [
+            ConstituencyFactory.build(
+                programme=programme, code=f"constituency-{i}", name=f"Constituency {i:02d}"
+            )
+            for i in range(1, scale.constituencies + 1)
+        ]
+    )
+    organisations = Organisation.objects.bulk_create(
+        [
+            OrganisationFactory.build(programme=programme, name=f"Organisation {i:04d} Ltd")
+            for i in range(1, scale.organisations + 1)
+        ],
+        batch_size=batch,
+    )
+    people = Person.objects.bulk_create(
+        [
+            PersonFactory.build(
+                programme=programme,
+                name=f"Person {i:05d}",
+                email=f"person.{i}@example.org",
+                organisation=organisations[i % len(organisations)],
+            )
+            for i in range(1, scale.people + 1)
+        ],
+        batch_size=batch,
+    )
+
+    # The hierarchy: one level-1 board, one level-2 steering group, a fifth of the
+    # rest advisory groups (level 3), the others working groups (level 4).
+    def make_groups(specs: list[tuple[str, int, GovernanceGroup | None]]) -> list[Any]:
+        return GovernanceGroup.objects.bulk_create(
+            [
+                GroupFactory.build(
+                    programme=programme,
+                    acronym=acronym,
+                    name=f"{acronym} Group",
+                    level=level,
+                    parent=parent,
+                    workstream=workstreams[i % len(workstreams)],
+                    purpose=f"The {acronym} group's purpose.",
+                    objectives="Objective one\nObjective two",
+                )
+                for i, (acronym, level, parent) in enumerate(specs)
+            ]
+        )
+
+    (board,) = make_groups([("BOARD", 1, None)])
+    (steering,) = make_groups([("STEER", 2, board)])
+    rest = scale.groups - 2
+    advisory_count = max(1, rest // 5)
+    advisory = make_groups(
+        [("BIG", 3, steering)] + [(f"AG{i:02d}", 3, steering) for i in range(2, advisory_count + 1)]
+    )
+    working = make_groups(
+        [
+            (f"WG{i:02d}", 4, advisory[i % len(advisory)])
+            for i in range(1, rest - advisory_count + 1)
+        ]
+    )
+    groups = [board, steering, *advisory, *working]
+    big = advisory[0]
+
+    TermsOfReference.objects.bulk_create(
+        [
+            TermsOfReference(
+                group=g, version_number="1.0", date=date(2022, 1, 1), text="Terms of reference."
+            )
+            for g in groups
+        ]
+    )
+    Seat.objects.bulk_create(
+        [
+            SeatFactory.build(
+                group=g,
+                label=f"Seat {s}",
+                constituency=constituencies[s % len(constituencies)],
+                position=s,
+            )
+            for g in groups
+            for s in range(1, scale.seats_per_group + 1)
+        ],
+        batch_size=batch,
+    )
+
+    # Memberships: the big group gets its share, the rest spread over the others;
+    # about one in ten has ended (so "current" filtering matters), and one in twenty
+    # is an alternate for a representative of the same group and constituency.
+    today = date.today()
+    alternate_count = scale.memberships // 20
+    others = [g for g in groups if g.pk != big.pk]
+    targets = [big] * scale.big_group_members + [
+        rng.choice(others)
+        for _ in range(scale.memberships - scale.big_group_members - alternate_count)
+    ]
+    roles = ["representative"] * 8 + ["observer", "programme_lead"]
+    memberships = []
+    for n, group in enumerate(targets):
+        ended = n % 10 == 9
+        memberships.append(
+            MembershipFactory.build(
+                group=group,
+                person=people[rng.randrange(len(people))],
+                role="chair" if n % 250 == 0 else rng.choice(roles),
+                constituency=constituencies[rng.randrange(len(constituencies))],
+                start_date=date(2022, 1, 1) + timedelta(days=rng.randrange(365)),
+                end_date=today - timedelta(days=30) if ended else None,
+            )
+        )
+    Membership.objects.bulk_create(memberships, batch_size=batch)
+    reps = [m for m in memberships if m.role == "representative" and m.end_date is None]
+    Membership.objects.bulk_create(
+        [
+            MembershipFactory.build(
+                group=rep.group,
+                person=people[rng.randrange(len(people))],
+                role="alternate",
+                constituency=rep.constituency,
+                alternate_for=rep,
+                start_date=rep.start_date,
+            )
+            for rep in rng.sample(reps, min(alternate_count, len(reps)))
+        ],
+        batch_size=batch,
+    )
+    return {"big": big.acronym, "group": working[0].acronym if working else big.acronym}
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(
+    cases: list[Case], params: dict[str, str], *, requests: int, warmup: int
+) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from progov.core.testing.factories import UserFactory
+
+    results = []
+    for case in cases:
+        client = Client(raise_request_exception=False)
+        if case.as_role:
+            client.force_login(UserFactory(username=f"bench-{case.as_role}", role=case.as_role))
+        path = case.path.format(**params)
+        row: dict[str, Any] = {"case": case.name, "path": path, "as_role": case.as_role}
+        try:
+            for _ in range(warmup):
+                client.get(path, headers=case.headers)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, headers=case.headers)
+        except Exception as exc:  # even the error page failed: report, go on
+            row.update(status=500, queries=0, error=f"{type(exc).__name__}: {exc}")
+            results.append(row)
+            continue
+        row["status"] = response.status_code
+        row["queries"] = len(queries.captured_queries)
+        row["bytes"] = len(response.content)
+        if response.status_code != 200:
+            exc_info = getattr(response, "exc_info", None)
+            row["error"] = (
+                f"{exc_info[0].__name__}: {exc_info[1]}"
+                if exc_info
+                else response.content[:200].decode("utf-8", "replace")
+            )
+            results.append(row)
+            continue
+        samples = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(path, headers=case.headers)
+            samples.append((time.perf_counter() - start) * 1000)
+        row["median_ms"] = round(statistics.median(samples), 2)
+        row["p95_ms"] = round(_p95(samples), 2)
+        row["requests"] = requests
+        results.append(row)
+    return results
+
+
+def run_child(scale_name: str, requests: int, warmup: int, out: Path) -> None:
+    scale = SCALES[scale_name]
+    with tempfile.TemporaryDirectory(prefix=f"progov-bench-{scale_name}-") as tmp:
+        _configure(Path(tmp))
+        from django.core.management import call_command
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        # As `progov serve` does: hashed static names need the collected files.
+        call_command("collectstatic", verbosity=0, interactive=False)
+        params = generate(scale)
+        generated_s = time.perf_counter() - started
+        print(
+            f"[{scale_name}] database ready in {generated_s:.1f}s "
+            f"({scale.groups} groups, {scale.people} people, ~{scale.memberships} memberships)",
+            file=sys.stderr,
+        )
+        results = measure(CASES, params, requests=requests, warmup=warmup)
+    out.write_text(
+        json.dumps({"scale": scale_name, "setup_s": round(generated_s, 1), "results": results})
+    )
+
+
+# --- the parent: run the scales, print the table ----------------------------------------
+
+
+def flags_for(by_scale: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str], list[str]]:
+    flags: dict[tuple[str, str], list[str]] = {}
+    names = [c.name for c in CASES]
+    for name in names:
+        rows = {
+            s: next(r for r in rows if r["case"] == name)
+            for s, rows in by_scale.items()
+            if any(r["case"] == name for r in rows)
+        }
+        counts = {s: r["queries"] for s, r in rows.items() if r["status"] == 200}
+        for s, r in rows.items():
+            f = flags.setdefault((s, name), [])
+            if r["status"] != 200:
+                f.append(f"HTTP {r['status']}")
+            if len(set(counts.values())) > 1 and s in counts:
+                f.append("queries differ between scales")
+            if s == "large" and r.get("p95_ms", 0) > TARGET_P95_MS:
+                f.append(f"p95 over {TARGET_P95_MS:.0f} ms target")
+    return flags
+
+
+def print_table(by_scale: dict[str, list[dict[str, Any]]]) -> int:
+    flags = flags_for(by_scale)
+    header = f"{'scale':<6} {'case':<20} {'path':<30} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8}  flags"
+    print(header)
+    print("-" * len(header))
+    flagged = 0
+    for scale, rows in by_scale.items():
+        for r in rows:
+            f = flags.get((scale, r["case"]), [])
+            flagged += bool(f)
+            median = f"{r['median_ms']:.1f}" if "median_ms" in r else "-"
+            p95 = f"{r['p95_ms']:.1f}" if "p95_ms" in r else "-"
+            print(
+                f"{scale:<6} {r['case']:<20} {r['path']:<30} {r['status']:>6} "
+                f"{r['queries']:>7} {median:>10} {p95:>8}  {'; '.join(f)}"
+            )
+    return flagged
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--scale", choices=["small", "large", "both"], default="both")
+    parser.add_argument(
+        "-n", "--requests", type=int, default=30, help="timed requests per case (≥30)"
+    )
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per case first")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when any row is flagged (not only on errors)"
+    )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.requests < 30:
+        parser.error("--requests must be at least 30 for a meaningful p95")
+
+    if args.child:
+        run_child(args.child, args.requests, args.warmup, args.out)
+        return 0
+
+    scales = ["small", "large"] if args.scale == "both" else [args.scale]
+    by_scale: dict[str, list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="progov-bench-") as tmp:
+        for scale in scales:
+            out = Path(tmp) / f"{scale}.json"
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--child",
+                scale,
+                "--out",
+                str(out),
+                "--requests",
+                str(args.requests),
+                "--warmup",
+                str(args.warmup),
+            ]
+            if subprocess.run(cmd, check=False, cwd=ROOT).returncode != 0:
+                print(f"bench: the {scale} scale failed (output above).", file=sys.stderr)
+                return 1
+            by_scale[scale] = json.loads(out.read_text())["results"]
+
+    print()
+    print(
+        f"progov bench — server time in-process (Django test Client), "
+        f"{args.requests} requests after {args.warmup} warm-up; target p95 ≤ {TARGET_P95_MS:.0f} ms at large scale"
+    )
+    flagged = print_table(by_scale)
+    errors = sum(r["status"] != 200 for rows in by_scale.values() for r in rows)
+    path = args.json or RESULTS_DIR / "latest.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(by_scale, indent=2) + "\n")
+    for scale, rows in by_scale.items():
+        for r in rows:
+            if "error" in r:
+                print(f"  {scale} {r['case']}: {r['error'][:160]}")
+    print(f"\n{flagged} row(s) flagged, {errors} error(s). Results: {path}")
+    if errors or (args.strict and flagged):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
