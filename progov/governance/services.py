@@ -10,7 +10,9 @@ Rules enforced here (each raises a ValidationError a user can act on):
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -24,15 +26,19 @@ from progov.governance.models import (
     Attendance,
     Constituency,
     ConstituencyKind,
+    DeadlineRule,
+    FrameworkVersion,
     GovernanceGroup,
     GroupStatus,
     GroupStatusChange,
     GroupSuccession,
+    MarketRole,
     Membership,
     MembershipRole,
     Organisation,
     Person,
     Programme,
+    RegulatorThreshold,
     Seat,
     TermsOfReference,
     Visibility,
@@ -217,9 +223,14 @@ def create_group(
     name: str,
     acronym: str,
     effective_date: date | None = None,
+    status_note: str = "Group created",
     **fields: Any,
 ) -> GovernanceGroup:
-    """Create a group; its first status is recorded in the dated status history."""
+    """Create a group; its first status is recorded in the dated status history.
+
+    A pack passes the seed's date and note for that first status, e.g. TAG
+    "mobilised" on 1 Jan 2022 ("The TAG was convened in January 2022").
+    """
     require_writer(actor)
     group = GovernanceGroup(programme=programme, name=name, acronym=acronym.strip(), **fields)
     _validate_group(group)
@@ -228,7 +239,7 @@ def create_group(
         group=group,
         status=group.status,
         effective_date=effective_date or date.today(),
-        note="Group created",
+        note=status_note,
     )
     record_create(actor=actor, obj=group, fields=snapshot(group, GROUP_FIELDS))
     return group
@@ -696,3 +707,484 @@ def delete_membership(*, actor: Any, membership: Membership, expected_version: i
         record_delete(actor=actor, obj=alternate, fields={"alternate_for": str(membership)})
     record_delete(actor=actor, obj=membership, fields=fields)
     membership.delete()
+
+
+# --- plain updates of objects without a version counter --------------------------------
+
+
+def _update_plain(
+    *,
+    actor: Any,
+    model: type[Any],
+    obj: Any,
+    allowed: tuple[str, ...],
+    changes: dict[str, Any],
+    validate: Any = None,
+) -> Any:
+    """Shared body of updates to rows that carry no `version` (seats, rules, history rows).
+
+    Locks the row, applies the changes, validates, and writes + audits only when a
+    value really changed, so re-applying the same values is a no-op.
+    """
+    require_writer(actor)
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    before = snapshot(obj, allowed)
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    if validate is not None:
+        validate(obj)
+    delta = diff(before, snapshot(obj, allowed))
+    if delta:
+        obj.save()
+        record_update(actor=actor, obj=obj, changes=delta)
+    return obj
+
+
+# --- workstreams and market roles ----------------------------------------------------
+
+
+@transaction.atomic
+def update_workstream(*, actor: Any, workstream: Workstream, **changes: Any) -> Workstream:
+    """Rename a workstream or change its mailbox, e.g. Design → Design@mhhsprogramme.co.uk."""
+
+    def validate(ws: Workstream) -> None:
+        if not ws.name.strip():
+            raise ValidationError.for_field("name", "A workstream needs a name.")
+        if (
+            Workstream.objects.filter(programme_id=ws.programme_id, name=ws.name)
+            .exclude(pk=ws.pk)
+            .exists()
+        ):
+            raise ValidationError.for_field("name", f"Workstream {ws.name!r} already exists.")
+
+    result: Workstream = _update_plain(
+        actor=actor,
+        model=Workstream,
+        obj=workstream,
+        allowed=("name", "mailbox"),
+        changes=changes,
+        validate=validate,
+    )
+    return result
+
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+@transaction.atomic
+def create_market_role(*, actor: Any, code: str, name: str) -> MarketRole:
+    """Add a market role organisations can play, e.g. `central-system-provider`."""
+    require_writer(actor)
+    if not _SLUG.match(code or ""):
+        raise ValidationError.for_field(
+            "code", f"Market role code {code!r} must be letters, digits, '-' or '_'."
+        )
+    if not name.strip():
+        raise ValidationError.for_field("name", "A market role needs a name.")
+    if MarketRole.objects.filter(code=code).exists():
+        raise ValidationError.for_field("code", f"Market role {code!r} already exists.")
+    if MarketRole.objects.filter(name=name).exists():
+        raise ValidationError.for_field("name", f"Another market role is already called {name!r}.")
+    role = MarketRole.objects.create(code=code, name=name)
+    record_create(actor=actor, obj=role, fields={"code": code, "name": name})
+    return role
+
+
+@transaction.atomic
+def update_market_role(*, actor: Any, market_role: MarketRole, name: str) -> MarketRole:
+    """Rename a market role (market roles are shared by every programme)."""
+
+    def validate(role: MarketRole) -> None:
+        if not role.name.strip():
+            raise ValidationError.for_field("name", "A market role needs a name.")
+        if MarketRole.objects.filter(name=role.name).exclude(pk=role.pk).exists():
+            raise ValidationError.for_field(
+                "name", f"Another market role is already called {role.name!r}."
+            )
+
+    result: MarketRole = _update_plain(
+        actor=actor,
+        model=MarketRole,
+        obj=market_role,
+        allowed=("name",),
+        changes={"name": name},
+        validate=validate,
+    )
+    return result
+
+
+# --- group history, terms of reference, seats, successions ---------------------------
+
+
+@transaction.atomic
+def add_group_status_change(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    status: str,
+    effective_date: date,
+    note: str = "",
+) -> GroupStatusChange:
+    """Record a past status in a group's dated history without changing its current status.
+
+    Used to fill in history that predates the record, e.g. TMAG "mobilised" from
+    1 Mar 2022 when the group is loaded already stood down (27 Nov 2023, CR035).
+    To change the current status use `update_group(status=…, status_date=…)`.
+    """
+    require_writer(actor)
+    if status not in GroupStatus.values:
+        raise ValidationError.for_field("status", f"Status must be one of {GroupStatus.values}.")
+    if GroupStatusChange.objects.filter(
+        group=group, status=status, effective_date=effective_date
+    ).exists():
+        raise ValidationError(
+            f"{group.acronym} already has status {status!r} recorded on {effective_date:%d %b %Y}."
+        )
+    entry = GroupStatusChange.objects.create(
+        group=group, status=status, effective_date=effective_date, note=note
+    )
+    record_create(
+        actor=actor,
+        obj=entry,
+        fields={
+            "group": group.acronym,
+            "status": status,
+            "effective_date": effective_date,
+            "note": note,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def update_group_status_change(
+    *, actor: Any, entry: GroupStatusChange, note: str
+) -> GroupStatusChange:
+    """Correct the note on a status history entry (its status and date are its identity)."""
+    result: GroupStatusChange = _update_plain(
+        actor=actor, model=GroupStatusChange, obj=entry, allowed=("note",), changes={"note": note}
+    )
+    return result
+
+
+@transaction.atomic
+def update_terms_of_reference(
+    *, actor: Any, tor: TermsOfReference, **changes: Any
+) -> TermsOfReference:
+    """Correct a ToR version's date, change note or text (a new version is a new row)."""
+
+    def validate(t: TermsOfReference) -> None:
+        if not t.text.strip():
+            raise ValidationError.for_field("text", "Terms of reference need some text.")
+
+    result: TermsOfReference = _update_plain(
+        actor=actor,
+        model=TermsOfReference,
+        obj=tor,
+        allowed=("date", "change_note", "text"),
+        changes=changes,
+        validate=validate,
+    )
+    return result
+
+
+@transaction.atomic
+def update_seat(*, actor: Any, seat: Seat, **changes: Any) -> Seat:
+    """Change a seat's role, constituency or position (its label names it within the group)."""
+
+    def validate(s: Seat) -> None:
+        if s.role not in MembershipRole.values:
+            raise ValidationError.for_field("role", f"Role must be one of {MembershipRole.values}.")
+        if s.constituency is not None and s.constituency.programme_id != s.group.programme_id:
+            raise ValidationError.for_field(
+                "constituency", "The constituency belongs to another programme."
+            )
+
+    result: Seat = _update_plain(
+        actor=actor,
+        model=Seat,
+        obj=seat,
+        allowed=("role", "constituency", "position"),
+        changes=changes,
+        validate=validate,
+    )
+    return result
+
+
+@transaction.atomic
+def update_group_succession(
+    *, actor: Any, succession: GroupSuccession, **changes: Any
+) -> GroupSuccession:
+    """Correct the date or reason of a restructure link (e.g. TMAG → SITAG, "CR035")."""
+    result: GroupSuccession = _update_plain(
+        actor=actor,
+        model=GroupSuccession,
+        obj=succession,
+        allowed=("date", "reason"),
+        changes=changes,
+    )
+    return result
+
+
+# --- the framework: change record, deadline rules, regulator thresholds --------------
+
+
+@transaction.atomic
+def create_framework_version(
+    *,
+    actor: Any,
+    programme: Programme,
+    version: str,
+    date: date,
+    author: str = "",
+    change_detail: str = "",
+) -> FrameworkVersion:
+    """Add a row of the framework's change record, e.g. v3.1 of 8 Mar 2023 by Amy Clayton."""
+    require_writer(actor)
+    if not version.strip():
+        raise ValidationError.for_field("version", "A framework version needs a number.")
+    if FrameworkVersion.objects.filter(programme=programme, version=version).exists():
+        raise ValidationError.for_field(
+            "version", f"Framework version {version} is already recorded."
+        )
+    row = FrameworkVersion.objects.create(
+        programme=programme,
+        version=version,
+        date=date,
+        author=author,
+        change_detail=change_detail,
+    )
+    record_create(
+        actor=actor,
+        obj=row,
+        fields={"version": version, "date": date, "author": author, "change_detail": change_detail},
+    )
+    return row
+
+
+@transaction.atomic
+def update_framework_version(
+    *, actor: Any, framework_version: FrameworkVersion, **changes: Any
+) -> FrameworkVersion:
+    """Correct a change-record row's date, author or detail."""
+    result: FrameworkVersion = _update_plain(
+        actor=actor,
+        model=FrameworkVersion,
+        obj=framework_version,
+        allowed=("date", "author", "change_detail"),
+        changes=changes,
+    )
+    return result
+
+
+DEADLINE_RULE_FIELDS = (
+    "label",
+    "working_days",
+    "direction",
+    "anchor",
+    "levels",
+    "effective_to",
+    "source",
+)
+
+
+def _validate_deadline_rule(rule: DeadlineRule) -> None:
+    """A rule must be computable and must not compete with another rule for the same deadline."""
+    errors: dict[str, list[str]] = {}
+    if not _SLUG.match(rule.key or ""):
+        errors.setdefault("key", []).append(
+            f"Rule key {rule.key!r} must be letters, digits, '-' or '_'."
+        )
+    if not (rule.label or "").strip():
+        errors.setdefault("label", []).append("A deadline rule needs a label.")
+    if not isinstance(rule.working_days, int) or rule.working_days < 0:
+        errors.setdefault("working_days", []).append("Working days must be 0 or more.")
+    if rule.direction not in DeadlineRule.Direction.values:
+        errors.setdefault("direction", []).append(
+            f"Direction must be one of {DeadlineRule.Direction.values}."
+        )
+    if rule.anchor not in DeadlineRule.Anchor.values:
+        errors.setdefault("anchor", []).append(
+            f"Anchor must be one of {DeadlineRule.Anchor.values}."
+        )
+    levels = rule.levels or []
+    if not isinstance(levels, list) or not all(isinstance(n, int) and 1 <= n <= 4 for n in levels):
+        errors.setdefault("levels", []).append("Levels must be a list of 1, 2, 3 or 4.")
+    if rule.group is not None and rule.group.programme_id != rule.programme_id:
+        errors.setdefault("group", []).append("The group belongs to another programme.")
+    if (
+        rule.effective_from is not None
+        and rule.effective_to is not None
+        and rule.effective_to < rule.effective_from
+    ):
+        errors.setdefault("effective_to", []).append(
+            "The rule stops applying before it starts applying."
+        )
+    # Two rules for the same deadline, group and level in force on the same day would
+    # make the computed deadline ambiguous (e.g. headline report 1 day *and* 2 days).
+    others = DeadlineRule.objects.filter(
+        programme_id=rule.programme_id, key=rule.key, group_id=rule.group_id
+    ).exclude(pk=rule.pk)
+    for other in others:
+        starts_before_other_ends = (
+            other.effective_to is None
+            or rule.effective_from is None
+            or rule.effective_from <= other.effective_to
+        )
+        ends_after_other_starts = (
+            rule.effective_to is None
+            or other.effective_from is None
+            or other.effective_from <= rule.effective_to
+        )
+        other_levels = other.levels or []
+        levels_meet = not levels or not other_levels or bool(set(levels) & set(other_levels))
+        if starts_before_other_ends and ends_after_other_starts and levels_meet:
+            errors.setdefault("effective_from", []).append(
+                f"Another {rule.key!r} rule ({other}) is in force over the same dates; "
+                "end one before the other starts."
+            )
+            break
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first, field_errors=errors)
+
+
+@transaction.atomic
+def create_deadline_rule(
+    *,
+    actor: Any,
+    programme: Programme,
+    key: str,
+    label: str,
+    working_days: int,
+    direction: str,
+    anchor: str = DeadlineRule.Anchor.MEETING,
+    group: GovernanceGroup | None = None,
+    levels: list[int] | None = None,
+    effective_from: date | None = None,
+    effective_to: date | None = None,
+    source: str = "",
+) -> DeadlineRule:
+    """Add a working-day deadline rule, e.g. `papers_due`: 5 working days before the meeting."""
+    require_writer(actor)
+    rule = DeadlineRule(
+        programme=programme,
+        key=key,
+        label=label,
+        working_days=working_days,
+        direction=direction,
+        anchor=anchor,
+        group=group,
+        levels=list(levels or []),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        source=source,
+    )
+    if DeadlineRule.objects.filter(
+        programme=programme, key=key, group=group, effective_from=effective_from
+    ).exists():
+        raise ValidationError.for_field(
+            "key", f"A {key!r} rule from {effective_from or 'the start'} already exists."
+        )
+    _validate_deadline_rule(rule)
+    rule.save()
+    record_create(
+        actor=actor,
+        obj=rule,
+        fields={
+            "key": key,
+            "group": group.acronym if group else None,
+            "effective_from": effective_from,
+            **snapshot(rule, DEADLINE_RULE_FIELDS),
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def update_deadline_rule(*, actor: Any, rule: DeadlineRule, **changes: Any) -> DeadlineRule:
+    """Change a rule's label, days, direction, anchor, levels, end date or source."""
+    result: DeadlineRule = _update_plain(
+        actor=actor,
+        model=DeadlineRule,
+        obj=rule,
+        allowed=DEADLINE_RULE_FIELDS,
+        changes=changes,
+        validate=_validate_deadline_rule,
+    )
+    return result
+
+
+THRESHOLD_FIELDS = ("description", "amount", "currency", "cumulative")
+
+
+def _validate_threshold(t: RegulatorThreshold) -> None:
+    errors: dict[str, list[str]] = {}
+    if not _SLUG.match(t.key or ""):
+        errors.setdefault("key", []).append(
+            f"Threshold key {t.key!r} must be letters, digits, '-' or '_'."
+        )
+    if not (t.description or "").strip():
+        errors.setdefault("description", []).append("A threshold needs a description.")
+    if t.amount is not None:
+        if Decimal(t.amount) < 0:
+            errors.setdefault("amount", []).append("An amount cannot be negative.")
+        if not re.fullmatch(r"[A-Z]{3}", t.currency or ""):
+            errors.setdefault("currency", []).append(
+                "An amount needs a three-letter currency code, e.g. GBP."
+            )
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first, field_errors=errors)
+
+
+@transaction.atomic
+def create_regulator_threshold(
+    *,
+    actor: Any,
+    programme: Programme,
+    key: str,
+    description: str,
+    amount: Decimal | None = None,
+    currency: str = "",
+    cumulative: bool = False,
+) -> RegulatorThreshold:
+    """Add a threshold above which the sponsor decides, e.g. `cost_single`: £5m per decision."""
+    require_writer(actor)
+    if RegulatorThreshold.objects.filter(programme=programme, key=key).exists():
+        raise ValidationError.for_field("key", f"Threshold {key!r} already exists.")
+    threshold = RegulatorThreshold(
+        programme=programme,
+        key=key,
+        description=description,
+        amount=amount,
+        currency=currency,
+        cumulative=cumulative,
+    )
+    _validate_threshold(threshold)
+    threshold.save()
+    record_create(
+        actor=actor,
+        obj=threshold,
+        fields={"key": key, **snapshot(threshold, THRESHOLD_FIELDS)},
+    )
+    return threshold
+
+
+@transaction.atomic
+def update_regulator_threshold(
+    *, actor: Any, threshold: RegulatorThreshold, **changes: Any
+) -> RegulatorThreshold:
+    """Change a threshold's description, amount, currency or cumulative flag."""
+    result: RegulatorThreshold = _update_plain(
+        actor=actor,
+        model=RegulatorThreshold,
+        obj=threshold,
+        allowed=THRESHOLD_FIELDS,
+        changes=changes,
+        validate=_validate_threshold,
+    )
+    return result
