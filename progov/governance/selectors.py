@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from progov.accounts.permissions import is_signed_in
 from progov.core.errors import NotFound
@@ -26,6 +26,7 @@ from progov.governance.models import (
     Seat,
     TermsOfReference,
     Visibility,
+    Workstream,
 )
 
 
@@ -159,10 +160,14 @@ def group_detail_context(
             GroupStatusChange.objects.filter(group=group).order_by("effective_date", "id")
         ),
         "predecessors": list(
-            GroupSuccession.objects.filter(successor=group).select_related("predecessor")
+            _visible_successions(
+                user, GroupSuccession.objects.filter(successor=group), "predecessor"
+            )
         ),
         "successors": list(
-            GroupSuccession.objects.filter(predecessor=group).select_related("successor")
+            _visible_successions(
+                user, GroupSuccession.objects.filter(predecessor=group), "successor"
+            )
         ),
         "constituency_groups": sorted(
             by_constituency.values(),
@@ -264,3 +269,160 @@ def search(*, user: Any, programme: Programme, q: str) -> dict[str, list[Any]]:
         "people": list(person_list(user=user, programme=programme, q=q)[:50]),
         "organisations": list(organisation_list(user=user, programme=programme, q=q)[:50]),
     }
+
+
+# --- reads for the pages (structure overview, group page, directories) ---------------
+
+
+def _visible_successions(
+    user: Any, qs: QuerySet[GroupSuccession], other: str
+) -> QuerySet[GroupSuccession]:
+    """Successions whose `other` end ("predecessor" or "successor") the user may see."""
+    qs = qs.select_related(other)
+    if not is_signed_in(user):
+        qs = qs.filter(**{f"{other}__visibility": Visibility.PUBLIC})
+    return qs.order_by("date", "id")
+
+
+def group_is_visible(*, user: Any, group: GovernanceGroup) -> bool:
+    return is_signed_in(user) or group.visibility == Visibility.PUBLIC
+
+
+def visible_parent(*, user: Any, group: GovernanceGroup) -> GovernanceGroup | None:
+    """The group's parent, unless the user may not see it (then the page shows none)."""
+    parent = group.parent
+    if parent is None or not group_is_visible(user=user, group=parent):
+        return None
+    return parent
+
+
+def workstream_list(*, user: Any, programme: Programme) -> QuerySet[Workstream]:
+    return Workstream.objects.filter(programme=programme).order_by("name")
+
+
+def succession_maps(
+    *, user: Any, programme: Programme
+) -> tuple[dict[int, list[GroupSuccession]], dict[int, list[GroupSuccession]]]:
+    """(successors by predecessor id, predecessors by successor id), both ends visible.
+
+    One query for the whole programme, so the structure page can mark every
+    stood-down group with what replaced it.
+    """
+    qs = GroupSuccession.objects.filter(predecessor__programme=programme).select_related(
+        "predecessor", "successor"
+    )
+    if not is_signed_in(user):
+        qs = qs.filter(
+            predecessor__visibility=Visibility.PUBLIC, successor__visibility=Visibility.PUBLIC
+        )
+    successors: dict[int, list[GroupSuccession]] = {}
+    predecessors: dict[int, list[GroupSuccession]] = {}
+    for s in qs.order_by("date", "successor__acronym", "id"):
+        successors.setdefault(s.predecessor_id, []).append(s)
+        predecessors.setdefault(s.successor_id, []).append(s)
+    return successors, predecessors
+
+
+def structure_overview(
+    *,
+    user: Any,
+    programme: Programme,
+    workstream: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    """The structure page: the tree by level, the groups outside the levels, and counts.
+
+    Nodes are `{"group", "children", "successors", "predecessors", "parent", "context"}`;
+    `context` is True for a group shown only because something beneath it matches
+    the filter. Groups with no level (e.g. FTIG, "N/A") are taken out of the tree
+    into `outside`, with their own subtrees. A fixed number of queries: the tree
+    (1) and the successions (1).
+    """
+    tree = group_tree(user=user, programme=programme)
+    successors, predecessors = succession_maps(user=user, programme=programme)
+    filtered = bool(workstream or status)
+
+    def matches(g: GovernanceGroup) -> bool:
+        if workstream and (g.workstream is None or g.workstream.name.lower() != workstream.lower()):
+            return False
+        return not (status and g.status != status)
+
+    outside: list[dict[str, Any]] = []
+    total = 0
+    shown = 0
+
+    def convert(node: dict[str, Any], *, in_outside: bool) -> dict[str, Any] | None:
+        nonlocal total, shown
+        g: GovernanceGroup = node["group"]
+        total += 1
+        children: list[dict[str, Any]] = []
+        for child in node["children"]:
+            child_group: GovernanceGroup = child["group"]
+            if child_group.level is None and not in_outside:
+                moved = convert(child, in_outside=True)
+                if moved is not None:
+                    outside.append(moved)
+                continue
+            converted = convert(child, in_outside=in_outside)
+            if converted is not None:
+                children.append(converted)
+        own_match = matches(g)
+        if not own_match and not children:
+            return None
+        if own_match:
+            shown += 1
+        return {
+            "group": g,
+            "children": children,
+            "successors": successors.get(g.pk, []),
+            "predecessors": predecessors.get(g.pk, []),
+            "parent": g.parent
+            if g.parent is not None and group_is_visible(user=user, group=g.parent)
+            else None,
+            "context": not own_match,
+        }
+
+    levels: list[dict[str, Any]] = []
+    for root in tree:
+        is_outside = root["group"].level is None
+        converted = convert(root, in_outside=is_outside)
+        if converted is None:
+            continue
+        (outside if is_outside else levels).append(converted)
+    outside.sort(key=lambda n: n["group"].acronym)
+    return {
+        "levels": levels,
+        "outside": outside,
+        "group_count": total,
+        "shown_count": shown,
+        "filtered": filtered,
+    }
+
+
+def memberships_of_person(
+    *, user: Any, person: Person, on: date | None = None
+) -> dict[str, list[Membership]]:
+    """A person's memberships split into current, upcoming and past (one query)."""
+    on = on or date.today()
+    out: dict[str, list[Membership]] = {"current": [], "upcoming": [], "past": []}
+    qs = membership_list(user=user, person=person).order_by(
+        "group__level", "group__acronym", "-start_date", "id"
+    )
+    for m in qs:
+        if m.end_date is not None and m.end_date < on:
+            out["past"].append(m)
+        elif m.start_date > on:
+            out["upcoming"].append(m)
+        else:
+            out["current"].append(m)
+    out["past"].sort(key=lambda m: m.end_date or on, reverse=True)
+    return out
+
+
+def organisation_directory(
+    *, user: Any, programme: Programme, q: str | None = None
+) -> QuerySet[Organisation]:
+    """The organisations list: each with its market roles and the number of people."""
+    return organisation_list(user=user, programme=programme, q=q).annotate(
+        people_count=Count("people", distinct=True)
+    )

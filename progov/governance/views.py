@@ -1,14 +1,240 @@
-"""Pages of the governance structure (thin: selectors in, templates out)."""
+"""Pages of the governance structure (thin: selectors in, templates out).
+
+Every page goes through `programme_page`: with no programme loaded it shows how
+to load one; a hidden or missing object raises NotFound in the selectors and
+answers 404 (the two look the same). Tabbed pages answer `?tab=…` with the whole
+page, or just the tab region when HTMX asks (`HX-Request`).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from progov.audit.selectors import history_for
+from progov.core.errors import NotFound
+from progov.core.pages import (
+    current_tab,
+    history_rows,
+    not_found_as_404,
+    paginate,
+    render_page,
+    tab_links,
+)
 from progov.governance import selectors
+from progov.governance.models import GroupStatus, Programme
+
+P = ParamSpec("P")
+
+GROUP_TABS = (
+    ("overview", "Overview"),
+    ("members", "Members"),
+    ("terms", "Terms of reference"),
+    ("history", "History"),
+)
+PERSON_TABS = (("overview", "Overview"), ("history", "History"))
+ORGANISATION_TABS = (("overview", "Overview"), ("history", "History"))
 
 
-def structure(request: HttpRequest) -> HttpResponse:
-    programme = selectors.current_programme()
-    tree = selectors.group_tree(user=request.user, programme=programme)
-    return render(request, "governance/structure.html", {"programme": programme, "tree": tree})
+def programme_page(
+    view: Callable[Concatenate[HttpRequest, Programme, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Pass the current programme to the view; without one, explain how to load it."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            programme = selectors.current_programme()
+        except NotFound:
+            return render(request, "governance/no_programme.html", {})
+        return not_found_as_404(view)(request, programme, *args, **kwargs)
+
+    return wrapper
+
+
+@programme_page
+def structure(request: HttpRequest, programme: Programme) -> HttpResponse:
+    workstream = request.GET.get("workstream", "").strip()
+    status = request.GET.get("status", "").strip()
+    if status not in GroupStatus.values:
+        status = ""
+    overview = selectors.structure_overview(
+        user=request.user, programme=programme, workstream=workstream, status=status
+    )
+    context = {
+        "programme": programme,
+        **overview,
+        "workstreams": list(selectors.workstream_list(user=request.user, programme=programme)),
+        "statuses": GroupStatus.choices,
+        "selected_workstream": workstream,
+        "selected_status": status,
+    }
+    return render(request, "governance/structure.html", context)
+
+
+@programme_page
+def group_list(request: HttpRequest, programme: Programme) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "").strip()
+    workstream = request.GET.get("workstream", "").strip()
+    level_raw = request.GET.get("level", "").strip()
+    level = int(level_raw) if level_raw in {"1", "2", "3", "4"} else None
+    groups = selectors.group_list(
+        user=request.user,
+        programme=programme,
+        q=q or None,
+        status=status if status in GroupStatus.values else None,
+        workstream=workstream or None,
+        level=level,
+    )
+    page = paginate(request, groups)
+    context = {
+        "programme": programme,
+        "page": page,
+        "q": q,
+        "selected_status": status,
+        "selected_workstream": workstream,
+        "selected_level": level_raw if level else "",
+        "statuses": GroupStatus.choices,
+        "levels": ["1", "2", "3", "4"],
+        "workstreams": list(selectors.workstream_list(user=request.user, programme=programme)),
+    }
+    return render(request, "governance/group_list.html", context)
+
+
+def _group_page(
+    request: HttpRequest, programme: Programme, acronym: str, tor_version: str | None = None
+) -> HttpResponse:
+    group = selectors.group_get(user=request.user, acronym=acronym, programme=programme)
+    tab = "terms" if tor_version is not None else current_tab(request, [k for k, _ in GROUP_TABS])
+    detail = selectors.group_detail_context(user=request.user, group=group)
+    tor_versions = detail["tor_versions"]
+    selected_tor = tor_versions[0] if tor_versions else None
+    if tor_version is not None:
+        selected_tor = next((t for t in tor_versions if t.version_number == tor_version), None)
+        if selected_tor is None:
+            raise NotFound(f"{group.acronym} has no terms of reference version {tor_version!r}.")
+    base_url = reverse("governance:group", args=[group.acronym])
+    context = {
+        **detail,
+        "programme": programme,
+        "group": group,
+        "parent": selectors.visible_parent(user=request.user, group=group),
+        "tab": tab,
+        "tabs": tab_links(base_url, GROUP_TABS, tab),
+        "tabs_label": f"{group.acronym} sections",
+        "selected_tor": selected_tor,
+        "history": history_rows(history_for(user=request.user, obj=group))
+        if tab == "history"
+        else [],
+        "member_count": sum(len(c["members"]) for c in detail["constituency_groups"]),
+        "vacant_count": sum(len(c["vacant"]) for c in detail["constituency_groups"]),
+    }
+    return render_page(request, "governance/group.html", "governance/group_tabs.html", context)
+
+
+@programme_page
+def group(request: HttpRequest, programme: Programme, acronym: str) -> HttpResponse:
+    return _group_page(request, programme, acronym)
+
+
+@programme_page
+def group_tor(
+    request: HttpRequest, programme: Programme, acronym: str, version: str
+) -> HttpResponse:
+    return _group_page(request, programme, acronym, tor_version=version)
+
+
+@programme_page
+def people(request: HttpRequest, programme: Programme) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = paginate(
+        request, selectors.person_list(user=request.user, programme=programme, q=q or None)
+    )
+    context = {
+        "programme": programme,
+        "page": page,
+        "q": q,
+        "show_email": selectors.person_email_visible(user=request.user),
+    }
+    return render(request, "governance/people.html", context)
+
+
+@programme_page
+def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    person = selectors.person_get(user=request.user, pk=pk)
+    tab = current_tab(request, [k for k, _ in PERSON_TABS])
+    context = {
+        "programme": programme,
+        "person": person,
+        "show_email": selectors.person_email_visible(user=request.user),
+        "memberships": selectors.memberships_of_person(user=request.user, person=person)
+        if tab == "overview"
+        else {},
+        "tab": tab,
+        "tabs": tab_links(reverse("governance:person", args=[person.pk]), PERSON_TABS, tab),
+        "tabs_label": f"{person.name} sections",
+        "history": history_rows(history_for(user=request.user, obj=person))
+        if tab == "history"
+        else [],
+    }
+    return render_page(request, "governance/person.html", "governance/person_tabs.html", context)
+
+
+@programme_page
+def organisations(request: HttpRequest, programme: Programme) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = paginate(
+        request,
+        selectors.organisation_directory(user=request.user, programme=programme, q=q or None),
+    )
+    return render(
+        request, "governance/organisations.html", {"programme": programme, "page": page, "q": q}
+    )
+
+
+@programme_page
+def organisation(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    org = selectors.organisation_get(user=request.user, pk=pk)
+    tab = current_tab(request, [k for k, _ in ORGANISATION_TABS])
+    people_page = (
+        paginate(request, selectors.person_list(user=request.user, organisation=org))
+        if tab == "overview"
+        else None
+    )
+    context = {
+        "programme": programme,
+        "organisation": org,
+        "market_roles": list(org.market_roles.all()),
+        "people_page": people_page,
+        "show_email": selectors.person_email_visible(user=request.user),
+        "tab": tab,
+        "tabs": tab_links(
+            reverse("governance:organisation", args=[org.pk]), ORGANISATION_TABS, tab
+        ),
+        "tabs_label": f"{org.name} sections",
+        "history": history_rows(history_for(user=request.user, obj=org))
+        if tab == "history"
+        else [],
+    }
+    return render_page(
+        request, "governance/organisation.html", "governance/organisation_tabs.html", context
+    )
+
+
+@programme_page
+def search(request: HttpRequest, programme: Programme) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:200]
+    results = selectors.search(user=request.user, programme=programme, q=q)
+    context = {
+        "programme": programme,
+        "q": q,
+        "results": results,
+        "total": sum(len(v) for v in results.values()),
+    }
+    return render(request, "governance/search.html", context)
