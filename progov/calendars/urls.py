@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from progov.calendars import views
 
 app_name = "calendars"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+]

@@ -282,6 +282,22 @@ class WorkingCalendar:
             total -= bisect_right(off, end) - bisect_left(off, start)
         return total
 
+    def days_off_between(self, start: date, end: date) -> list[Holiday]:
+        """The weekdays in [start, end] that are not worked, each with why, by date.
+
+        Example: on england-and-wales, 5 to 10 May 2023 → [(8 May 2023, "Bank holiday
+        for the coronation of King Charles III", "bank_holiday")]. A bank holiday that
+        is also a closure day appears once, as the bank holiday.
+        """
+        if start > end:
+            start, end = end, start
+        found: dict[date, Holiday] = {}
+        for year in range(start.year, end.year + 1):
+            for day in self.holidays(year):
+                if start <= day.date <= end and day.date.weekday() < SATURDAY:
+                    found.setdefault(day.date, day)
+        return [found[d] for d in sorted(found)]
+
     def holidays(self, year: int) -> list[Holiday]:
         """Bank holidays and closure days of `year`, by date (a bank holiday first on a tie)."""
         days = [

@@ -296,3 +296,17 @@ def test_count_agrees_with_checking_every_day(calendar, start, length):
     end = start + timedelta(days=length)
     by_hand = sum(calendar.is_working_day(start + timedelta(days=i)) for i in range(length + 1))
     assert calendar.count_working_days(start, end) == by_hand
+
+
+def test_days_off_between_names_the_skipped_weekdays():
+    calendar = WorkingCalendar("england-and-wales", {date(2023, 5, 9): "Away day"})
+    skipped = calendar.days_off_between(date(2023, 5, 5), date(2023, 5, 12))
+    assert [(h.date, h.kind) for h in skipped] == [
+        (date(2023, 5, 8), "bank_holiday"),
+        (date(2023, 5, 9), "closure"),
+    ]
+    assert calendar.days_off_between(date(2023, 5, 12), date(2023, 5, 5)) == skipped
+    both = WorkingCalendar("england-and-wales", {date(2023, 5, 8): "Shutdown"})
+    assert [h.kind for h in both.days_off_between(date(2023, 5, 8), date(2023, 5, 8))] == [
+        "bank_holiday"
+    ]
