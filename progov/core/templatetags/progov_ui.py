@@ -13,10 +13,13 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 register = template.Library()
+
+EMPTY_VALUE = SafeString(
+    '<span class="empty">—<span class="visually-hidden"> (empty)</span></span>'
+)
 
 
 @register.simple_tag(takes_context=True)
@@ -60,9 +63,7 @@ def programme_label(context: template.Context) -> str:
 def audit_value(value: Any) -> Any:
     """A value from an audit entry's changes, readable: empty → an em dash, bools as Yes/No."""
     if value is None or value == "" or value == []:
-        return format_html(
-            '<span class="empty">—<span class="visually-hidden"> (empty)</span></span>'
-        )
+        return EMPTY_VALUE
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, list):

@@ -30,7 +30,7 @@ import pytest
 from progov.core.testing.ci import MISSING, chromium_path
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -41,8 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 FACTORY_PASSWORD = "correct horse battery"  # noqa: S105 - the test factories' password
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 

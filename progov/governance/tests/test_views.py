@@ -1,0 +1,674 @@
+"""Governance pages: rendering, visibility (hidden is missing), tabs with HTMX, history,
+the CSP and accessibility basics, and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, time
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from progov.core.testing.factories import (
+    ConstituencyFactory,
+    GroupFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SeatFactory,
+    WorkstreamFactory,
+)
+from progov.core.testing.html_checks import page_problems
+from progov.governance import services
+from progov.governance.models import (
+    GovernanceGroup,
+    GroupStatusChange,
+    GroupSuccession,
+    MarketRole,
+    Programme,
+    TermsOfReference,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(programme, psg):
+    """A small MHHS-like structure: levels 2-4, a restructure, a group outside the levels,
+    a participants-only group, members with an alternate and a vacant seat."""
+    design = WorkstreamFactory(programme=programme, name="Design")
+    testing = WorkstreamFactory(programme=programme, name="Test and Migration")
+    psg.workstream = WorkstreamFactory(programme=programme, name="Programme")
+    psg.save()
+    dag = GroupFactory(
+        programme=programme,
+        acronym="DAG",
+        name="Design Advisory Group",
+        level=3,
+        parent=psg,
+        workstream=design,
+        purpose="Oversee, review, consult and approve the design.",
+        objectives="Approve the design\nReview design RAID",
+        schedule_rrule="FREQ=MONTHLY;BYDAY=2WE",
+        schedule_start_time=time(10, 0),
+        schedule_end_time=time(13, 0),
+        timeframe="To Q1 23/24",
+    )
+    sdwg = GroupFactory(
+        programme=programme,
+        acronym="SDWG",
+        name="Security Design Working Group",
+        level=4,
+        parent=dag,
+        workstream=design,
+        status="mobilisation_in_progress",
+        schedule_rrule="",
+        schedule_note="TBC",
+    )
+    tmag = GroupFactory(
+        programme=programme,
+        acronym="TMAG",
+        name="Testing and Migration Advisory Group",
+        level=3,
+        parent=psg,
+        workstream=testing,
+        status="stood_down",
+    )
+    sitag = GroupFactory(
+        programme=programme,
+        acronym="SITAG",
+        name="SIT Advisory Group",
+        level=3,
+        parent=psg,
+        workstream=testing,
+    )
+    GroupSuccession.objects.create(
+        predecessor=tmag, successor=sitag, date=date(2023, 11, 27), reason="CR035"
+    )
+    ftig = GroupFactory(
+        programme=programme,
+        acronym="FTIG",
+        name="Fast Track Implementation Group",
+        level=None,
+        parent=psg,
+        schedule_rrule="FREQ=MONTHLY;BYDAY=2FR,4FR",
+        schedule_start_time=time(10, 0),
+        schedule_end_time=time(11, 30),
+    )
+    ecg = GroupFactory(
+        programme=programme,
+        acronym="ECG",
+        name="Engagement and Communications Group",
+        level=None,
+        is_formal=False,
+        visibility="participants",
+    )
+    TermsOfReference.objects.create(
+        group=dag, version_number="1.0", date=date(2022, 1, 10), text="The first terms."
+    )
+    TermsOfReference.objects.create(
+        group=dag,
+        version_number="2.0",
+        date=date(2023, 3, 8),
+        text="The terms in force.",
+        change_note="Updated with CR020",
+    )
+    GroupStatusChange.objects.create(group=dag, status="mobilised", effective_date=date(2022, 3, 1))
+    large = ConstituencyFactory(programme=programme, name="Large Supplier")
+    supplier = MarketRole.objects.create(code="supplier", name="Supplier")
+    org = OrganisationFactory(programme=programme, name="Octopus Energy")
+    org.market_roles.add(supplier)
+    jane = PersonFactory(
+        programme=programme, name="Jane Doe", organisation=org, email="jane@example.org"
+    )
+    alex = PersonFactory(programme=programme, name="Alex Alternate", organisation=org)
+    rep_seat = SeatFactory(group=dag, label="l) Large Supplier Representative", constituency=large)
+    SeatFactory(group=dag, label="m) Medium Supplier Representative", constituency=large)
+    jane_dag = MembershipFactory(
+        group=dag, person=jane, constituency=large, seat=rep_seat, start_date=date(2022, 2, 1)
+    )
+    MembershipFactory(
+        group=dag, person=alex, constituency=large, role="alternate", alternate_for=jane_dag
+    )
+    MembershipFactory(group=ecg, person=jane, constituency=large)
+    return {
+        "psg": psg,
+        "dag": dag,
+        "sdwg": sdwg,
+        "tmag": tmag,
+        "sitag": sitag,
+        "ftig": ftig,
+        "ecg": ecg,
+        "org": org,
+        "jane": jane,
+        "alex": alex,
+    }
+
+
+def get(client: Client, url: str, **headers: str):
+    return client.get(url, headers=headers)
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def page_urls(world) -> list[str]:
+    return [
+        "/",
+        "/?workstream=Design",
+        "/?status=stood_down",
+        "/groups/",
+        "/groups/?q=design&level=3",
+        "/groups/DAG/",
+        "/groups/DAG/?tab=members",
+        "/groups/DAG/?tab=terms",
+        "/groups/DAG/tor/1.0/",
+        "/groups/DAG/?tab=history",
+        "/groups/TMAG/",
+        "/people/",
+        f"/people/{world['jane'].pk}/",
+        f"/people/{world['jane'].pk}/?tab=history",
+        "/organisations/",
+        f"/organisations/{world['org'].pk}/",
+        f"/organisations/{world['org'].pk}/?tab=history",
+        "/search/?q=DAG",
+        "/search/",
+        "/accounts/login/",
+    ]
+
+
+# --- every page renders, for anonymous and signed-in users ---------------------------
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_every_page_renders_and_follows_the_rules(client, world, member_user, signed_in):
+    if signed_in:
+        client.force_login(member_user)
+    for url in page_urls(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert page_problems(response.content.decode()) == [], url
+
+
+def test_structure_shows_the_tree_by_level(client, world):
+    body = text_of(client.get("/"))
+    assert "Market-wide Half-Hourly Settlement: governance structure" in body
+    # PSG (level 2) contains DAG (level 3) which contains SDWG (level 4).
+    tree = body.split('id="levels-heading"')[1].split('id="outside-heading"')[0]
+    assert tree.index(">PSG<") < tree.index(">DAG<") < tree.index(">SDWG<")
+    assert "Level 2" in tree and "Level 3" in tree and "Level 4" in tree
+    assert "2nd Wednesday of each month, 10:00–13:00" in tree
+    assert "Mobilisation in progress" in tree
+    assert "TBC" in tree
+    assert "Closed" in tree
+    assert "FTIG" not in tree
+
+
+def test_structure_puts_groups_without_a_level_in_their_own_section(client, world):
+    body = text_of(client.get("/"))
+    outside = body.split('id="outside-heading"')[1]
+    assert ">FTIG<" in outside
+    assert "Outside the levels" in outside
+    assert "2nd and 4th Friday of each month, 10:00–11:30" in outside
+    assert "Reports to" in outside  # FTIG's parent PSG is named
+
+
+def test_structure_marks_stood_down_groups_with_successors(client, world):
+    body = text_of(client.get("/"))
+    assert "is-stood-down" in body
+    card = body.split('id="group-{}-title"'.format(world["tmag"].pk))[1].split("</article>")[0]
+    assert "Stood down" in card
+    assert "succeeded by" in card and ">SITAG<" in card
+    assert "CR035" in card and "27 Nov 2023" in card
+    sitag_card = body.split('id="group-{}-title"'.format(world["sitag"].pk))[1].split("</article>")[
+        0
+    ]
+    assert "Formerly" in sitag_card and ">TMAG<" in sitag_card
+
+
+def test_structure_filters_by_workstream_and_status(client, world):
+    body = text_of(client.get("/?workstream=Design"))
+    assert ">DAG<" in body and ">SDWG<" in body
+    assert ">TMAG<" not in body and ">FTIG<" not in body
+    # PSG is not in Design but stays as the context the matches hang from.
+    assert "Shown for context" in body and ">PSG<" in body
+    assert "2 of " in body
+    body = text_of(client.get("/?status=stood_down"))
+    assert ">TMAG<" in body and ">DAG<" not in body
+    # An unknown status is ignored rather than an error.
+    assert client.get("/?status=bogus").status_code == 200
+
+
+def test_group_page_overview(client, world):
+    body = text_of(client.get("/groups/dag/"))  # acronyms are case-insensitive
+    assert "Design Advisory Group" in body
+    assert "Oversee, review, consult and approve the design." in body
+    assert "<li>Approve the design</li>" in body
+    assert "To Q1 23/24" in body
+    assert "2nd Wednesday of each month, 10:00–13:00" in body
+    assert "Programme Steering Group (PSG)" in body  # parent
+    assert ">SDWG</a>" in body  # child
+    assert "1 Mar 2022" in body  # dated status history
+    assert "Version 2.0" in body  # ToR in force
+
+
+def test_group_page_restructure_history(client, world):
+    body = text_of(client.get("/groups/TMAG/"))
+    assert "Stood down" in body
+    assert "was succeeded by" in body and ">SITAG</a>" in body
+    assert "CR035" in body and "27 Nov 2023" in body
+    body = text_of(client.get("/groups/SITAG/"))
+    assert ">TMAG</a> became SITAG" in body
+
+
+def test_members_tab_groups_by_constituency_with_alternates_and_vacancies(client, world):
+    body = text_of(client.get("/groups/DAG/?tab=members"))
+    members = body.split('id="panel-heading"')[1]
+    assert "Large Supplier" in members
+    assert "Jane Doe" in members and "Octopus Energy" in members
+    assert "Representative" in members
+    assert "l) Large Supplier Representative" in members
+    assert "Alex Alternate" in members  # the alternate, beside Jane
+    assert "Vacant" in members and "m) Medium Supplier Representative" in members
+    assert 'id="tab-members" class="tab" href="/groups/DAG/?tab=members"' in body
+    assert re.search(r'id="tab-members"[^>]*aria-current="page"', body)
+    assert not re.search(r'id="tab-overview"[^>]*aria-current', body)
+
+
+def test_terms_of_reference_latest_shown_older_selectable(client, world):
+    body = text_of(client.get("/groups/DAG/?tab=terms"))
+    assert "The terms in force." in body and "The first terms." not in body
+    assert 'href="/groups/DAG/tor/1.0/"' in body
+    body = text_of(client.get("/groups/DAG/tor/1.0/"))
+    assert "The first terms." in body
+    assert "superseded by" in body
+    assert client.get("/groups/DAG/tor/9.9/").status_code == 404
+
+
+def test_acronym_with_a_slash_has_a_page(client, programme, psg):
+    GroupFactory(programme=programme, acronym="BPRWG/TDWG", name="Business Process WG", parent=None)
+    response = client.get("/groups/BPRWG/TDWG/")
+    assert response.status_code == 200
+    assert "Business Process WG" in response.content.decode()
+
+
+# --- hidden is missing --------------------------------------------------------------------
+
+
+def test_participants_only_group_is_404_to_anonymous_like_a_missing_one(client, world, member_user):
+    hidden = client.get("/groups/ECG/")
+    missing = client.get("/groups/NOSUCH/")
+    assert hidden.status_code == missing.status_code == 404
+    assert "Engagement and Communications" not in hidden.content.decode()
+    assert "Page not found" in hidden.content.decode()
+    for url in ("/groups/ECG/?tab=history", "/groups/ECG/?tab=members"):
+        assert client.get(url).status_code == 404
+    # ...and nowhere else gives it away.
+    for url in ("/", "/groups/", "/search/?q=ECG", f"/people/{world['jane'].pk}/"):
+        body = client.get(url).content.decode()
+        assert ">ECG<" not in body and "Engagement and Communications" not in body, url
+
+    client.force_login(member_user)
+    response = client.get("/groups/ECG/")
+    assert response.status_code == 200
+    assert "Engagement and Communications Group" in response.content.decode()
+    assert "Participants only" in response.content.decode()
+    assert ">ECG<" in client.get("/").content.decode()
+
+
+def test_missing_person_and_organisation_are_404(client, world):
+    assert client.get("/people/999999/").status_code == 404
+    assert client.get("/organisations/999999/").status_code == 404
+
+
+# --- history tab --------------------------------------------------------------------------
+
+
+def test_history_tab_shows_the_change_after_a_service_update(client, world, pmo_user):
+    dag = world["dag"]
+    services.update_group(
+        actor=pmo_user, group=dag, expected_version=1, purpose="Approve the detailed design."
+    )
+    body = text_of(client.get("/groups/DAG/?tab=history"))
+    panel = body.split('id="panel-heading"')[1]
+    assert "Updated" in panel
+    assert "pmo" in panel
+    assert "Purpose" in panel
+    assert "Oversee, review, consult and approve the design." in panel  # before
+    assert "Approve the detailed design." in panel  # after
+    assert "<time datetime=" in panel
+
+
+def test_history_tab_of_a_person(client, world, pmo_user):
+    services.update_person(
+        actor=pmo_user, person=world["jane"], expected_version=1, job_title="Head of Settlement"
+    )
+    body = text_of(client.get(f"/people/{world['jane'].pk}/?tab=history"))
+    assert "Job title" in body and "Head of Settlement" in body and "pmo" in body
+
+
+def test_history_tab_when_nothing_recorded(client, world):
+    body = text_of(client.get(f"/organisations/{world['org'].pk}/?tab=history"))
+    assert "No changes have been recorded" in body
+
+
+# --- HTMX partials ---------------------------------------------------------------------------
+
+
+def test_htmx_tab_request_returns_only_the_fragment(client, world):
+    response = get(client, "/groups/DAG/?tab=members", **{"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "<header" not in body and "<h1" not in body
+    assert 'id="tab-members"' in body and "Jane Doe" in body
+    assert "HX-Request" in response["Vary"]
+    assert page_problems(body, fragment=True) == []
+    # The full page for the same URL has the shell around the same region.
+    full = client.get("/groups/DAG/?tab=members").content.decode()
+    assert "<html" in full and 'id="tabs"' in full and "Jane Doe" in full
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, world):
+    response = get(
+        client,
+        "/groups/DAG/?tab=members",
+        **{"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_htmx_partials_for_people_organisations_and_tor_versions(client, world):
+    for url in (
+        f"/people/{world['jane'].pk}/?tab=history",
+        f"/organisations/{world['org'].pk}/",
+        "/groups/DAG/tor/1.0/",
+    ):
+        body = get(client, url, **{"HX-Request": "true"}).content.decode()
+        assert "<html" not in body and 'class="tabs"' in body, url
+
+
+def test_tab_links_work_without_javascript(client, world):
+    body = client.get("/groups/DAG/").content.decode()
+    for key in ("members", "terms", "history"):
+        assert f'href="/groups/DAG/?tab={key}"' in body
+        assert f'hx-get="/groups/DAG/?tab={key}"' in body
+    assert 'hx-push-url="true"' in body and 'hx-target="#tabs"' in body
+    # An unknown tab falls back to the overview.
+    assert "Purpose" in client.get("/groups/DAG/?tab=nonsense").content.decode()
+
+
+# --- people and organisations ------------------------------------------------------------------
+
+
+def test_person_page_shows_memberships_and_email_only_to_signed_in(client, world, member_user):
+    url = f"/people/{world['jane'].pk}/"
+    body = text_of(client.get(url))
+    assert "Octopus Energy" in body
+    assert ">DAG<" in body and "Large Supplier" in body and "1 Feb 2022" in body
+    assert "jane@example.org" not in body
+    assert "ECG" not in body  # membership of a participants-only group
+    assert "jane@example.org" not in client.get("/people/").content.decode()
+    client.force_login(member_user)
+    body = text_of(client.get(url))
+    assert "jane@example.org" in body
+    assert ">ECG<" in body
+    assert "jane@example.org" in client.get("/people/").content.decode()
+
+
+def test_alternate_shows_whom_they_stand_for(client, world):
+    body = text_of(client.get(f"/people/{world['alex'].pk}/"))
+    assert "Alternate" in body and "Jane Doe" in body
+
+
+def test_organisation_page_lists_market_roles_and_people(client, world):
+    body = text_of(client.get(f"/organisations/{world['org'].pk}/"))
+    assert "Supplier" in body
+    assert "Jane Doe" in body and "Alex Alternate" in body
+    listing = text_of(client.get("/organisations/"))
+    assert "Octopus Energy" in listing and "Supplier" in listing
+
+
+def test_people_list_paginates_50_a_page(client, programme):
+    for n in range(60):
+        PersonFactory(programme=programme, name=f"Person {n:03d}")
+
+    def rows(body: str) -> int:
+        return len(re.findall(r'href="/people/\d+/"', body))
+
+    first = client.get("/people/").content.decode()
+    assert rows(first) == 50
+    assert "Page 1 of 2" in first and "?page=2" in first
+    second = client.get("/people/?page=2").content.decode()
+    assert rows(second) == 10
+    assert client.get("/people/?page=99").status_code == 200  # the last page
+    assert rows(client.get("/people/?q=Person%2000").content.decode()) == 10
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def test_search_finds_groups_people_and_organisations(client, world):
+    body = text_of(client.get("/search/?q=design"))
+    assert ">DAG<" in body and ">SDWG<" in body
+    assert "result" in body
+    body = text_of(client.get("/search/?q=dag"))
+    assert ">DAG<" in body
+    body = text_of(client.get("/search/?q=jane"))
+    assert "Jane Doe" in body
+    body = text_of(client.get("/search/?q=octopus"))
+    assert "Octopus Energy" in body
+    body = text_of(client.get("/search/?q=zzzz"))
+    assert "0 results" in body
+
+
+def test_header_search_box_submits_to_search(client, world):
+    body = client.get("/people/").content.decode()
+    assert re.search(
+        r'<form class="site-search" role="search" action="/search/" method="get">', body
+    )
+    assert 'name="q"' in body
+
+
+# --- the shell ---------------------------------------------------------------------------------
+
+
+def test_shell_landmarks_skip_link_and_nav(client, world):
+    body = client.get("/people/").content.decode()
+    assert '<html lang="en-GB">' in body
+    assert '<a class="skip-link" href="#main">' in body
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in body
+    assert re.search(r'href="/people/" aria-current="page">People<', body)
+    assert re.search(r'href="/"\s*>Structure<', body)  # not current
+    assert 'href="/calendars/"' in body and "Working days" in body
+    assert 'href="/api/v1/docs"' in body
+    assert "Market-wide Half-Hourly Settlement" in body
+    # A person's page is within the People section.
+    body = client.get(f"/people/{world['jane'].pk}/").content.decode()
+    assert re.search(r'href="/people/" aria-current="true">People<', body)
+
+
+def test_sign_in_link_and_sign_out_form(client, world, member_user):
+    body = client.get("/people/").content.decode()
+    assert 'href="/accounts/login/?next=/people/"' in body
+    client.force_login(member_user)
+    body = client.get("/people/").content.decode()
+    form = re.search(
+        r'<form class="inline-form" action="/accounts/logout/" method="post">(.*?)</form>',
+        body,
+        re.S,
+    )
+    assert form and "csrfmiddlewaretoken" in form.group(1)
+    token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", body)
+    assert token and len(token.group(1)) >= 32
+
+
+def test_sign_in_through_the_login_page(world, member_user):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/accounts/login/?next=/people/")
+    body = page.content.decode()
+    assert '<label for="id_username">Username</label>' in body
+    assert '<label for="id_password">Password</label>' in body
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    assert csrf
+    bad = client.post(
+        "/accounts/login/",
+        {
+            "username": "member",
+            "password": "wrong",
+            "csrfmiddlewaretoken": csrf.group(1),
+            "next": "/people/",
+        },
+    )
+    assert bad.status_code == 200 and "There is a problem" in bad.content.decode()
+    good = client.post(
+        "/accounts/login/",
+        {
+            "username": "member",
+            "password": "correct horse battery",
+            "csrfmiddlewaretoken": csrf.group(1),
+            "next": "/people/",
+        },
+    )
+    assert good.status_code == 302 and good["Location"] == "/people/"
+    assert "Signed in as" in client.get("/people/").content.decode()
+
+
+def test_csp_header_on_pages(client, world):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+
+
+def test_no_programme_loaded_shows_how_to_load_one(client, db):
+    assert not Programme.objects.exists()
+    for url in ("/", "/groups/", "/groups/PSG/", "/people/", "/search/?q=x"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "No programme is loaded yet" in body
+        assert "progov load-pack" in body
+        assert page_problems(body) == []
+
+
+# --- query counts do not grow with the data ----------------------------------------------
+
+
+def count_queries(fn: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return len(ctx.captured_queries)
+
+
+def _grow_groups(programme: Programme, parent: GovernanceGroup, n: int, start: int) -> None:
+    ws = WorkstreamFactory(programme=programme)
+    for i in range(start, start + n):
+        g = GroupFactory(
+            programme=programme, acronym=f"G{i}", level=3, parent=parent, workstream=ws
+        )
+        GroupFactory(programme=programme, acronym=f"G{i}W", level=4, parent=g)
+        if i % 5 == 0:
+            g.status = "stood_down"
+            g.save()
+            GroupSuccession.objects.create(predecessor=g, successor=parent, reason="test")
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_structure_page_query_count_is_constant(client, programme, psg, member_user, signed_in):
+    if signed_in:
+        client.force_login(member_user)
+    _grow_groups(programme, psg, 2, 0)  # 5 groups
+    small = count_queries(lambda: client.get("/"))
+    _grow_groups(programme, psg, 23, 100)  # 51 groups
+    assert GovernanceGroup.objects.count() >= 50
+    assert count_queries(lambda: client.get("/")) == small
+    assert count_queries(lambda: client.get("/?workstream=x&status=mobilised")) == small
+
+
+def _grow_members(group: GovernanceGroup, n: int) -> None:
+    programme = group.programme
+    for _ in range(n):
+        org = OrganisationFactory(programme=programme)
+        c = ConstituencyFactory(programme=programme)
+        m = MembershipFactory(
+            group=group, person=PersonFactory(programme=programme, organisation=org), constituency=c
+        )
+        MembershipFactory(
+            group=group,
+            person=PersonFactory(programme=programme, organisation=org),
+            constituency=c,
+            role="alternate",
+            alternate_for=m,
+        )
+        SeatFactory(group=group, constituency=c)
+
+
+@pytest.mark.parametrize("tab", ["overview", "members", "terms", "history"])
+def test_group_page_query_count_is_constant(client, programme, psg, tab, pmo_user):
+    dag = GroupFactory(programme=programme, acronym="DAG", level=3, parent=psg)
+    url = f"/groups/DAG/?tab={tab}"
+    _grow_members(dag, 5)  # 10 memberships
+    services.update_group(actor=pmo_user, group=dag, expected_version=1, purpose="One")
+    small = count_queries(lambda: client.get(url))
+    _grow_members(dag, 95)  # 200 memberships
+    for n in range(20):
+        GroupFactory(programme=programme, acronym=f"C{n}", level=4, parent=dag)
+        TermsOfReference.objects.create(
+            group=dag, version_number=f"{n}", date=date(2022, 1, 1), text="x"
+        )
+        GroupStatusChange.objects.create(
+            group=dag, status="mobilised", effective_date=date(2022, 1, 1)
+        )
+    services.update_group(actor=pmo_user, group=dag, expected_version=2, purpose="Two")
+    assert dag.memberships.count() == 200
+    assert count_queries(lambda: client.get(url)) == small
+
+
+def test_people_and_organisation_lists_query_counts_are_constant(client, programme):
+    def grow(n: int) -> None:
+        role = MarketRole.objects.create(
+            code=f"r{MarketRole.objects.count()}", name=f"Role {MarketRole.objects.count()}"
+        )
+        for _ in range(n):
+            org = OrganisationFactory(programme=programme)
+            org.market_roles.add(role)
+            PersonFactory(programme=programme, organisation=org)
+
+    grow(10)
+    people_small = count_queries(lambda: client.get("/people/"))
+    orgs_small = count_queries(lambda: client.get("/organisations/"))
+    grow(190)
+    assert count_queries(lambda: client.get("/people/")) == people_small
+    assert count_queries(lambda: client.get("/organisations/")) == orgs_small
+
+
+def test_person_page_query_count_is_constant(client, programme, psg):
+    person = PersonFactory(
+        programme=programme, organisation=OrganisationFactory(programme=programme)
+    )
+    MembershipFactory(group=psg, person=person)
+    url = f"/people/{person.pk}/"
+    small = count_queries(lambda: client.get(url))
+    for n in range(30):
+        g = GroupFactory(programme=programme, acronym=f"X{n}", level=3, parent=psg)
+        MembershipFactory(group=g, person=person)
+    assert count_queries(lambda: client.get(url)) == small
+
+
+def test_selectors_structure_overview_hides_hidden_successors(programme, psg):
+    old = GroupFactory(programme=programme, acronym="OLD", level=3, parent=psg, status="stood_down")
+    new = GroupFactory(
+        programme=programme, acronym="NEW", level=3, parent=psg, visibility="participants"
+    )
+    GroupSuccession.objects.create(predecessor=old, successor=new)
+    from progov.governance import selectors
+
+    overview = selectors.structure_overview(user=AnonymousUser(), programme=programme)
+    old_node = next(n for n in overview["levels"][0]["children"] if n["group"].acronym == "OLD")
+    assert old_node["successors"] == []
+    detail = selectors.group_detail_context(user=AnonymousUser(), group=old)
+    assert detail["successors"] == []
