@@ -7,6 +7,7 @@ Exposed to every app by `progov/conftest.py`. A browser test:
         browser_page.goto(live_server.url + "/")
         expect(browser_page.get_by_role("heading", level=1)).to_contain_text("structure")
 
+`live_server` replaces pytest-django's so that it serves plain HTTP.
 `browser_page` is a fresh Chromium page (1280×900) per test and requires
 `transactional_db`, so the live server thread sees the test's data. Use
 `sign_in(page, live_server.url, username)` to sign in through the login form
@@ -45,6 +46,31 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 FACTORY_PASSWORD = "correct horse battery"  # noqa: S105 - the test factories' password
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's live server, built to speak plain HTTP.
+
+    The server's middleware is instantiated once, when its thread starts, so the
+    per-test `SECURE_SSL_REDIRECT = False` (repo-root conftest) comes too late for
+    it: SecurityMiddleware would redirect every request to https://. The override
+    is applied only while the server starts.
+    """
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    with override_settings(SECURE_SSL_REDIRECT=False, SECURE_HSTS_SECONDS=0):
+        server = LiveServer(addr)
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
