@@ -281,7 +281,7 @@ def _visible_successions(
     qs = qs.select_related(other)
     if not is_signed_in(user):
         qs = qs.filter(**{f"{other}__visibility": Visibility.PUBLIC})
-    return qs.order_by("date", "id")
+    return qs.order_by("date", f"{other}__acronym", "id")
 
 
 def group_is_visible(*, user: Any, group: GovernanceGroup) -> bool:

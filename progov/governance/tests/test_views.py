@@ -115,7 +115,7 @@ def test_structure_marks_stood_down_groups_with_successors(client, world):
     sitag_card = body.split('id="group-{}-title"'.format(world["sitag"].pk))[1].split("</article>")[
         0
     ]
-    assert "Formerly" in sitag_card and ">TMAG<" in sitag_card
+    assert "Replaced" in sitag_card and ">TMAG<" in sitag_card
 
 
 def test_structure_filters_by_workstream_and_status(client, world):
