@@ -719,7 +719,7 @@ def validate_pack(doc: Any) -> PackSpec:
     organisations = _organisations(c, doc, {r.code for r in market_roles})
     people = _people(c, doc, {o.name for o in organisations})
     groups = _groups(c, doc, {w.name for w in workstreams}, {k.code for k in constituencies})
-    group_by_key = {g.acronym.upper(): g for g in groups}
+    group_by_key = _first_by_acronym(groups)
     successions = _successions(c, doc, group_by_key)
     memberships = _memberships(
         c, doc, group_by_key, {p.name for p in people}, {k.code for k in constituencies}
@@ -1113,9 +1113,20 @@ def _seats(c: _Checker, group: _Map, what: str, constituencies: set[str]) -> lis
     return out
 
 
+def _first_by_acronym(groups: list[GroupSpec]) -> dict[str, GroupSpec]:
+    """Groups by acronym; the first of a duplicated acronym owns it (the second is an error)."""
+    by_key: dict[str, GroupSpec] = {}
+    for g in groups:
+        if g.acronym:
+            by_key.setdefault(g.acronym.upper(), g)
+    return by_key
+
+
 def _check_hierarchy(c: _Checker, groups: list[GroupSpec]) -> None:
     """Parents exist, the parent chain has no loop, and each child sits below its parent."""
-    by_key = {g.acronym.upper(): g for g in groups if g.acronym}
+    by_key = _first_by_acronym(groups)
+    # A duplicate is already reported; checking its parent too would only echo that error.
+    groups = [g for g in groups if by_key.get(g.acronym.upper()) is g]
     for g in groups:
         if g.parent and g.parent.upper() not in by_key:
             close = difflib.get_close_matches(g.parent, [x.acronym for x in groups], n=1)

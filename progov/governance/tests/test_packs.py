@@ -445,6 +445,34 @@ def test_a_duplicate_acronym_is_rejected_naming_both_lines(db):
     assert row_counts() == before
 
 
+def test_a_duplicate_acronym_does_not_cascade_into_hierarchy_errors(db):
+    # The second DAG names DAG as parent and sits at level 4: only the duplicate is
+    # reported, and WG is checked against the first DAG (level 3).
+    errors = errors_of(
+        f"""
+        programme: {{slug: t, name: Test}}
+        groups:
+          - acronym: DAG
+            name: Design Advisory Group
+            level: 3
+            {GOOD_HISTORY}
+          - acronym: WG
+            name: A working group
+            level: 4
+            parent: DAG
+            {GOOD_HISTORY}
+          - acronym: DAG
+            name: Security Design Working Group
+            level: 4
+            parent: DAG
+            {GOOD_HISTORY}
+        """
+    )
+    assert errors == [
+        "line 12: group DAG: the acronym 'DAG' is already used by the group at line 3."
+    ]
+
+
 def test_an_unparseable_schedule_is_rejected_naming_the_text_and_line(db):
     before = row_counts()
     errors = errors_of(
