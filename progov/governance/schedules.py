@@ -108,7 +108,9 @@ def _weekday(word: str, text: str) -> str:
 
 def parse_schedule_text(text: str) -> Schedule:
     """Turn the seeds' schedule phrasing into a Schedule, or raise ScheduleError naming the text."""
-    cleaned = " ".join(str(text).split())
+    # Seed tables arrive with HTML line breaks and superscript ordinals ("1 <sup>st</sup> … each<br>month").
+    cleaned = re.sub(r"<br\s*/?>", " ", str(text), flags=re.IGNORECASE)
+    cleaned = " ".join(cleaned.split())
     if cleaned.lower().strip(". ") in NO_SCHEDULE:
         return Schedule(
             rrule="", start_time=None, end_time=None, note=NO_SCHEDULE[cleaned.lower().strip(". ")]

@@ -183,7 +183,6 @@ def test_raw_seed_cells_with_superscripts_parse(raw, rrule):
 # The overview's cells that wrap with <br> ("each<br>month") are not read: the parser
 # removes <sup> but not <br>. The MHHS pack stores the text without the HTML, so loading
 # is unaffected; this records the gap in progov/governance/schedules.py until it is fixed.
-@pytest.mark.xfail(strict=True, reason="parse_schedule_text does not treat <br> as a space")
 @pytest.mark.parametrize(
     "raw",
     [
