@@ -20,6 +20,7 @@ from django.db.models import Model
 
 from progov.accounts.permissions import require_writer
 from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.calendars.workdays import CALENDARS
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import (
@@ -86,13 +87,30 @@ def snapshot(obj: Model, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
 # --- programme -----------------------------------------------------------------------
 
 
+def _validate_programme(programme: Programme) -> None:
+    errors: dict[str, list[str]] = {}
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,49}", programme.slug or ""):
+        errors["slug"] = [
+            "A programme slug is lower-case letters, digits and hyphens, e.g. 'mhhs'."
+        ]
+    if not (programme.name or "").strip():
+        errors["name"] = ["A programme needs a name."]
+    if programme.governance_calendar not in CALENDARS:
+        errors["governance_calendar"] = [
+            f"Unknown working-day calendar {programme.governance_calendar!r}; "
+            f"use one of {', '.join(sorted(CALENDARS))}."
+        ]
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], field_errors=errors)
+
+
 @transaction.atomic
 def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Programme:
     require_writer(actor)
     if Programme.objects.filter(slug=slug).exists():
         raise ValidationError.for_field("slug", f"A programme with slug {slug!r} already exists.")
     programme = Programme(slug=slug, name=name, **fields)
-    programme.full_clean()
+    _validate_programme(programme)
     programme.save()
     record_create(
         actor=actor,
@@ -115,6 +133,7 @@ def update_programme(
     before = snapshot(programme, fields)
     for key, value in changes.items():
         setattr(programme, key, value)
+    _validate_programme(programme)
     delta = diff(before, snapshot(programme, fields))
     if delta:
         bump_version(programme)

@@ -341,3 +341,18 @@ def test_person_update_checks_version(programme):
     services.update_person(actor=pmo, person=person, expected_version=1, job_title="Programme")
     with pytest.raises(StaleVersion):
         services.update_person(actor=pmo, person=person, expected_version=1, job_title="Other")
+
+
+def test_programme_calendar_must_be_known(pmo_user):
+    with pytest.raises(ValidationError) as exc:
+        services.create_programme(
+            actor=pmo_user, slug="p2", name="P2", governance_calendar="narnia"
+        )
+    assert "governance_calendar" in exc.value.field_errors
+    programme = services.create_programme(
+        actor=pmo_user, slug="p3", name="P3", governance_calendar="scotland"
+    )
+    with pytest.raises(ValidationError):
+        services.update_programme(
+            actor=pmo_user, programme=programme, expected_version=1, governance_calendar="mars"
+        )
