@@ -161,8 +161,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-# Without collectstatic (tests, a fresh checkout) fall back to unhashed names.
-WHITENOISE_MANIFEST_STRICT = False
+# Production serves hashed, compressed files, so `progov serve` and `progov demo` run
+# collectstatic first; the test suite switches to plain storage (progov/conftest.py).
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Security. Deployment behind HTTPS is the default for a non-debug install;
