@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "progov.audit",
     "progov.calendars",
     "progov.governance",
+    "progov.meetings",
 ]
 
 MIDDLEWARE = [

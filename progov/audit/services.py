@@ -67,6 +67,46 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
     return AuditEntry.objects.create(prev_hash=prev_hash, entry_hash=digest, **fields)
 
 
+def record_many(
+    *, actor: Any, items: list[tuple[models.Model, str, dict[str, Any]]]
+) -> list[AuditEntry]:
+    """Append one entry per (object, action, changes), chained, in one INSERT.
+
+    For acts that touch many objects at once (generating ten years of meetings): the
+    same entries `record` would write, without a read of the chain head per entry.
+    """
+    if not items:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit entries are written inside the service's transaction")
+    _lock_chain_head()
+    prev_hash = (
+        AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        or GENESIS_HASH
+    )
+    actor_id, actor_label = _actor_fields(actor)
+    now = timezone.now()
+    cid = get_correlation_id()
+    entries = []
+    for obj, action, changes in items:
+        fields = {
+            "timestamp": now,
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "correlation_id": cid,
+            "object_type": object_type_of(obj),
+            "object_id": str(obj.pk),
+            "object_repr": str(obj)[:300],
+            "action": action,
+            "changes": _normalise(changes),
+        }
+        digest = entry_digest(prev_hash=prev_hash, **fields)
+        entries.append(AuditEntry(prev_hash=prev_hash, entry_hash=digest, **fields))
+        prev_hash = digest
+    # Ids must follow chain order; bulk_create inserts in list order on both backends.
+    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
 def record_create(*, actor: Any, obj: models.Model, fields: dict[str, Any]) -> AuditEntry:
     changes = {name: [None, value] for name, value in fields.items()}
     return record(actor=actor, obj=obj, action=AuditAction.CREATE, changes=changes)

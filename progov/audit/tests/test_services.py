@@ -78,3 +78,20 @@ def test_postgres_refuses_update_and_delete_of_audit_rows(programme, pmo_user):
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
+
+
+@pytest.mark.django_db
+def test_record_many_chains_like_single_records(programme, pmo_user):
+    from progov.audit.services import record_many
+
+    services.create_group(actor=pmo_user, programme=programme, name="PSG", acronym="PSG", level=2)
+    groups = [
+        services.create_group(actor=pmo_user, programme=programme, name=f"W{n}", acronym=f"W{n}")
+        for n in range(2)
+    ]
+    with transaction.atomic():
+        record_many(actor=pmo_user, items=[(g, "update", {"purpose": ["", "x"]}) for g in groups])
+    entries = list(AuditEntry.objects.order_by("id"))
+    assert [e.action for e in entries[-2:]] == ["update", "update"]
+    assert entries[-1].prev_hash == entries[-2].entry_hash
+    assert verify_chain() == len(entries)

@@ -273,10 +273,10 @@ def test_mhhs_pack_constituencies_organisations_rules_and_thresholds(mhhs):
     }
     papers = rules[("papers_due", None, None)]
     assert (papers.working_days, papers.direction, papers.anchor) == (5, "before", "meeting")
-    old = rules[("headline_report_due", None, None)]
-    new = rules[("headline_report_due", date(2023, 11, 27), None)]
-    assert (old.working_days, old.effective_to) == (1, date(2023, 11, 26))
-    assert (new.working_days, new.direction, new.effective_to) == (2, "after", None)
+    # The newer framework's two working days govern the whole record (see the pack).
+    headline = rules[("headline_report_due", None, None)]
+    assert (headline.working_days, headline.direction, headline.effective_to) == (2, "after", None)
+    assert DeadlineRule.objects.filter(key="headline_report_due").count() == 1
     assert rules[("minutes_due", None, None)].effective_to == date(2023, 11, 26)
     assert rules[("amendments_due", None, None)].anchor == "next_meeting"
     ccag = rules[("decisions_published_due", None, "CCAG")]

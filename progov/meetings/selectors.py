@@ -1,0 +1,163 @@
+"""Reads of meetings, restricted to what the user may see, with their deadlines.
+
+Meetings of a group the user may not see are missing (404), like the group itself.
+Deadline inputs (next meeting, publication times) are gathered by annotations, so a
+list of meetings with every deadline costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+
+from progov.accounts.permissions import is_signed_in
+from progov.calendars.selectors import calendar_for_programme
+from progov.calendars.workdays import WorkingCalendar
+from progov.core.errors import NotFound, ValidationError
+from progov.governance.models import DeadlineRule, GovernanceGroup, Programme, Visibility
+from progov.meetings.deadlines import Deadline, MeetingFacts, meeting_deadlines, rules_for_group
+from progov.meetings.models import Meeting, MeetingStatus, PaperKind
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def visible_meetings(*, user: Any) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("group", "group__programme")
+    if not is_signed_in(user):
+        qs = qs.filter(group__visibility=Visibility.PUBLIC)
+    return qs
+
+
+def with_deadline_facts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Annotate what the deadlines need: the next meeting and the publication times."""
+    next_start = (
+        Meeting.objects.filter(group=OuterRef("group"), start__gt=OuterRef("start"))
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("start")
+        .values("start")[:1]
+    )
+    paper_kinds = [PaperKind.PAPER, PaperKind.PACK]
+    return qs.annotate(
+        next_meeting_start=Subquery(next_start),
+        papers_last_published=Max("papers__published_at", filter=Q(papers__kind__in=paper_kinds)),
+        papers_unpublished=Count(
+            "papers", filter=Q(papers__kind__in=paper_kinds, papers__published_at__isnull=True)
+        ),
+        minutes_published=Max("papers__published_at", filter=Q(papers__kind=PaperKind.MINUTES)),
+        report_published=Max("headline_report__published_at"),
+    )
+
+
+def meeting_list(
+    *,
+    user: Any,
+    programme: Programme | None = None,
+    group: GovernanceGroup | None = None,
+    groups: Iterable[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings whose start falls on or between `start` and `end` (local dates)."""
+    if start and end and end < start:
+        raise ValidationError.for_field("end", "The end date is before the start date.")
+    qs = visible_meetings(user=user)
+    if programme is not None:
+        qs = qs.filter(group__programme=programme)
+    if group is not None:
+        qs = qs.filter(group=group)
+    if groups:
+        qs = qs.filter(group__acronym__in=list(groups))
+    if start is not None:
+        qs = qs.filter(start__gte=datetime.combine(start, time.min, tzinfo=LONDON))
+    if end is not None:
+        qs = qs.filter(start__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=LONDON))
+    if status:
+        qs = qs.filter(status=status)
+    return with_deadline_facts(qs).order_by("start", "group__acronym", "id")
+
+
+def meeting_get(*, user: Any, pk: int) -> Meeting:
+    meeting = with_deadline_facts(visible_meetings(user=user).filter(pk=pk)).first()
+    if meeting is None:
+        raise NotFound(f"No meeting #{pk}.")
+    return meeting
+
+
+def meeting_by_number(*, user: Any, group: GovernanceGroup, number: str) -> Meeting:
+    """Find "PSG #24" or "DAG #10.1" by its number."""
+    major, _, minor = number.partition(".")
+    if not major.isdigit() or (minor and not minor.isdigit()):
+        raise NotFound(f"No meeting {group.acronym} #{number}.")
+    meeting = with_deadline_facts(
+        visible_meetings(user=user).filter(
+            group=group, number_major=int(major), number_minor=int(minor or 0)
+        )
+    ).first()
+    if meeting is None:
+        raise NotFound(f"No meeting {group.acronym} #{number}.")
+    return meeting
+
+
+def facts_of(meeting: Meeting) -> MeetingFacts:
+    """Deadline inputs of a meeting fetched through `with_deadline_facts`."""
+    papers_at = getattr(meeting, "papers_last_published", None)
+    if getattr(meeting, "papers_unpublished", 0):
+        papers_at = None  # not every paper is out yet
+    next_start = getattr(meeting, "next_meeting_start", None)
+    return MeetingFacts(
+        meeting_date=meeting.start.astimezone(LONDON).date(),
+        cancelled=meeting.status == MeetingStatus.CANCELLED,
+        next_meeting_date=next_start.astimezone(LONDON).date() if next_start else None,
+        papers_published_at=papers_at,
+        minutes_published_at=getattr(meeting, "minutes_published", None),
+        report_published_at=getattr(meeting, "report_published", None),
+    )
+
+
+@dataclass
+class DeadlineContext:
+    """Rules and calendars loaded once per request, reused for every meeting."""
+
+    rules: dict[int, list[DeadlineRule]]
+    calendars: dict[int, WorkingCalendar]
+    _by_group: dict[int, list[DeadlineRule]]
+
+    @classmethod
+    def for_meetings(cls, meetings: Iterable[Meeting]) -> DeadlineContext:
+        programmes = {m.group.programme_id: m.group.programme for m in meetings}
+        rules: dict[int, list[DeadlineRule]] = {pid: [] for pid in programmes}
+        for rule in DeadlineRule.objects.filter(programme_id__in=list(programmes)):
+            rules[rule.programme_id].append(rule)
+        calendars = {pid: calendar_for_programme(p) for pid, p in programmes.items()}
+        return cls(rules=rules, calendars=calendars, _by_group={})
+
+    def deadlines(self, meeting: Meeting, today: date | None = None) -> list[Deadline]:
+        group = meeting.group
+        if group.pk not in self._by_group:
+            self._by_group[group.pk] = rules_for_group(
+                self.rules.get(group.programme_id, []), group
+            )
+        return meeting_deadlines(
+            rules=self._by_group[group.pk],
+            facts=facts_of(meeting),
+            calendar=self.calendars[group.programme_id],
+            today=today,
+        )
+
+    def is_working_day(self, meeting: Meeting) -> bool:
+        return self.calendars[meeting.group.programme_id].is_working_day(
+            meeting.start.astimezone(LONDON).date()
+        )
+
+
+def deadlines_by_meeting(
+    meetings: list[Meeting], today: date | None = None
+) -> dict[int, list[Deadline]]:
+    context = DeadlineContext.for_meetings(meetings)
+    return {m.pk: context.deadlines(m, today) for m in meetings}

@@ -1,0 +1,159 @@
+"""Writes for what follows a meeting: the headline report and amendment requests to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from progov.accounts.permissions import is_signed_in, require_writer
+from progov.audit.services import diff, record_create, record_update
+from progov.core.concurrency import bump_version, check_version
+from progov.core.errors import PermissionDenied, ValidationError
+from progov.governance.services import snapshot
+from progov.meetings.models import (
+    AmendmentRequest,
+    AmendmentStatus,
+    HeadlineReport,
+    Meeting,
+    MeetingStatus,
+    ReportStatus,
+)
+
+REPORT_FIELDS = ("body", "status", "published_at")
+AMENDMENT_FIELDS = ("status", "response", "answered_at", "closed_at")
+
+
+def _draft_body(meeting: Meeting) -> str:
+    """The skeleton a PMO officer fills in: the agenda's decisions and discussions."""
+    lines = [f"# {meeting.group.name} #{meeting.number} — headline report", ""]
+    lines.append(f"Meeting held {timezone.localtime(meeting.start):%A %d %B %Y, %H:%M}.")
+    if meeting.recording_link:
+        lines.append(f"Recording: {meeting.recording_link}")
+    lines.append("")
+    for item in meeting.agenda_items.all().order_by("position", "id"):
+        if item.item_type == "break":
+            continue
+        lines.append(f"## {item.position}. {item.title} ({item.get_item_type_display()})")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@transaction.atomic
+def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
+    """Create the draft when the meeting is marked held (idempotent)."""
+    require_writer(actor)
+    existing = HeadlineReport.objects.filter(meeting=meeting).first()
+    if existing is not None:
+        return existing
+    report = HeadlineReport.objects.create(meeting=meeting, body=_draft_body(meeting))
+    record_create(
+        actor=actor, obj=report, fields={"meeting": str(meeting), "status": report.status}
+    )
+    return report
+
+
+@transaction.atomic
+def update_headline_report(
+    *, actor: Any, report: HeadlineReport, expected_version: int | None, body: str
+) -> HeadlineReport:
+    require_writer(actor)
+    report = HeadlineReport.objects.select_for_update().get(pk=report.pk)
+    check_version(report, expected_version)
+    before = snapshot(report, REPORT_FIELDS)
+    report.body = body
+    delta = diff(before, snapshot(report, REPORT_FIELDS))
+    if delta:
+        bump_version(report)
+        report.save()
+        record_update(actor=actor, obj=report, changes=delta)
+    return report
+
+
+@transaction.atomic
+def publish_headline_report(
+    *, actor: Any, report: HeadlineReport, expected_version: int | None, now: datetime | None = None
+) -> HeadlineReport:
+    """Publish the report; its publication time is what the 2-working-day deadline checks."""
+    require_writer(actor)
+    report = HeadlineReport.objects.select_for_update().select_related("meeting").get(pk=report.pk)
+    check_version(report, expected_version)
+    if report.status == ReportStatus.PUBLISHED:
+        raise ValidationError("The headline report is already published.")
+    if report.meeting.status != MeetingStatus.HELD:
+        raise ValidationError("Only the report of a meeting that was held can be published.")
+    if not report.body.strip():
+        raise ValidationError.for_field("body", "An empty headline report cannot be published.")
+    before = snapshot(report, REPORT_FIELDS)
+    report.status = ReportStatus.PUBLISHED
+    report.published_at = now or timezone.now()
+    bump_version(report)
+    report.save()
+    record_update(actor=actor, obj=report, changes=diff(before, snapshot(report, REPORT_FIELDS)))
+    return report
+
+
+@transaction.atomic
+def request_amendment(
+    *, actor: Any, report: HeadlineReport, text: str, now: datetime | None = None
+) -> AmendmentRequest:
+    """Any signed-in participant may ask for an addition to a published report."""
+    if not is_signed_in(actor):
+        raise PermissionDenied("Sign in to request an amendment.")
+    if report.status != ReportStatus.PUBLISHED:
+        raise ValidationError("Amendments can be requested once the report is published.")
+    if not text.strip():
+        raise ValidationError.for_field("text", "Say what should be added or changed.")
+    amendment = AmendmentRequest.objects.create(
+        report=report,
+        requested_by=actor,
+        text=text.strip(),
+        submitted_at=now or timezone.now(),
+        requester_name=actor.get_full_name() or actor.get_username(),
+    )
+    record_create(
+        actor=actor,
+        obj=amendment,
+        fields={
+            "report": str(report),
+            "requester_name": amendment.requester_name,
+            "text": amendment.text,
+        },
+    )
+    return amendment
+
+
+@transaction.atomic
+def answer_amendment(
+    *,
+    actor: Any,
+    amendment: AmendmentRequest,
+    expected_version: int | None,
+    response: str,
+    close: bool = True,
+    now: datetime | None = None,
+) -> AmendmentRequest:
+    """The secretariat answers a request and (by default) closes it."""
+    require_writer(actor)
+    amendment = AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
+    check_version(amendment, expected_version)
+    if amendment.status == AmendmentStatus.CLOSED:
+        raise ValidationError("This amendment request is already closed.")
+    if not response.strip():
+        raise ValidationError.for_field("response", "Write the answer.")
+    now = now or timezone.now()
+    before = snapshot(amendment, AMENDMENT_FIELDS)
+    amendment.response = response.strip()
+    amendment.answered_by = actor if is_signed_in(actor) else None
+    amendment.answered_at = now
+    amendment.status = AmendmentStatus.CLOSED if close else AmendmentStatus.ANSWERED
+    if close:
+        amendment.closed_at = now
+    bump_version(amendment)
+    amendment.save()
+    record_update(
+        actor=actor, obj=amendment, changes=diff(before, snapshot(amendment, AMENDMENT_FIELDS))
+    )
+    return amendment

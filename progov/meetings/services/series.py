@@ -1,0 +1,488 @@
+"""Writes for meetings as such: generating a group's series, moving, cancelling, holding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from progov.accounts.permissions import require_writer
+from progov.audit.services import diff, record_create, record_many, record_update
+from progov.calendars.selectors import calendar_for_programme
+from progov.core.concurrency import bump_version, check_version
+from progov.core.errors import ValidationError
+from progov.governance.models import GovernanceGroup, GroupStatus, GroupStatusChange
+from progov.governance.services import snapshot
+from progov.meetings.models import (
+    AgendaItem,
+    AgendaTemplateItem,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingStatus,
+)
+from progov.meetings.occurrences import group_occurrences
+
+SERIES_FIELDS = (
+    "starts_on",
+    "first_number",
+    "ends_on",
+    "location",
+    "online_link",
+    "quorum_chair_required",
+    "quorum_min_constituencies",
+)
+MEETING_FIELDS = (
+    "title",
+    "start",
+    "end",
+    "original_start",
+    "original_end",
+    "status",
+    "location",
+    "online_link",
+    "recording_link",
+    "status_note",
+    "number_major",
+    "number_minor",
+)
+# A future meeting in one of these states is the schedule's to replace; anything
+# moved, cancelled or held is a decision somebody made and is never touched.
+_REPLACEABLE = (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED)
+
+
+@dataclass
+class GenerationReport:
+    group: str
+    created: list[Meeting] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renumbered: int = 0
+    kept: int = 0
+    on_non_working_days: list[Meeting] = field(default_factory=list)
+
+    def render(self) -> str:
+        text = (
+            f"{self.group}: {len(self.created)} created, {self.kept} already there, "
+            f"{len(self.removed)} removed, {self.renumbered} renumbered"
+        )
+        if self.on_non_working_days:
+            days = ", ".join(f"{m.start:%a %d %b %Y}" for m in self.on_non_working_days[:5])
+            more = len(self.on_non_working_days) - 5
+            text += f"; on a bank holiday (to move): {days}" + (
+                f" and {more} more" if more > 0 else ""
+            )
+        return text
+
+
+# --- series --------------------------------------------------------------------------
+
+
+def _validate_series(series: MeetingSeries) -> None:
+    if series.ends_on is not None and series.ends_on < series.starts_on:
+        raise ValidationError.for_field("ends_on", "The series cannot end before it starts.")
+    if series.first_number < 1:
+        raise ValidationError.for_field("first_number", "Meeting numbers start at 1 or more.")
+
+
+@transaction.atomic
+def configure_meeting_series(
+    *, actor: Any, group: GovernanceGroup, starts_on: date, **fields: Any
+) -> MeetingSeries:
+    """Create or change how a group's meetings are generated (start, numbering, quorum)."""
+    require_writer(actor)
+    unknown = set(fields) - set(SERIES_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown meeting-series fields: {', '.join(sorted(unknown))}.")
+    series = MeetingSeries.objects.select_for_update().filter(group=group).first()
+    if series is None:
+        series = MeetingSeries(group=group, starts_on=starts_on, **fields)
+        _validate_series(series)
+        series.save()
+        record_create(actor=actor, obj=series, fields=snapshot(series, SERIES_FIELDS))
+        return series
+    before = snapshot(series, SERIES_FIELDS)
+    series.starts_on = starts_on
+    for key, value in fields.items():
+        setattr(series, key, value)
+    _validate_series(series)
+    delta = diff(before, snapshot(series, SERIES_FIELDS))
+    if delta:
+        bump_version(series)
+        series.save()
+        record_update(actor=actor, obj=series, changes=delta)
+    return series
+
+
+def _series_for(group: GovernanceGroup, first_day: date) -> MeetingSeries:
+    series = MeetingSeries.objects.filter(group=group).first()
+    if series is None:
+        # A group without a configured series starts where the generation window starts.
+        series = MeetingSeries(group=group, starts_on=first_day)
+    return series
+
+
+def _last_meeting_day(group: GovernanceGroup, series: MeetingSeries, until: date) -> date:
+    last = until
+    if series.ends_on is not None:
+        last = min(last, series.ends_on)
+    if group.status == GroupStatus.STOOD_DOWN:
+        stood_down = (
+            GroupStatusChange.objects.filter(group=group, status=GroupStatus.STOOD_DOWN)
+            .order_by("-effective_date")
+            .values_list("effective_date", flat=True)
+            .first()
+        )
+        if stood_down is not None:
+            last = min(last, stood_down - timedelta(days=1))
+    return last
+
+
+def _standing_items(meeting: Meeting, template: list[AgendaTemplateItem]) -> list[AgendaItem]:
+    return [
+        AgendaItem(
+            meeting=meeting,
+            position=n,
+            title=t.title,
+            objective=t.objective,
+            item_type=t.item_type,
+            duration_minutes=t.duration_minutes,
+            is_standing=True,
+            lead_person_id=t.lead_person_id,
+            lead_organisation_id=t.lead_organisation_id,
+            lead_text=t.lead_text,
+        )
+        for n, t in enumerate(template, start=1)
+    ]
+
+
+def _number_key(m: Meeting) -> datetime:
+    return m.scheduled_start or m.start
+
+
+def _renumber(*, actor: Any, group: GovernanceGroup, first_number: int) -> int:
+    """Number regular meetings 1, 2, 3… (from the series' first number) in schedule order,
+    and extraordinary ones after the last regular meeting before them (10.1, 10.2)."""
+    meetings = list(Meeting.objects.filter(group=group).order_by("start", "id"))
+    regular = sorted((m for m in meetings if m.kind == MeetingKind.REGULAR), key=_number_key)
+    wanted: dict[int, tuple[int, int]] = {
+        m.pk: (first_number + i, 0) for i, m in enumerate(regular)
+    }
+    last_regular = 0
+    minors: dict[int, int] = {}
+    for m in meetings:
+        if m.kind == MeetingKind.REGULAR:
+            last_regular = wanted[m.pk][0]
+            continue
+        minors[last_regular] = minors.get(last_regular, 0) + 1
+        wanted[m.pk] = (last_regular, minors[last_regular])
+    changed = [m for m in meetings if (m.number_major, m.number_minor) != wanted[m.pk]]
+    if not changed:
+        return 0
+    # Two steps so the unique (group, number) constraint never sees a transient clash.
+    for m in changed:
+        Meeting.objects.filter(pk=m.pk).update(number_major=10_000_000 + m.pk, number_minor=0)
+    audit_items: list[tuple[Any, str, dict[str, Any]]] = []
+    for m in changed:
+        before = m.number
+        m.number_major, m.number_minor = wanted[m.pk]
+        m.version += 1
+        Meeting.objects.filter(pk=m.pk).update(
+            number_major=m.number_major, number_minor=m.number_minor, version=m.version
+        )
+        audit_items.append((m, "update", {"number": [before, m.number]}))
+    record_many(actor=actor, items=audit_items)
+    return len(changed)
+
+
+@transaction.atomic
+def generate_meetings(
+    *, actor: Any, group: GovernanceGroup, until: date, now: datetime | None = None
+) -> GenerationReport:
+    """Create the group's scheduled meetings up to `until`, without duplicating any.
+
+    - Occurrences already present (matched on `scheduled_start`) are kept whatever
+      happened to them: a moved or cancelled meeting stays moved or cancelled.
+    - Future meetings still `planned`/`confirmed` whose occurrence is no longer in the
+      schedule (the schedule changed) are removed, or cancelled when papers or
+      attendance already hang on them; held and past meetings are never touched.
+    - New meetings get the group's standing agenda items.
+    - Numbers follow the schedule order from the series' first number.
+    Running it twice writes nothing the second time.
+    """
+    require_writer(actor)
+    now = now or timezone.now()
+    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
+    series = _series_for(group, first_day=now.date())
+    report = GenerationReport(group=group.acronym)
+    first_day = series.starts_on
+    last_day = _last_meeting_day(group, series, until)
+    occurrences = group_occurrences(group, first_day, last_day)
+    wanted = {o.start: o for o in occurrences}
+    existing = list(Meeting.objects.filter(group=group, kind=MeetingKind.REGULAR))
+    by_occurrence = {m.scheduled_start: m for m in existing if m.scheduled_start is not None}
+
+    # 1. Future, untouched meetings the schedule no longer has.
+    stale = [
+        m
+        for m in existing
+        if m.scheduled_start is not None
+        and m.scheduled_start not in wanted
+        and m.start > now
+        and m.status in _REPLACEABLE
+        and m.scheduled_start.date() <= until
+    ]
+    audit_items: list[tuple[Any, str, dict[str, Any]]] = []
+    for m in stale:
+        if m.papers.exists() or m.attendance.exclude(status="invited").exists():
+            before = snapshot(m, MEETING_FIELDS)
+            m.status = MeetingStatus.CANCELLED
+            m.status_note = f"No longer in the schedule ({now:%d %b %Y})"
+            m.version += 1
+            m.save()
+            audit_items.append((m, "update", diff(before, snapshot(m, MEETING_FIELDS))))
+        else:
+            audit_items.append(
+                (m, "delete", {"start": [m.start, None], "number": [m.number, None]})
+            )
+            report.removed.append(f"{m.start:%d %b %Y}")
+            m.delete()
+
+    # 2. New occurrences. The past is as it was recorded: an occurrence before the last
+    # meeting already held or passed is not invented after the fact (a schedule change
+    # must not fill January with Thursdays that never happened), but a new series, or a
+    # window reaching beyond what exists, is filled.
+    past_starts = [
+        m.start for m in existing if m.start <= now and m.pk not in {s.pk for s in stale}
+    ]
+    history_until = max(past_starts) if past_starts else None
+    missing = [
+        o
+        for o in occurrences
+        if o.start not in by_occurrence and (history_until is None or o.start > history_until)
+    ]
+    # Numbers are provisional until the renumbering pass.
+    template = list(
+        AgendaTemplateItem.objects.filter(group=group).order_by("at_end", "position", "id")
+    )
+    base = 20_000_000
+    new_meetings = [
+        Meeting(
+            group=group,
+            kind=MeetingKind.REGULAR,
+            number_major=base + i,
+            number_minor=0,
+            scheduled_start=o.start,
+            start=o.start,
+            end=o.end,
+            location=series.location,
+            online_link=series.online_link,
+        )
+        for i, o in enumerate(missing)
+    ]
+    report.kept = sum(1 for o in occurrences if o.start in by_occurrence)
+    if new_meetings:
+        created = Meeting.objects.bulk_create(new_meetings, batch_size=500)
+        if connection_lacks_returning(created):
+            created = list(
+                Meeting.objects.filter(group=group, number_major__gte=base).order_by("start")
+            )
+        report.created = created
+        items = [it for m in created for it in _standing_items(m, template)]
+        AgendaItem.objects.bulk_create(items, batch_size=1000)
+        audit_items += [
+            (
+                m,
+                "create",
+                {
+                    "group": [None, group.acronym],
+                    "start": [None, m.start],
+                    "end": [None, m.end],
+                    "kind": [None, m.kind],
+                    "status": [None, m.status],
+                },
+            )
+            for m in created
+        ]
+    record_many(actor=actor, items=audit_items)
+    report.renumbered = _renumber(actor=actor, group=group, first_number=series.first_number)
+    if report.created:
+        calendar = calendar_for_programme(group.programme)
+        report.on_non_working_days = [
+            m for m in report.created if not calendar.is_working_day(m.start.date())
+        ]
+        for m in report.created:
+            m.refresh_from_db(fields=["number_major", "number_minor", "version"])
+    return report
+
+
+def connection_lacks_returning(created: list[Meeting]) -> bool:
+    """bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; older SQLite does not."""
+    return any(m.pk is None for m in created)
+
+
+# --- one meeting ---------------------------------------------------------------------
+
+
+def _locked(meeting: Meeting, expected_version: int | None) -> Meeting:
+    locked = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    check_version(locked, expected_version)
+    return locked
+
+
+def _save(actor: Any, meeting: Meeting, before: dict[str, Any]) -> Meeting:
+    delta = diff(before, snapshot(meeting, MEETING_FIELDS))
+    if delta:
+        bump_version(meeting)
+        meeting.save()
+        record_update(actor=actor, obj=meeting, changes=delta)
+    return meeting
+
+
+def _check_times(start: datetime, end: datetime) -> None:
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError.for_field(
+            "start", "Give times with a time zone (e.g. 2022-09-22T10:00+01:00)."
+        )
+    if end <= start:
+        raise ValidationError.for_field("end", "The meeting must end after it starts.")
+
+
+@transaction.atomic
+def move_meeting(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    expected_version: int | None,
+    start: datetime,
+    end: datetime,
+    note: str = "",
+) -> Meeting:
+    """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022)."""
+    require_writer(actor)
+    meeting = _locked(meeting, expected_version)
+    _check_times(start, end)
+    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+        raise ValidationError(f"A {meeting.get_status_display().lower()} meeting cannot be moved.")
+    before = snapshot(meeting, MEETING_FIELDS)
+    if meeting.original_start is None:
+        meeting.original_start, meeting.original_end = meeting.start, meeting.end
+    meeting.start, meeting.end = start, end
+    meeting.status = MeetingStatus.MOVED
+    meeting.status_note = note
+    return _save(actor, meeting, before)
+
+
+@transaction.atomic
+def cancel_meeting(
+    *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
+) -> Meeting:
+    """Cancel (stand down) a meeting; regeneration leaves it cancelled."""
+    require_writer(actor)
+    meeting = _locked(meeting, expected_version)
+    if meeting.status == MeetingStatus.HELD:
+        raise ValidationError("A meeting that was held cannot be cancelled.")
+    before = snapshot(meeting, MEETING_FIELDS)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.status_note = note
+    return _save(actor, meeting, before)
+
+
+@transaction.atomic
+def confirm_meeting(*, actor: Any, meeting: Meeting, expected_version: int | None) -> Meeting:
+    require_writer(actor)
+    meeting = _locked(meeting, expected_version)
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
+        raise ValidationError(
+            f"Only a planned or moved meeting can be confirmed, not a {meeting.get_status_display().lower()} one."
+        )
+    before = snapshot(meeting, MEETING_FIELDS)
+    meeting.status = MeetingStatus.CONFIRMED
+    return _save(actor, meeting, before)
+
+
+@transaction.atomic
+def mark_meeting_held(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    expected_version: int | None,
+    recording_link: str | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """Record that the meeting took place; its headline report draft starts now."""
+    from progov.meetings.services.reports import start_headline_report
+
+    require_writer(actor)
+    meeting = _locked(meeting, expected_version)
+    now = now or timezone.now()
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("A cancelled meeting cannot be marked held.")
+    if meeting.start > now:
+        raise ValidationError("A meeting cannot be marked held before it starts.")
+    before = snapshot(meeting, MEETING_FIELDS)
+    meeting.status = MeetingStatus.HELD
+    if recording_link is not None:
+        meeting.recording_link = recording_link
+    meeting = _save(actor, meeting, before)
+    start_headline_report(actor=actor, meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *, actor: Any, meeting: Meeting, expected_version: int | None, **changes: Any
+) -> Meeting:
+    """Change a meeting's title, place, online link or recording link."""
+    require_writer(actor)
+    allowed = {"title", "location", "online_link", "recording_link"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            f"These fields are changed by their own actions: {', '.join(sorted(unknown))}."
+        )
+    meeting = _locked(meeting, expected_version)
+    before = snapshot(meeting, MEETING_FIELDS)
+    for key, value in changes.items():
+        setattr(meeting, key, value or "")
+    return _save(actor, meeting, before)
+
+
+@transaction.atomic
+def create_extraordinary_meeting(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    start: datetime,
+    end: datetime,
+    title: str = "",
+    location: str = "",
+    online_link: str = "",
+) -> Meeting:
+    """Add an extraordinary meeting (PSG 30 Oct 2023 for the M9 decision), numbered
+    after the last regular meeting before it."""
+    require_writer(actor)
+    _check_times(start, end)
+    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
+    series = _series_for(group, first_day=start.date())
+    template = list(
+        AgendaTemplateItem.objects.filter(group=group).order_by("at_end", "position", "id")
+    )
+    meeting = Meeting.objects.create(
+        group=group,
+        kind=MeetingKind.EXTRAORDINARY,
+        number_major=30_000_000,
+        number_minor=0,
+        start=start,
+        end=end,
+        title=title,
+        location=location,
+        online_link=online_link,
+    )
+    AgendaItem.objects.bulk_create(_standing_items(meeting, template))
+    record_create(actor=actor, obj=meeting, fields=snapshot(meeting, MEETING_FIELDS))
+    _renumber(actor=actor, group=group, first_number=series.first_number)
+    meeting.refresh_from_db()
+    return meeting
