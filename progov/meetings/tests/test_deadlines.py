@@ -10,6 +10,7 @@ import pytest
 from progov.core.testing.factories import GroupFactory
 from progov.governance.models import DeadlineRule
 from progov.meetings import selectors, services
+from progov.meetings.deadlines import Deadline
 from progov.meetings.models import HeadlineReport, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def rules(programme):
     )
 
 
-def deadlines_of(meeting: Meeting, today: date = date(2030, 1, 1)) -> dict[str, object]:
+def deadlines_of(meeting: Meeting, today: date = date(2030, 1, 1)) -> dict[str, Deadline]:
     fetched = selectors.meeting_get(user=None, pk=meeting.pk)
     return {d.key: d for d in selectors.deadlines_by_meeting([fetched], today=today)[fetched.pk]}
 
