@@ -8,6 +8,7 @@ from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
 from progov.core.api import BearerToken, SessionOrAnonymous, install_error_handlers
 from progov.governance.api import router as governance_router
+from progov.meetings.api import router as meetings_router
 
 api = NinjaAPI(
     title="progov API",
@@ -26,3 +27,4 @@ install_error_handlers(api)
 api.add_router("/", governance_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/audit", audit_router)
+api.add_router("/meetings", meetings_router)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("progov.accounts.urls")),
     path("calendars/", include("progov.calendars.urls")),
+    path("meetings/", include("progov.meetings.urls")),
     path("", include("progov.governance.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Pages and HTMX fragments: agenda."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
