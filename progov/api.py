@@ -8,7 +8,7 @@ from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
 from progov.core.api import BearerToken, SessionOrAnonymous, install_error_handlers
 from progov.governance.api import router as governance_router
-from progov.meetings.api import router as meetings_router
+from progov.meetings.api import routers as meetings_routers
 
 api = NinjaAPI(
     title="progov API",
@@ -27,4 +27,5 @@ install_error_handlers(api)
 api.add_router("/", governance_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/audit", audit_router)
-api.add_router("/meetings", meetings_router)
+for meetings_router in meetings_routers:
+    api.add_router("/meetings", meetings_router)

@@ -1,5 +1,252 @@
 """`/api/v1/meetings`: listing, reading and changing meetings."""
 
-from ninja import Router
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+
+from progov.accounts.permissions import require_writer
+from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.errors import ValidationError
+from progov.governance import selectors as governance_selectors
+from progov.meetings import selectors, services
+from progov.meetings.models import Meeting
+from progov.meetings.schemas import (
+    ExtraordinaryIn,
+    GenerateIn,
+    GenerateOut,
+    HeldIn,
+    MeetingListOut,
+    MeetingOut,
+    MeetingPatch,
+    MoveIn,
+    NoteIn,
+)
 
 router = Router(tags=["meetings"])
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    412: ErrorOut,
+    422: ErrorOut,
+    428: ErrorOut,
+}
+LONDON = ZoneInfo("Europe/London")
+NAMED_DEADLINES = (
+    "papers_due",
+    "headline_report_due",
+    "amendments_due",
+    "minutes_due",
+    "decisions_published_due",
+)
+
+
+def meeting_out(meeting: Meeting, context: selectors.DeadlineContext) -> dict[str, Any]:
+    """The API shape of a meeting, with its computed deadlines."""
+    deadlines = context.deadlines(meeting)
+    by_key = {d.key: d.due for d in deadlines}
+    return {
+        "id": meeting.pk,
+        "group": meeting.group.acronym,
+        "number": meeting.number,
+        "kind": meeting.kind,
+        "status": meeting.status,
+        "title": meeting.title,
+        "start": meeting.start.astimezone(LONDON),
+        "end": meeting.end.astimezone(LONDON),
+        "original_start": meeting.original_start.astimezone(LONDON)
+        if meeting.original_start
+        else None,
+        "scheduled_start": meeting.scheduled_start.astimezone(LONDON)
+        if meeting.scheduled_start
+        else None,
+        "location": meeting.location,
+        "online_link": meeting.online_link,
+        "recording_link": meeting.recording_link,
+        "on_non_working_day": not context.is_working_day(meeting),
+        **{key: by_key.get(key) for key in NAMED_DEADLINES},
+        "deadlines": [
+            {
+                "key": d.key,
+                "label": d.label,
+                "due": d.due,
+                "working_days": d.working_days,
+                "direction": d.direction,
+                "status": d.status,
+                "met_at": d.met_at,
+            }
+            for d in deadlines
+        ],
+        "version": meeting.version,
+    }
+
+
+class MeetingFilters(Schema):
+    group: list[str] | None = None
+    start: date | None = None
+    end: date | None = None
+    status: str | None = None
+    programme: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@router.get("", response={200: MeetingListOut, **ERRORS})
+def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
+    """Meetings starting between `start` and `end` (inclusive, local dates), by start time.
+
+    Filter by one or more `group` acronyms (`?group=PSG&group=DAG`) and `status`. Each
+    meeting carries its deadlines, computed from the framework's rules in the programme's
+    working-day calendar (`papers_due`, `headline_report_due`, `amendments_due`, …).
+    """
+    if not 1 <= filters.limit <= 1000 or filters.offset < 0:
+        raise ValidationError.for_field("limit", "limit is 1–1000 and offset is 0 or more.")
+    programme = governance_selectors.current_programme(slug=filters.programme)
+    qs = selectors.meeting_list(
+        user=actor(request),
+        programme=programme,
+        groups=filters.group,
+        start=filters.start,
+        end=filters.end,
+        status=filters.status,
+    )
+    count = qs.count()
+    page = list(qs[filters.offset : filters.offset + filters.limit])
+    context = selectors.DeadlineContext.for_meetings(page)
+    return {"items": [meeting_out(m, context) for m in page], "count": count}
+
+
+def _one(request: HttpRequest, meeting_id: int) -> Meeting:
+    return selectors.meeting_get(user=actor(request), pk=meeting_id)
+
+
+def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int) -> dict[str, Any]:
+    meeting = _one(request, meeting_id)
+    response["ETag"] = etag_for(meeting.version)
+    return meeting_out(meeting, selectors.DeadlineContext.for_meetings([meeting]))
+
+
+@router.get("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
+def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+    return _answer(request, response, meeting_id)
+
+
+@router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
+def patch_meeting(
+    request: HttpRequest, meeting_id: int, payload: MeetingPatch, response: HttpResponse
+) -> Any:
+    """Change title, location, online link or recording link. Needs `If-Match`."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    services.update_meeting(
+        actor=user,
+        meeting=_one(request, meeting_id),
+        expected_version=expected,
+        **payload.dict(exclude_unset=True),
+    )
+    return _answer(request, response, meeting_id)
+
+
+@router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
+def move_meeting(
+    request: HttpRequest, meeting_id: int, payload: MoveIn, response: HttpResponse
+) -> Any:
+    """Move the meeting; it keeps its original date and its deadlines follow the new one."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    services.move_meeting(
+        actor=user,
+        meeting=_one(request, meeting_id),
+        expected_version=expected,
+        start=payload.start,
+        end=payload.end,
+        note=payload.note,
+    )
+    return _answer(request, response, meeting_id)
+
+
+@router.post("/{int:meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
+def cancel_meeting(
+    request: HttpRequest, meeting_id: int, payload: NoteIn, response: HttpResponse
+) -> Any:
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    services.cancel_meeting(
+        actor=user, meeting=_one(request, meeting_id), expected_version=expected, note=payload.note
+    )
+    return _answer(request, response, meeting_id)
+
+
+@router.post("/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS})
+def confirm_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    services.confirm_meeting(
+        actor=user, meeting=_one(request, meeting_id), expected_version=expected
+    )
+    return _answer(request, response, meeting_id)
+
+
+@router.post("/{int:meeting_id}/held", response={200: MeetingOut, **ERRORS})
+def mark_held(
+    request: HttpRequest, meeting_id: int, payload: HeldIn, response: HttpResponse
+) -> Any:
+    """Record that the meeting took place; its headline report draft starts."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    services.mark_meeting_held(
+        actor=user,
+        meeting=_one(request, meeting_id),
+        expected_version=expected,
+        recording_link=payload.recording_link,
+    )
+    return _answer(request, response, meeting_id)
+
+
+@router.post("/extraordinary", response={201: MeetingOut, **ERRORS})
+def create_extraordinary(
+    request: HttpRequest, payload: ExtraordinaryIn, response: HttpResponse
+) -> Any:
+    """Add an extraordinary meeting, numbered after the last regular one (e.g. 24.1)."""
+    user = actor(request)
+    require_writer(user)
+    group = governance_selectors.group_get(user=user, acronym=payload.group)
+    meeting = services.create_extraordinary_meeting(
+        actor=user,
+        group=group,
+        start=payload.start,
+        end=payload.end,
+        title=payload.title,
+        location=payload.location,
+        online_link=payload.online_link,
+    )
+    return Status(201, _answer(request, response, meeting.pk))
+
+
+@router.post("/generate/{acronym}", response={200: GenerateOut, **ERRORS})
+def generate(request: HttpRequest, acronym: str, payload: GenerateIn) -> Any:
+    """Generate the group's scheduled meetings up to `until` (nothing is duplicated)."""
+    user = actor(request)
+    require_writer(user)
+    group = governance_selectors.group_get(user=user, acronym=acronym)
+    report = services.generate_meetings(actor=user, group=group, until=payload.until)
+    return {
+        "group": report.group,
+        "created": len(report.created),
+        "kept": report.kept,
+        "removed": len(report.removed),
+        "renumbered": report.renumbered,
+        "on_non_working_days": [
+            m.start.astimezone(LONDON).date() for m in report.on_non_working_days
+        ],
+        "summary": report.render(),
+    }
