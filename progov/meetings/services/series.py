@@ -162,39 +162,66 @@ def _number_key(m: Meeting) -> datetime:
     return m.scheduled_start or m.start
 
 
-def _renumber(*, actor: Any, group: GovernanceGroup, first_number: int) -> int:
-    """Number regular meetings 1, 2, 3… (from the series' first number) in schedule order,
-    and extraordinary ones after the last regular meeting before them (10.1, 10.2)."""
-    meetings = list(Meeting.objects.filter(group=group).order_by("start", "id"))
+def _wanted_numbers(meetings: list[Meeting], first_number: int) -> dict[int, tuple[int, int]]:
+    """The (major, minor) number each meeting should have, keyed by `id(meeting)` so
+    meetings not yet saved can be numbered too (they sort after saved ones at the same
+    start)."""
     regular = sorted((m for m in meetings if m.kind == MeetingKind.REGULAR), key=_number_key)
     wanted: dict[int, tuple[int, int]] = {
-        m.pk: (first_number + i, 0) for i, m in enumerate(regular)
+        id(m): (first_number + i, 0) for i, m in enumerate(regular)
     }
     last_regular = 0
     minors: dict[int, int] = {}
-    for m in meetings:
+    for m in sorted(meetings, key=lambda m: (m.start, m.pk is None, m.pk or 0)):
         if m.kind == MeetingKind.REGULAR:
-            last_regular = wanted[m.pk][0]
+            last_regular = wanted[id(m)][0]
             continue
         minors[last_regular] = minors.get(last_regular, 0) + 1
-        wanted[m.pk] = (last_regular, minors[last_regular])
+        wanted[id(m)] = (last_regular, minors[last_regular])
+    return wanted
+
+
+def _renumber(
+    *,
+    actor: Any,
+    group: GovernanceGroup,
+    first_number: int,
+    fresh: frozenset[int] = frozenset(),
+    record: bool = True,
+) -> tuple[int, list[tuple[Any, str, dict[str, Any]]]]:
+    """Number regular meetings 1, 2, 3… (from the series' first number) in schedule order,
+    and extraordinary ones after the last regular meeting before them (10.1, 10.2).
+
+    Meetings in `fresh` were created in this act with provisional numbers: they get
+    their number without a version bump or an audit entry of their own (their creation
+    entry carries it). Returns how many other meetings changed number, and the audit
+    entries for them (written here unless `record=False`).
+    """
+    meetings = list(Meeting.objects.filter(group=group).order_by("start", "id"))
+    for m in meetings:
+        m.group = group  # str(m) in the audit entries names the group without a query
+    numbers = _wanted_numbers(meetings, first_number)
+    wanted = {m.pk: numbers[id(m)] for m in meetings}
     changed = [m for m in meetings if (m.number_major, m.number_minor) != wanted[m.pk]]
     if not changed:
-        return 0
+        return 0, []
+    before = {m.pk: m.number for m in changed}
     # Two steps so the unique (group, number) constraint never sees a transient clash.
     for m in changed:
-        Meeting.objects.filter(pk=m.pk).update(number_major=10_000_000 + m.pk, number_minor=0)
+        m.number_major, m.number_minor = 10_000_000 + m.pk, 0
+    Meeting.objects.bulk_update(changed, ["number_major", "number_minor"], batch_size=500)
     audit_items: list[tuple[Any, str, dict[str, Any]]] = []
     for m in changed:
-        before = m.number
         m.number_major, m.number_minor = wanted[m.pk]
-        m.version += 1
-        Meeting.objects.filter(pk=m.pk).update(
-            number_major=m.number_major, number_minor=m.number_minor, version=m.version
-        )
-        audit_items.append((m, "update", {"number": [before, m.number]}))
-    record_many(actor=actor, items=audit_items)
-    return len(changed)
+        if m.pk not in fresh:
+            m.version += 1
+            audit_items.append((m, "update", {"number": [before[m.pk], m.number]}))
+    Meeting.objects.bulk_update(
+        changed, ["number_major", "number_minor", "version"], batch_size=500
+    )
+    if record:
+        record_many(actor=actor, items=audit_items)
+    return len(audit_items), audit_items
 
 
 @transaction.atomic
@@ -282,22 +309,51 @@ def generate_meetings(
         )
         for i, o in enumerate(missing)
     ]
+    if new_meetings:
+        # When the new meetings only extend the series (nothing already there changes
+        # number), they are inserted with their final numbers and no renumbering writes.
+        present = list(Meeting.objects.filter(group=group))
+        numbers = _wanted_numbers(present + new_meetings, series.first_number)
+        if all((m.number_major, m.number_minor) == numbers[id(m)] for m in present):
+            for m in new_meetings:
+                m.number_major, m.number_minor = numbers[id(m)]
     report.kept = sum(1 for o in occurrences if o.start in by_occurrence)
+    created: list[Meeting] = []
     if new_meetings:
         created = Meeting.objects.bulk_create(new_meetings, batch_size=500)
         if connection_lacks_returning(created):
             created = list(
-                Meeting.objects.filter(group=group, number_major__gte=base).order_by("start")
+                Meeting.objects.filter(
+                    group=group, scheduled_start__in=[o.start for o in missing]
+                ).order_by("start")
             )
-        report.created = created
         items = [it for m in created for it in _standing_items(m, template)]
         AgendaItem.objects.bulk_create(items, batch_size=1000)
+    # New meetings take their final numbers here; meetings that already existed and
+    # change number (a schedule change, an earlier start) each get an audit entry.
+    report.renumbered, renumber_items = _renumber(
+        actor=actor,
+        group=group,
+        first_number=series.first_number,
+        fresh=frozenset(m.pk for m in created),
+        record=False,
+    )
+    if created:
+        final = {
+            pk: (major, minor)
+            for pk, major, minor in Meeting.objects.filter(
+                pk__in=[m.pk for m in created]
+            ).values_list("pk", "number_major", "number_minor")
+        }
+        for m in created:
+            m.number_major, m.number_minor = final[m.pk]
         audit_items += [
             (
                 m,
                 "create",
                 {
                     "group": [None, group.acronym],
+                    "number": [None, m.number],
                     "start": [None, m.start],
                     "end": [None, m.end],
                     "kind": [None, m.kind],
@@ -306,15 +362,12 @@ def generate_meetings(
             )
             for m in created
         ]
-    record_many(actor=actor, items=audit_items)
-    report.renumbered = _renumber(actor=actor, group=group, first_number=series.first_number)
-    if report.created:
+        report.created = created
         calendar = calendar_for_programme(group.programme)
         report.on_non_working_days = [
-            m for m in report.created if not calendar.is_working_day(m.start.date())
+            m for m in created if not calendar.is_working_day(m.start.date())
         ]
-        for m in report.created:
-            m.refresh_from_db(fields=["number_major", "number_minor", "version"])
+    record_many(actor=actor, items=audit_items + renumber_items)
     return report
 
 
@@ -482,7 +535,9 @@ def create_extraordinary_meeting(
         online_link=online_link,
     )
     AgendaItem.objects.bulk_create(_standing_items(meeting, template))
-    record_create(actor=actor, obj=meeting, fields=snapshot(meeting, MEETING_FIELDS))
-    _renumber(actor=actor, group=group, first_number=series.first_number)
+    _renumber(
+        actor=actor, group=group, first_number=series.first_number, fresh=frozenset({meeting.pk})
+    )
     meeting.refresh_from_db()
+    record_create(actor=actor, obj=meeting, fields=snapshot(meeting, MEETING_FIELDS))
     return meeting
