@@ -1,0 +1,247 @@
+"""Reads behind the iCal feeds: which meetings a feed holds, its ETag, its rows.
+
+A feed is a queryset of meetings (already restricted to what the reader may see and
+to the window) plus what names it. Two things are read from it:
+
+- `feed_etag`: two aggregate queries (meetings; their agenda items) whose results,
+  with the feed's identity and window, are hashed. Every input of the rendered text
+  is covered: a meeting saved (`updated_at`), renumbered with `update()` (`version`),
+  added or removed (count, sum of ids), its group renamed; an agenda item changed or
+  its lead person or organisation renamed. So a 304 costs no rendering.
+- `feed_rows`: two queries (meetings with their group; agenda items with their lead's
+  name), as tuples, whatever the number of meetings.
+
+Personal feeds are found by an unguessable token, stored hashed like API tokens; a
+revoked or unknown token is NotFound. The person's feed holds the meetings of the
+groups they are a current member of, as far as their login may see them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.text import slugify
+
+from progov.accounts.services import hash_token
+from progov.core.errors import NotFound, ValidationError
+from progov.governance import selectors as governance_selectors
+from progov.governance.models import GovernanceGroup, Membership, Person, Programme
+from progov.meetings.feeds import (
+    FEED_AGENDA_FIELDS,
+    FEED_FORMAT,
+    FEED_MEETING_FIELDS,
+    LONDON,
+    FeedAgendaItem,
+    FeedMeeting,
+)
+from progov.meetings.models import AgendaItem, CalendarFeedToken, Meeting
+from progov.meetings.selectors import visible_meetings
+
+DEFAULT_PAST_DAYS = 365
+DEFAULT_FUTURE_DAYS = 730
+MAX_WINDOW_DAYS = 10 * 366
+
+
+@dataclass(frozen=True)
+class FeedWindow:
+    """The local dates a feed covers, both included (meetings *starting* in them)."""
+
+    first_day: date
+    last_day: date
+
+    @classmethod
+    def default(cls, today: date) -> FeedWindow:
+        """From a year ago to two years ahead."""
+        return cls(
+            today - timedelta(days=DEFAULT_PAST_DAYS), today + timedelta(days=DEFAULT_FUTURE_DAYS)
+        )
+
+    @classmethod
+    def from_query(cls, first: str | None, last: str | None, *, today: date) -> FeedWindow:
+        """`?from=2022-01-01&to=2024-12-31`; either may be left out (the default is used)."""
+        default = cls.default(today)
+        try:
+            first_day = date.fromisoformat(first) if first else default.first_day
+        except ValueError:
+            raise ValidationError.for_field("from", "Give `from` as a date: 2022-01-31.") from None
+        try:
+            last_day = date.fromisoformat(last) if last else default.last_day
+        except ValueError:
+            raise ValidationError.for_field("to", "Give `to` as a date: 2024-12-31.") from None
+        if last_day < first_day:
+            raise ValidationError.for_field("to", "`to` is before `from`.")
+        if (last_day - first_day).days > MAX_WINDOW_DAYS:
+            raise ValidationError.for_field("to", "A feed covers at most ten years.")
+        if first_day.year < 1970 or last_day.year > 2200:
+            raise ValidationError.for_field("from", "Give dates between 1970 and 2200.")
+        return cls(first_day, last_day)
+
+    def apply(self, qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
+        start = datetime.combine(self.first_day, time.min, tzinfo=LONDON)
+        end = datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=LONDON)
+        return qs.filter(start__gte=start, start__lt=end)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What one feed URL serves. `identity` names it in the ETag (and includes the
+    `updated_at` of the objects its name comes from)."""
+
+    name: str
+    filename: str
+    identity: str
+    programme: Programme
+    meetings: QuerySet[Meeting]
+    window: FeedWindow
+
+
+def _window_meetings(user: Any, programme: Programme, window: FeedWindow) -> QuerySet[Meeting]:
+    return window.apply(visible_meetings(user=user).filter(group__programme=programme))
+
+
+def _programme_label(programme: Programme) -> str:
+    return programme.short_name or programme.name
+
+
+def programme_feed(*, user: Any, programme: Programme, window: FeedWindow) -> Feed:
+    """Every meeting of the programme the user may see."""
+    return Feed(
+        name=f"{_programme_label(programme)} meetings",
+        filename=f"{programme.slug}-meetings.ics",
+        identity=f"programme:{programme.pk}:{programme.updated_at.isoformat()}",
+        programme=programme,
+        meetings=_window_meetings(user, programme, window),
+        window=window,
+    )
+
+
+def group_feed(*, user: Any, programme: Programme, acronym: str, window: FeedWindow) -> Feed:
+    """One group's meetings; a group the user may not see is NotFound."""
+    group: GovernanceGroup | None = (
+        governance_selectors.group_list(user=user, programme=programme)
+        .filter(acronym__iexact=acronym)
+        .first()
+    )
+    if group is None:
+        raise NotFound(f"No group {acronym!r}.")
+    return Feed(
+        name=f"{group.acronym} — {group.name} ({_programme_label(programme)})",
+        filename=f"{slugify(group.acronym) or 'group'}-meetings.ics",
+        identity=(
+            f"group:{group.pk}:{group.updated_at.isoformat()}:{programme.updated_at.isoformat()}"
+        ),
+        programme=programme,
+        meetings=_window_meetings(user, programme, window).filter(group=group),
+        window=window,
+    )
+
+
+def person_for_feed_token(raw: str) -> Person:
+    """The person an active feed token belongs to; unknown or revoked → NotFound."""
+    token = (
+        CalendarFeedToken.objects.select_related("person__programme", "person__user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise NotFound("No such calendar feed.")
+    return token.person
+
+
+def current_group_ids(person: Person, on: date) -> QuerySet[Membership, Any]:
+    """Groups the person is a member of on that day (a subquery, never evaluated here)."""
+    return (
+        Membership.objects.filter(person=person, start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values("group_id")
+    )
+
+
+def person_feed(*, token: str, window: FeedWindow, today: date) -> Feed:
+    """The meetings of the groups the token's person currently belongs to, as the
+    person's own login would see them (anonymous when they have none, or it is inactive)."""
+    person = person_for_feed_token(token)
+    user: Any = person.user if person.user is not None and person.user.is_active else None
+    user = user or AnonymousUser()
+    programme = person.programme
+    meetings = _window_meetings(user, programme, window).filter(
+        group_id__in=current_group_ids(person, today)
+    )
+    return Feed(
+        name=f"{_programme_label(programme)} meetings of {person.name}",
+        filename="my-meetings.ics",
+        identity=(
+            f"person:{person.pk}:{person.updated_at.isoformat()}:{today.isoformat()}:"
+            f"{getattr(user, 'pk', None)}:{programme.updated_at.isoformat()}"
+        ),
+        programme=programme,
+        meetings=meetings,
+        window=window,
+    )
+
+
+def _agenda_of(feed: Feed) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting_id__in=feed.meetings.values("id"))
+
+
+def feed_etag(feed: Feed, *, base_url: str) -> str:
+    """A strong ETag (`"…"`) from the feed's inputs, in two aggregate queries."""
+    meetings = feed.meetings.order_by().aggregate(
+        n=Count("id"),
+        ids=Sum("id"),
+        versions=Sum("version"),
+        updated=Max("updated_at"),
+        groups=Max("group__updated_at"),
+    )
+    items = (
+        _agenda_of(feed)
+        .order_by()
+        .aggregate(
+            n=Count("id"),
+            ids=Sum("id"),
+            positions=Sum("position"),
+            versions=Sum("version"),
+            updated=Max("updated_at"),
+            people=Max("lead_person__updated_at"),
+            organisations=Max("lead_organisation__updated_at"),
+        )
+    )
+    inputs = [
+        FEED_FORMAT,
+        feed.identity,
+        feed.window.first_day.isoformat(),
+        feed.window.last_day.isoformat(),
+        base_url,
+        *(str(meetings[k]) for k in sorted(meetings)),
+        *(str(items[k]) for k in sorted(items)),
+    ]
+    digest = hashlib.sha256("\x1f".join(inputs).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def feed_rows(feed: Feed) -> tuple[list[FeedMeeting], dict[int, list[FeedAgendaItem]]]:
+    """The meetings by start time, and each one's agenda items in order: two queries."""
+    meetings = [
+        FeedMeeting._make(row)
+        for row in feed.meetings.order_by("start", "id").values_list(*FEED_MEETING_FIELDS)
+    ]
+    agenda: dict[int, list[FeedAgendaItem]] = {}
+    rows = (
+        _agenda_of(feed).order_by("meeting_id", "position", "id").values_list(*FEED_AGENDA_FIELDS)
+    )
+    for row in rows:
+        item = FeedAgendaItem._make(row)
+        agenda.setdefault(item.meeting_id, []).append(item)
+    return meetings, agenda
+
+
+def feed_tokens_of(person: Person) -> QuerySet[CalendarFeedToken]:
+    """A person's active feed tokens, newest first."""
+    return CalendarFeedToken.objects.filter(person=person, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
