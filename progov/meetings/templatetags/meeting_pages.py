@@ -1,0 +1,68 @@
+"""Template filters of the calendar, meeting and deadlines pages (`{% load meeting_pages %}`).
+
+{{ deadline.status|deadline_status }}      → "Met on time"
+{{ deadline|deadline_rule }}               → "5 working days before the meeting"
+{{ deadline|deadline_short }}              → "Papers"
+{{ row.days|days_from_today }}             → "in 3 days", "2 days ago", "today"
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils import timezone
+
+from progov.meetings.deadlines import Deadline
+from progov.meetings.selectors.overview import SHORT_LABELS
+
+register = template.Library()
+
+DEADLINE_STATUS = {
+    "met": "Met on time",
+    "late": "Met late",
+    "overdue": "Overdue",
+    "due": "Due",
+    "open": "Open",
+    "closed": "Closed",
+}
+NEXT_MEETING_KEYS = {"amendments_due"}
+
+
+@register.filter
+def deadline_status(status: str) -> str:
+    """A deadline's status in words (the badge's colour only decorates it)."""
+    return DEADLINE_STATUS.get(status, status)
+
+
+@register.filter
+def deadline_rule(deadline: Deadline) -> str:
+    """The rule a deadline comes from, e.g. "2 working days after the meeting"."""
+    days = deadline.working_days
+    anchor = "the next meeting" if deadline.key in NEXT_MEETING_KEYS else "the meeting"
+    return f"{days} working day{'s' if days != 1 else ''} {deadline.direction} {anchor}"
+
+
+@register.filter
+def deadline_short(deadline: Deadline) -> str:
+    """A short name for tight spaces: "Papers", "Headline report"."""
+    return SHORT_LABELS.get(deadline.key, deadline.label)
+
+
+@register.filter
+def days_from_today(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    if days > 0:
+        return f"in {days} days"
+    return f"{-days} days ago"
+
+
+@register.filter
+def days_until(day: date) -> str:
+    """How far `day` is from today: "due in 3 days", "2 days ago", "today"."""
+    return days_from_today((day - timezone.localdate()).days)

@@ -1,0 +1,187 @@
+"""Forms of the calendar and meeting pages: filters (GET) and the secretariat's actions (POST).
+
+Each action form carries the `version` of the meeting the page showed, passed to the
+service as `expected_version`, so a change made meanwhile by someone else is refused
+("changed since you loaded it") instead of silently overwritten. Times are UK time.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+
+from progov.calendars.forms import DayField
+
+LONDON = ZoneInfo("Europe/London")
+# Generating more than a few years ahead is almost certainly a typo (2207 for 2027).
+MAX_GENERATE_YEARS = 6
+
+
+class TimeField(forms.TimeField):
+    widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    input_formats = ["%H:%M", "%H.%M", "%H:%M:%S"]
+    default_error_messages = {"invalid": "Enter a time as HH:MM, for example 10:00."}
+
+
+class GenerateForm(forms.Form):
+    until = DayField(
+        label="Generate meetings until",
+        help_text="Scheduled meetings up to this date are created; moved and cancelled "
+        "meetings stay as they are.",
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["until"].widget.attrs["autocomplete"] = "off"
+
+    def clean_until(self) -> date:
+        until: date = self.cleaned_data["until"]
+        latest = self.today.replace(year=self.today.year + MAX_GENERATE_YEARS, day=1)
+        if until > latest:
+            raise forms.ValidationError(
+                "Generate at most %(years)s years ahead (until %(latest)s at the latest).",
+                params={"years": MAX_GENERATE_YEARS, "latest": f"{latest:%-d %B %Y}"},
+            )
+        return until
+
+
+class VersionForm(forms.Form):
+    """The version of the meeting the page was showing."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ConfirmForm(VersionForm):
+    pass
+
+
+class MoveForm(VersionForm):
+    date = DayField(label="New date")
+    start_time = TimeField(label="Starts at")
+    end_time = TimeField(label="Ends at")
+    note = forms.CharField(
+        label="Reason (optional)",
+        max_length=300,
+        required=False,
+        help_text='Shown with the meeting, e.g. "Moved for the state funeral".',
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_time"), data.get("end_time")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end_time", "The meeting must end after it starts.")
+        return data
+
+    def start(self) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["start_time"], LONDON)
+
+    def end(self) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["end_time"], LONDON)
+
+    @classmethod
+    def initial_for(cls, start: datetime, end: datetime) -> dict[str, Any]:
+        local_start, local_end = start.astimezone(LONDON), end.astimezone(LONDON)
+        return {
+            "date": local_start.date(),
+            "start_time": local_start.time().replace(second=0, microsecond=0),
+            "end_time": local_end.time().replace(second=0, microsecond=0),
+        }
+
+
+class CancelForm(VersionForm):
+    note = forms.CharField(
+        label="Reason (optional)",
+        max_length=300,
+        required=False,
+        help_text='Shown with the meeting, e.g. "Stood down: no agenda items".',
+    )
+
+
+class HeldForm(VersionForm):
+    recording_link = forms.URLField(
+        label="Recording link (optional)",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text="Where participants can watch the recording.",
+    )
+
+
+class RecordingForm(VersionForm):
+    recording_link = forms.URLField(
+        label="Recording link",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        help_text="Leave empty to remove the link.",
+    )
+
+
+ACTION_FORMS: dict[str, type[VersionForm]] = {
+    "confirm": ConfirmForm,
+    "move": MoveForm,
+    "cancel": CancelForm,
+    "held": HeldForm,
+    "recording": RecordingForm,
+}
+
+
+# --- filters (GET) -----------------------------------------------------------------------
+
+WINDOW_CHOICES = [
+    ("7", "7 days"),
+    ("14", "14 days"),
+    ("30", "30 days"),
+    ("60", "60 days"),
+    ("90", "90 days"),
+]
+RECORD_CHOICES = [
+    ("3", "the last 3 months"),
+    ("6", "the last 6 months"),
+    ("12", "the last 12 months"),
+    ("24", "the last 24 months"),
+]
+
+
+class DeadlineFilterForm(forms.Form):
+    window = forms.TypedChoiceField(
+        label="Overdue and due within",
+        choices=WINDOW_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    record = forms.TypedChoiceField(
+        label="On-time record over",
+        choices=RECORD_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    group = forms.ChoiceField(label="Group", required=False, choices=[("", "All groups")])
+
+    def __init__(self, *args: Any, group_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        group = self.fields["group"]
+        assert isinstance(group, forms.ChoiceField)
+        group.choices = [("", "All groups"), *group_choices]
+
+    def values(self) -> tuple[int, int, str]:
+        """(window days, record months, group acronym or ''), defaults for anything invalid."""
+        if self.is_valid():
+            data = self.cleaned_data
+            return data["window"] or 30, data["record"] or 12, data["group"] or ""
+        return 30, 12, ""
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (31 March less one month is 28 or 29 February)."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last = monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(day.day, last))
