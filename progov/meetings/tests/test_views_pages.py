@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -211,7 +212,9 @@ def test_today_is_marked_and_bad_months_fall_back_to_this_month(client, year_202
         body = text_of(client.get(url))
         assert f'<h2 id="calendar-heading">{today:%B %Y}</h2>' in body
         assert 'aria-current="date"' in body
-        found = re.search(r'<td class="day[^"]* is-today[^"]*" aria-current="date">(.*?)</td>', body)
+        found = re.search(
+            r'<td class="day[^"]* is-today[^"]*" aria-current="date">(.*?)</td>', body
+        )
         assert found is not None
         cell = found.group(1)
         assert f'datetime="{today:%Y-%m-%d}"' in cell
@@ -706,9 +709,9 @@ def test_query_counts_are_constant(client, programme, tmag, rules, pmo_user, who
         "/meetings/deadlines/",
         "/meetings/deadlines/?record=24&window=90",
     ]
-    small = {url: count_queries(lambda url=url: client.get(url)) for url in urls}
+    small = {url: count_queries(partial(client.get, url)) for url in urls}
     before = Meeting.objects.count()
     _grow(programme, pmo_user, 4, 100, today)
     assert Meeting.objects.count() >= 4 * before
-    large = {url: count_queries(lambda url=url: client.get(url)) for url in urls}
+    large = {url: count_queries(partial(client.get, url)) for url in urls}
     assert large == small
