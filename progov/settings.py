@@ -8,6 +8,12 @@
 | PROGOV_DEBUG           | true/false                                                   | false                            |
 | PROGOV_ALLOWED_HOSTS   | comma-separated host names                                   | localhost,127.0.0.1              |
 | PROGOV_TLS             | true when served behind HTTPS (secure cookies, HSTS)         | true unless PROGOV_DEBUG         |
+| PROGOV_MAX_UPLOAD_BYTES | the largest paper accepted, in bytes                        | 26214400 (25 MB)                 |
+| PROGOV_S3_BUCKET       | keep papers in this S3 bucket (needs `pip install progov[s3]`)| files in the data dir's media/   |
+| PROGOV_S3_ENDPOINT_URL | an S3-compatible service (MinIO, Ceph…)                      | AWS                              |
+| PROGOV_S3_REGION       | the bucket's region                                          | boto3's default                  |
+| PROGOV_S3_ACCESS_KEY_ID, PROGOV_S3_SECRET_ACCESS_KEY | keys            | boto3's credential chain         |
+| PROGOV_S3_PREFIX       | a key prefix inside the bucket                               | none                             |
 """
 
 from __future__ import annotations
@@ -151,8 +157,36 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 # progov/static/ belongs to no app, so collectstatic only finds it when named here.
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+
+def _file_storage() -> dict[str, Any]:
+    """Uploaded papers: files in the data dir (MEDIA_ROOT), or an S3-compatible bucket
+    when PROGOV_S3_BUCKET is set (install `progov[s3]` for django-storages and boto3).
+    Downloads always go through progov (the classification check), never a bucket URL."""
+    bucket = os.environ.get("PROGOV_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": os.environ.get("PROGOV_S3_PREFIX", "").strip("/"),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+    }
+    for option, variable in (
+        ("endpoint_url", "PROGOV_S3_ENDPOINT_URL"),
+        ("region_name", "PROGOV_S3_REGION"),
+        ("access_key", "PROGOV_S3_ACCESS_KEY_ID"),
+        ("secret_key", "PROGOV_S3_SECRET_ACCESS_KEY"),
+    ):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage(),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -165,6 +199,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Production serves hashed, compressed files, so `progov serve` and `progov demo` run
 # collectstatic first; the test suite switches to plain storage (progov/conftest.py).
 MEDIA_ROOT = DATA_DIR / "media"
+# The largest paper (meeting pack, minutes…) accepted for upload, in bytes; larger
+# files are refused before anything is stored. Set the reverse proxy's body limit
+# (nginx `client_max_body_size`) a little above it.
+PROGOV_MAX_UPLOAD_BYTES = int(os.environ.get("PROGOV_MAX_UPLOAD_BYTES") or 25 * 1024 * 1024)
 
 # Security. Deployment behind HTTPS is the default for a non-debug install;
 # PROGOV_TLS=false serves plain HTTP on a trusted network (the demo does this).

@@ -4,7 +4,28 @@ Callers use `from progov.meetings import services` and `services.move_meeting(..
 the package re-exports every service so the app keeps the same shape as the others.
 """
 
+from progov.meetings.services.agenda import (
+    add_agenda_item,
+    add_forward_look_item,
+    add_template_item,
+    carry_agenda_item,
+    move_agenda_item,
+    remove_agenda_item,
+    remove_forward_look_item,
+    remove_template_item,
+    reorder_agenda,
+    schedule_forward_look_item,
+    update_agenda_item,
+    update_forward_look_item,
+    update_template_item,
+)
 from progov.meetings.services.feeds import create_feed_token, revoke_feed_token
+from progov.meetings.services.papers import (
+    publish_paper,
+    remove_paper,
+    update_paper,
+    upload_paper,
+)
 from progov.meetings.services.reports import (
     answer_amendment,
     publish_headline_report,
@@ -26,19 +47,36 @@ from progov.meetings.services.series import (
 
 __all__ = [
     "GenerationReport",
+    "add_agenda_item",
+    "add_forward_look_item",
+    "add_template_item",
     "answer_amendment",
     "cancel_meeting",
+    "carry_agenda_item",
     "configure_meeting_series",
     "confirm_meeting",
     "create_extraordinary_meeting",
     "create_feed_token",
     "generate_meetings",
     "mark_meeting_held",
+    "move_agenda_item",
     "move_meeting",
     "publish_headline_report",
+    "publish_paper",
+    "remove_agenda_item",
+    "remove_forward_look_item",
+    "remove_paper",
+    "remove_template_item",
+    "reorder_agenda",
     "request_amendment",
     "revoke_feed_token",
+    "schedule_forward_look_item",
     "start_headline_report",
+    "update_agenda_item",
+    "update_forward_look_item",
     "update_headline_report",
     "update_meeting",
+    "update_paper",
+    "update_template_item",
+    "upload_paper",
 ]
