@@ -19,6 +19,14 @@ from progov.meetings.services.agenda import (
     update_forward_look_item,
     update_template_item,
 )
+from progov.meetings.services.attendance import (
+    InvitationReport,
+    RegisterEntry,
+    RegisterReport,
+    issue_invitations,
+    record_attendance,
+    record_register,
+)
 from progov.meetings.services.feeds import create_feed_token, revoke_feed_token
 from progov.meetings.services.papers import (
     publish_paper,
@@ -47,6 +55,9 @@ from progov.meetings.services.series import (
 
 __all__ = [
     "GenerationReport",
+    "InvitationReport",
+    "RegisterEntry",
+    "RegisterReport",
     "add_agenda_item",
     "add_forward_look_item",
     "add_template_item",
@@ -58,11 +69,14 @@ __all__ = [
     "create_extraordinary_meeting",
     "create_feed_token",
     "generate_meetings",
+    "issue_invitations",
     "mark_meeting_held",
     "move_agenda_item",
     "move_meeting",
     "publish_headline_report",
     "publish_paper",
+    "record_attendance",
+    "record_register",
     "remove_agenda_item",
     "remove_forward_look_item",
     "remove_paper",

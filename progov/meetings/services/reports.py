@@ -1,4 +1,11 @@
-"""Writes for what follows a meeting: the headline report and amendment requests to it."""
+"""Writes for what follows a meeting: the headline report and amendment requests to it.
+
+The headline report (framework v3.2) is drafted when the meeting is marked held,
+edited and published by the secretariat within two working days, and may be amended
+afterwards: participants ask for additions (`request_amendment`), the secretariat
+answers (`answer_amendment`) and edits the published report, whose publication time
+stays the one the deadline was judged on.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +19,10 @@ from progov.accounts.permissions import is_signed_in, require_writer
 from progov.audit.services import diff, record_create, record_update
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import PermissionDenied, ValidationError
+from progov.governance.models import Person
 from progov.governance.services import snapshot
 from progov.meetings.models import (
+    AgendaItemType,
     AmendmentRequest,
     AmendmentStatus,
     HeadlineReport,
@@ -23,31 +32,50 @@ from progov.meetings.models import (
 )
 
 REPORT_FIELDS = ("body", "status", "published_at")
-AMENDMENT_FIELDS = ("status", "response", "answered_at", "closed_at")
+AMENDMENT_FIELDS = ("status", "response", "answered_by", "answered_at", "closed_at")
 
 
 def _draft_body(meeting: Meeting) -> str:
-    """The skeleton a PMO officer fills in: the agenda's decisions and discussions."""
+    """The skeleton a PMO officer fills in: the agenda's decisions and discussions.
+
+    Headings are Markdown (rendered safely by progov.core.richtext); the meeting's
+    decisions and actions are not copied in: the report page shows them live from
+    `selectors.reports.report_sections` once those apps exist.
+    """
     lines = [f"# {meeting.group.name} #{meeting.number} — headline report", ""]
     lines.append(f"Meeting held {timezone.localtime(meeting.start):%A %d %B %Y, %H:%M}.")
     if meeting.recording_link:
-        lines.append(f"Recording: {meeting.recording_link}")
+        lines.append("")
+        lines.append(f"Recording: <{meeting.recording_link}>")
     lines.append("")
     for item in meeting.agenda_items.all().order_by("position", "id"):
-        if item.item_type == "break":
+        if item.item_type == AgendaItemType.BREAK:
             continue
         lines.append(f"## {item.position}. {item.title} ({item.get_item_type_display()})")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _normalise_body(body: str) -> str:
+    """Form posts send CRLF line ends: store LF, so an unchanged form changes nothing."""
+    return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @transaction.atomic
 def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
     """Create the draft when the meeting is marked held (idempotent)."""
     require_writer(actor)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
     existing = HeadlineReport.objects.filter(meeting=meeting).first()
     if existing is not None:
         return existing
+    if meeting.status != MeetingStatus.HELD:
+        raise ValidationError(
+            f"{meeting} is {meeting.get_status_display().lower()}: its headline report is "
+            "started when it is marked held."
+        )
     report = HeadlineReport.objects.create(meeting=meeting, body=_draft_body(meeting))
     record_create(
         actor=actor, obj=report, fields={"meeting": str(meeting), "status": report.status}
@@ -59,9 +87,14 @@ def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
 def update_headline_report(
     *, actor: Any, report: HeadlineReport, expected_version: int | None, body: str
 ) -> HeadlineReport:
+    """Change the report's text. A published report may be amended (the framework issues
+    amended headline reports alongside the next meeting's papers) but not emptied."""
     require_writer(actor)
     report = HeadlineReport.objects.select_for_update().get(pk=report.pk)
     check_version(report, expected_version)
+    body = _normalise_body(body)
+    if report.status == ReportStatus.PUBLISHED and not body.strip():
+        raise ValidationError.for_field("body", "A published headline report cannot be emptied.")
     before = snapshot(report, REPORT_FIELDS)
     report.body = body
     delta = diff(before, snapshot(report, REPORT_FIELDS))
@@ -95,6 +128,14 @@ def publish_headline_report(
     return report
 
 
+def _requester_name(user: Any) -> str:
+    """The person's name in the directory when the login is linked to one."""
+    person = Person.objects.filter(user=user).only("name").first()
+    if person is not None:
+        return person.name
+    return str(user.get_full_name() or user.get_username())
+
+
 @transaction.atomic
 def request_amendment(
     *, actor: Any, report: HeadlineReport, text: str, now: datetime | None = None
@@ -102,6 +143,7 @@ def request_amendment(
     """Any signed-in participant may ask for an addition to a published report."""
     if not is_signed_in(actor):
         raise PermissionDenied("Sign in to request an amendment.")
+    report = HeadlineReport.objects.select_related("meeting", "meeting__group").get(pk=report.pk)
     if report.status != ReportStatus.PUBLISHED:
         raise ValidationError("Amendments can be requested once the report is published.")
     if not text.strip():
@@ -111,7 +153,7 @@ def request_amendment(
         requested_by=actor,
         text=text.strip(),
         submitted_at=now or timezone.now(),
-        requester_name=actor.get_full_name() or actor.get_username(),
+        requester_name=_requester_name(actor),
     )
     record_create(
         actor=actor,
@@ -135,19 +177,25 @@ def answer_amendment(
     close: bool = True,
     now: datetime | None = None,
 ) -> AmendmentRequest:
-    """The secretariat answers a request and (by default) closes it."""
+    """The secretariat answers a request and (by default) closes it.
+
+    An answered request can be closed later without writing the answer again (an
+    empty `response` keeps the one given); a new answer replaces it.
+    """
     require_writer(actor)
     amendment = AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
     check_version(amendment, expected_version)
     if amendment.status == AmendmentStatus.CLOSED:
         raise ValidationError("This amendment request is already closed.")
-    if not response.strip():
+    response = _normalise_body(response).strip()
+    if not response and not (close and amendment.response):
         raise ValidationError.for_field("response", "Write the answer.")
     now = now or timezone.now()
     before = snapshot(amendment, AMENDMENT_FIELDS)
-    amendment.response = response.strip()
-    amendment.answered_by = actor if is_signed_in(actor) else None
-    amendment.answered_at = now
+    if response:
+        amendment.response = response
+        amendment.answered_by = actor if is_signed_in(actor) else None
+        amendment.answered_at = now
     amendment.status = AmendmentStatus.CLOSED if close else AmendmentStatus.ANSWERED
     if close:
         amendment.closed_at = now
