@@ -64,5 +64,7 @@ def days_from_today(days: int) -> str:
 
 @register.filter
 def days_until(day: date) -> str:
-    """How far `day` is from today: "due in 3 days", "2 days ago", "today"."""
-    return days_from_today((day - timezone.localdate()).days)
+    """How far `day` is from today ("in 3 days", "2 days ago"); '' beyond three months,
+    where the date itself says more than "1531 days ago"."""
+    days = (day - timezone.localdate()).days
+    return days_from_today(days) if abs(days) <= 90 else ""
