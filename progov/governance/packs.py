@@ -5,7 +5,9 @@ roles, constituencies, organisations and people; every governance group with its
 parent, schedule in the seeds' own phrasing ("1st Wednesday of each month, 1000-1200"),
 dated status history, terms of reference and seats; restructures between groups
 (TMAG → SITAG, MCAG, QAG); the framework's change record; its working-day deadline
-rules; and the regulator's thresholds.
+rules; the regulator's thresholds; per group, how its meetings are generated (series
+start and first number, quorum, standing agenda items); and the known departures from the
+schedules (`meeting_changes`: moved and cancelled meetings, extraordinary ones).
 
 Loading happens in two steps:
 
@@ -19,6 +21,11 @@ Loading happens in two steps:
    refuses anything, the whole load rolls back.
 
 The loader never deletes: a row the pack no longer mentions is left as it is.
+
+Meetings themselves are not written by a load: `progov meetings generate` creates them
+from the schedules and series, then `apply_meeting_changes` (its `--pack` option) applies
+the pack's `meeting_changes` to what was generated, matching a moved or cancelled meeting
+by group and scheduled date, so it too can run any number of times.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import difflib
 import re
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +43,7 @@ import yaml
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from progov.calendars.workdays import CALENDARS
 from progov.core.errors import DomainError
@@ -95,6 +103,8 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("status_history", "status history"),
     ("terms_of_reference", "terms of reference"),
     ("seats", "seats"),
+    ("meeting_series", "meeting series"),
+    ("standing_items", "standing agenda items"),
     ("successions", "successions"),
     ("memberships", "memberships"),
     ("framework_versions", "framework versions"),
@@ -330,6 +340,30 @@ class SeatSpec:
 
 
 @dataclass
+class StandingItemSpec:
+    line: int
+    title: str
+    objective: str
+    item_type: str
+    lead: str
+    minutes: int
+    at_end: bool
+
+
+@dataclass
+class MeetingSeriesSpec:
+    line: int
+    starts_on: date
+    first_number: int
+    ends_on: date | None
+    location: str
+    online_link: str
+    quorum_chair_required: bool
+    quorum_min_constituencies: int
+    standing_items: list[StandingItemSpec]
+
+
+@dataclass
 class GroupSpec:
     line: int
     acronym: str
@@ -353,6 +387,7 @@ class GroupSpec:
     schedule_note: str
     terms_of_reference: list[TorSpec]
     seats: list[SeatSpec]
+    meetings: MeetingSeriesSpec | None = None
 
 
 @dataclass
@@ -375,6 +410,28 @@ class MembershipSpec:
     part: str
     start_date: date
     end_date: date | None
+
+
+@dataclass
+class MeetingChangeSpec:
+    """A known departure from a group's schedule, applied after meetings are generated.
+
+    Example: TMAG's meeting scheduled for Wed 21 Sep 2022 was held on Thu 22 Sep 2022
+    10:00-12:00 (`change: move`); PSG's extraordinary meeting of 30 Oct 2023 for the
+    M9 decision (`change: extraordinary`).
+    """
+
+    line: int
+    group: str
+    change: Literal["move", "cancel", "extraordinary"]
+    day: date
+    to: date | None
+    start: time | None
+    end: time | None
+    title: str
+    location: str
+    online_link: str
+    note: str
 
 
 @dataclass
@@ -427,6 +484,7 @@ class PackSpec:
     framework_versions: list[FrameworkVersionSpec] = field(default_factory=list)
     deadline_rules: list[DeadlineRuleSpec] = field(default_factory=list)
     thresholds: list[ThresholdSpec] = field(default_factory=list)
+    meeting_changes: list[MeetingChangeSpec] = field(default_factory=list)
 
 
 # --- validation ----------------------------------------------------------------------
@@ -452,6 +510,7 @@ TOP_LEVEL_KEYS = (
     "framework_versions",
     "deadline_rules",
     "regulator_thresholds",
+    "meeting_changes",
 )
 PROGRAMME_KEYS = (
     "slug",
@@ -479,7 +538,34 @@ GROUP_KEYS = (
     "schedule",
     "terms_of_reference",
     "seats",
+    "meetings",
 )
+MEETINGS_KEYS = (
+    "from",
+    "first_number",
+    "until",
+    "location",
+    "online_link",
+    "quorum",
+    "standing_items",
+)
+STANDING_ITEM_KEYS = ("title", "objective", "type", "lead", "minutes", "at_end")
+MEETING_CHANGE_KEYS: dict[str, tuple[str, ...]] = {
+    "move": ("group", "change", "date", "to", "start", "end", "note"),
+    "cancel": ("group", "change", "date", "note"),
+    "extraordinary": (
+        "group",
+        "change",
+        "date",
+        "start",
+        "end",
+        "title",
+        "location",
+        "online_link",
+    ),
+}
+# As the meeting models and agenda services allow.
+MAX_ITEM_MINUTES = 480
 
 
 def _describe(value: Any) -> str:
@@ -624,6 +710,20 @@ class _Checker:
             )
             return None
 
+    def clock(self, m: _Map, key: str, what: str, *, required: bool = False) -> time | None:
+        """A local time written HH:MM ("10:00", "09:30")."""
+        text = self.text(m, key, what, required=required)
+        if not text:
+            return None
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+            self.error(
+                self.line(m, key),
+                f"{what}: {key!r} {text!r} is not a time; write it as HH:MM, e.g. 10:00.",
+            )
+            return None
+        return time(int(match[1]), int(match[2]))
+
     def choice(
         self,
         m: _Map,
@@ -727,6 +827,7 @@ def validate_pack(doc: Any) -> PackSpec:
     framework_versions = _framework_versions(c, doc)
     deadline_rules = _deadline_rules(c, doc, group_by_key)
     thresholds = _thresholds(c, doc)
+    meeting_changes = _meeting_changes(c, doc, group_by_key)
 
     if c.errors:
         raise PackError(
@@ -746,6 +847,7 @@ def validate_pack(doc: Any) -> PackSpec:
         framework_versions=framework_versions,
         deadline_rules=deadline_rules,
         thresholds=thresholds,
+        meeting_changes=meeting_changes,
     )
 
 
@@ -934,11 +1036,13 @@ def _groups(
             )
         schedule_text = c.text(m, "schedule", what)
         rrule, start, end, note = "", None, None, ""
+        schedule_ok = True
         if schedule_text:
             try:
                 parsed = parse_schedule_text(schedule_text)
             except ScheduleError as exc:
                 c.error(c.line(m, "schedule"), f"{what}: {exc}")
+                schedule_ok = False
             else:
                 rrule, start, end, note = (
                     parsed.rrule,
@@ -983,9 +1087,114 @@ def _groups(
                 schedule_note=note,
                 terms_of_reference=_terms_of_reference(c, m, what),
                 seats=_seats(c, m, what, constituencies),
+                meetings=_meeting_series(
+                    c, m, what, has_schedule=bool(rrule) or not schedule_ok, history=history
+                ),
             )
         )
     _check_hierarchy(c, out)
+    return out
+
+
+def _stood_down_on(history: list[StatusSpec]) -> date | None:
+    """The date a group stood down, if its history ends there."""
+    if history and history[-1].status == GroupStatus.STOOD_DOWN:
+        return history[-1].date
+    return None
+
+
+def _meeting_series(
+    c: _Checker, group: _Map, what: str, *, has_schedule: bool, history: list[StatusSpec]
+) -> MeetingSeriesSpec | None:
+    """A group's `meetings:` block: where its series starts, its first number, quorum
+    and standing agenda items."""
+    if group.get("meetings") is None:
+        return None
+    m = c.mapping(group["meetings"], c.line(group, "meetings"), f"{what}: 'meetings'")
+    if m is None:
+        return None
+    mwhat = f"{what} meetings"
+    c.keys(m, mwhat, MEETINGS_KEYS)
+    if not has_schedule:
+        c.error(
+            c.line(group, "meetings"),
+            f"{what}: 'meetings' needs a schedule to generate them from, and the group's "
+            "schedule is not given (TBC or N/A).",
+        )
+    starts_on = c.day(m, "from", mwhat, required=True)
+    first_number = c.integer(m, "first_number", mwhat, minimum=1, maximum=100_000)
+    ends_on = c.day(m, "until", mwhat)
+    if starts_on and ends_on and ends_on < starts_on:
+        c.error(
+            c.line(m, "until"),
+            f"{mwhat}: the series ends ({ends_on}) before it starts ({starts_on}).",
+        )
+    stood_down = _stood_down_on(history)
+    if starts_on and stood_down and starts_on >= stood_down:
+        c.error(
+            c.line(m, "from"),
+            f"{mwhat}: the series starts ({starts_on}) on or after the group stood down "
+            f"({stood_down}), so it would have no meetings.",
+        )
+    online_link = c.text(m, "online_link", mwhat, max_length=200)
+    c.url(c.line(m, "online_link"), online_link, mwhat)
+    chair, constituencies = False, 0
+    if m.get("quorum") is not None:
+        q = c.mapping(m["quorum"], c.line(m, "quorum"), f"{mwhat}: 'quorum'")
+        if q is not None:
+            c.keys(q, f"{mwhat} quorum", ("chair", "constituencies"))
+            chair = c.boolean(q, "chair", f"{mwhat} quorum", default=False)
+            constituencies = (
+                c.integer(q, "constituencies", f"{mwhat} quorum", minimum=0, maximum=1000) or 0
+            )
+    return MeetingSeriesSpec(
+        line=m.line,
+        starts_on=starts_on or date.min,
+        first_number=1 if first_number is None else first_number,
+        ends_on=ends_on,
+        location=c.text(m, "location", mwhat, max_length=200),
+        online_link=online_link,
+        quorum_chair_required=chair,
+        quorum_min_constituencies=constituencies,
+        standing_items=_standing_items(c, m, mwhat),
+    )
+
+
+def _standing_items(c: _Checker, series: _Map, what: str) -> list[StandingItemSpec]:
+    from progov.meetings.models import AgendaItemType
+
+    out: list[StandingItemSpec] = []
+    seen: dict[Any, int] = {}
+    items = c.seq(series, "standing_items", what)
+    for item, line in zip(items, items.item_lines, strict=True):
+        m = c.mapping(item, line, f"{what}: each standing item")
+        if m is None:
+            continue
+        title = c.text(m, "title", f"{what} standing item", required=True, max_length=200)
+        iwhat = f"{what} standing item {title!r}"
+        c.keys(m, iwhat, STANDING_ITEM_KEYS)
+        if title:
+            _unique(
+                c,
+                seen,
+                title.casefold(),
+                line,
+                f"{what}: standing item {title!r} is already listed",
+            )
+        minutes = c.integer(m, "minutes", iwhat, minimum=0, maximum=MAX_ITEM_MINUTES)
+        out.append(
+            StandingItemSpec(
+                line=line,
+                title=title,
+                objective=c.text(m, "objective", iwhat, max_length=2000),
+                item_type=c.choice(
+                    m, "type", iwhat, AgendaItemType.values, default=AgendaItemType.INFORMATION
+                ),
+                lead=c.text(m, "lead", iwhat, max_length=200),
+                minutes=5 if minutes is None else minutes,
+                at_end=c.boolean(m, "at_end", iwhat, default=False),
+            )
+        )
     return out
 
 
@@ -1379,6 +1588,132 @@ def _thresholds(c: _Checker, doc: _Map) -> list[ThresholdSpec]:
     return out
 
 
+def _scheduled_days(g: GroupSpec, first_day: date, last_day: date) -> list[date]:
+    """The days the group's schedule puts a meeting on, from `first_day` to `last_day`."""
+    from progov.meetings.occurrences import occurrences
+
+    if not g.schedule_rrule or g.schedule_start_time is None or g.schedule_end_time is None:
+        return []
+    found = occurrences(
+        rrule=g.schedule_rrule,
+        start_time=g.schedule_start_time,
+        end_time=g.schedule_end_time,
+        tz_name="Europe/London",
+        first_day=first_day,
+        last_day=last_day,
+    )
+    return [o.start.date() for o in found]
+
+
+def _meeting_changes(
+    c: _Checker, doc: _Map, groups: dict[str, GroupSpec]
+) -> list[MeetingChangeSpec]:
+    out: list[MeetingChangeSpec] = []
+    seen: dict[Any, int] = {}
+    all_keys = tuple(dict.fromkeys(k for keys in MEETING_CHANGE_KEYS.values() for k in keys))
+    for m, line in _items(c, doc, "meeting_changes"):
+        acronym = _group_ref(c, m, "group", "meeting change", groups, required=True)
+        change = c.text(m, "change", f"meeting change of {acronym or '?'}", required=True)
+        if change and change not in MEETING_CHANGE_KEYS:
+            c.error(
+                c.line(m, "change"),
+                f"meeting change of {acronym or '?'}: 'change' is {change!r}; it must be one "
+                f"of {', '.join(MEETING_CHANGE_KEYS)}.",
+            )
+        day = c.day(m, "date", f"meeting change of {acronym or '?'}", required=True)
+        what = f"{change} of {acronym or '?'} {day or '?'}"
+        allowed = MEETING_CHANGE_KEYS.get(change, all_keys)
+        c.keys(m, what, allowed)
+        to = c.day(m, "to", what) if "to" in allowed else None
+        required_times = change in ("move", "extraordinary")
+        start = c.clock(m, "start", what, required=required_times) if required_times else None
+        end = c.clock(m, "end", what, required=required_times) if required_times else None
+        if start and end and end <= start:
+            c.error(
+                c.line(m, "end"),
+                f"{what}: it must end ({end:%H:%M}) after it starts ({start:%H:%M}).",
+            )
+        online_link = c.text(m, "online_link", what, max_length=200)
+        c.url(c.line(m, "online_link"), online_link, what)
+        spec = MeetingChangeSpec(
+            line=line,
+            group=acronym,
+            change=change,  # type: ignore[arg-type]  # checked against MEETING_CHANGE_KEYS
+            day=day or date.min,
+            to=to,
+            start=start,
+            end=end,
+            title=c.text(m, "title", what, max_length=200),
+            location=c.text(m, "location", what, max_length=200),
+            online_link=online_link,
+            note=c.text(m, "note", what, max_length=300),
+        )
+        g = groups.get(acronym.upper()) if acronym else None
+        if g is None or day is None or change not in MEETING_CHANGE_KEYS:
+            continue
+        if change == "extraordinary":
+            _unique(c, seen, (g.acronym, day, start), line, f"{what} is already listed")
+        else:
+            _unique(
+                c,
+                seen,
+                (g.acronym, day),
+                line,
+                f"{what}: the meeting of {day} already has a change",
+            )
+        _check_meeting_change(c, m, what, g, spec)
+        out.append(spec)
+    return out
+
+
+def _check_meeting_change(
+    c: _Checker, m: _Map, what: str, g: GroupSpec, spec: MeetingChangeSpec
+) -> None:
+    """The change fits the group's series: a moved or cancelled meeting is one the
+    schedule generates; an extraordinary one falls within the series."""
+    series = g.meetings
+    date_line = c.line(m, "date")
+    if series is None:
+        c.error(
+            c.line(m, "group"),
+            f"{what}: {g.acronym} has no 'meetings:' block, so no meetings are generated "
+            "for the change to apply to.",
+        )
+        return
+    stood_down = _stood_down_on(g.status_history)
+    if spec.day < series.starts_on or (series.ends_on and spec.day > series.ends_on):
+        c.error(
+            date_line,
+            f"{what}: {spec.day} is outside {g.acronym}'s series "
+            f"({series.starts_on} to {series.ends_on or 'open-ended'}).",
+        )
+        return
+    if stood_down and spec.day >= stood_down:
+        c.error(date_line, f"{what}: {g.acronym} stood down on {stood_down}.")
+        return
+    if spec.change == "extraordinary" and not _scheduled_days(g, series.starts_on, spec.day):
+        c.error(
+            date_line,
+            f"{what}: it comes before {g.acronym}'s first scheduled meeting, so it has no "
+            "regular meeting to be numbered after; start the series earlier.",
+        )
+        return
+    if spec.change in ("move", "cancel") and not _scheduled_days(g, spec.day, spec.day):
+        c.error(
+            date_line,
+            f"{what}: {g.acronym}'s schedule has no meeting on {spec.day:%a %d %b %Y} "
+            f"(its rule is {g.schedule_rrule}); give the date the meeting was scheduled for.",
+        )
+        return
+    if (
+        spec.change == "move"
+        and spec.start == g.schedule_start_time
+        and spec.end == g.schedule_end_time
+        and spec.to in (None, spec.day)
+    ):
+        c.error(m.line, f"{what}: the move changes neither the day nor the times.")
+
+
 # --- applying ------------------------------------------------------------------------
 
 
@@ -1422,6 +1757,7 @@ class _Applier:
         self._people()
         self._groups()
         self._terms_and_seats()
+        self._meeting_series()
         self._successions()
         self._memberships()
         self._framework_versions()
@@ -1771,6 +2107,90 @@ class _Applier:
         else:
             self.report.add("seats", "unchanged")
 
+    # Meetings: the series and its standing items (the meetings are generated later) ----
+
+    def _meeting_series(self) -> None:
+        for g in self.spec.groups:
+            if g.meetings is None:
+                continue
+            group = self.groups[g.acronym.upper()]
+            what = f"group {g.acronym} meetings"
+            self._guard(g.meetings.line, what, self._series, group, g.meetings)
+            for item in g.meetings.standing_items:
+                self._guard(
+                    item.line,
+                    f"{what} standing item {item.title!r}",
+                    self._standing_item,
+                    group,
+                    g.meetings,
+                    item,
+                )
+
+    def _series(self, group: GovernanceGroup, s: MeetingSeriesSpec) -> None:
+        from progov.meetings import services as meeting_services
+        from progov.meetings.models import MeetingSeries
+
+        wanted: dict[str, Any] = {
+            "first_number": s.first_number,
+            "ends_on": s.ends_on,
+            "location": s.location,
+            "online_link": s.online_link,
+            "quorum_chair_required": s.quorum_chair_required,
+            "quorum_min_constituencies": s.quorum_min_constituencies,
+        }
+        row = MeetingSeries.objects.filter(group=group).first()
+        if row is not None and not _differences(row, {"starts_on": s.starts_on, **wanted}):
+            self.report.add("meeting_series", "unchanged")
+            return
+        meeting_services.configure_meeting_series(
+            actor=self.actor, group=group, starts_on=s.starts_on, **wanted
+        )
+        self.report.add("meeting_series", "created" if row is None else "updated")
+
+    def _standing_item(
+        self, group: GovernanceGroup, s: MeetingSeriesSpec, item: StandingItemSpec
+    ) -> None:
+        """Create or update one standing item and put it in the pack's place among the
+        opening (or the at-end) items; items the pack does not mention stay, after them."""
+        from progov.meetings import services as meeting_services
+        from progov.meetings.models import AgendaTemplateItem
+
+        kind = [i for i in s.standing_items if i.at_end == item.at_end]
+        position = kind.index(item) + 1
+        wanted: dict[str, Any] = {
+            "objective": item.objective,
+            "item_type": item.item_type,
+            "duration_minutes": item.minutes,
+            "lead_text": item.lead,
+        }
+        present = list(
+            AgendaTemplateItem.objects.filter(group=group).order_by("at_end", "position", "id")
+        )
+        row = next((i for i in present if i.title == item.title), None)
+        if row is None:
+            meeting_services.add_template_item(
+                actor=self.actor,
+                group=group,
+                title=item.title,
+                at_end=item.at_end,
+                position=min(position, sum(i.at_end == item.at_end for i in present) + 1),
+                **wanted,
+            )
+            self.report.add("standing_items", "created")
+            return
+        changes = _differences(row, wanted)
+        others = [i.pk for i in present if i.at_end == item.at_end and i.pk != row.pk]
+        target = min(position, len(others) + 1)
+        place = [i.pk for i in present if i.at_end == row.at_end].index(row.pk) + 1
+        if row.at_end != item.at_end or place != target:
+            changes["at_end"] = item.at_end
+            changes["position"] = target
+        if not changes:
+            self.report.add("standing_items", "unchanged")
+            return
+        meeting_services.update_template_item(actor=self.actor, item=row, **changes)
+        self.report.add("standing_items", "updated")
+
     def _successions(self) -> None:
         for s in self.spec.successions:
             self._guard(s.line, f"succession {s.predecessor} → {s.successor}", self._succession, s)
@@ -1942,6 +2362,191 @@ def apply_pack(spec: PackSpec, *, name: str = "pack", actor: Any = None) -> Load
 def load_pack_text(text: str, *, name: str = "pack", actor: Any = None) -> LoadReport:
     """Validate then apply pack text, e.g. `load_pack_text(path.read_text(), name="mhhs.yaml")`."""
     return apply_pack(read_pack(text, name=name), name=name, actor=actor)
+
+
+@dataclass
+class MeetingChangesReport:
+    """What applying a pack's `meeting_changes` did.
+
+    Example (the MHHS demo, first run): "Meeting changes from mhhs.yaml: 2 moved,
+    1 cancelled, 5 extraordinary added, 0 already applied."; a second run reports
+    every change already applied and `changed` is False.
+    """
+
+    pack: str
+    moved: int = 0
+    cancelled: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    pending: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moved or self.cancelled or self.added or self.updated)
+
+    def render(self) -> str:
+        if not self.changed:
+            head = (
+                f"Meeting changes from {self.pack}: nothing changed "
+                f"({self.unchanged} already applied)."
+            )
+        else:
+            head = (
+                f"Meeting changes from {self.pack}: {self.moved} moved, {self.cancelled} "
+                f"cancelled, {self.added} extraordinary added, {self.updated} updated, "
+                f"{self.unchanged} already applied."
+            )
+        lines = [head]
+        if self.pending:
+            lines.append(f"  {len(self.pending)} not applied (meeting not generated yet):")
+            lines += [f"    {p}" for p in self.pending]
+        return "\n".join(lines)
+
+
+def read_pack_file(path: str | Path) -> PackSpec:
+    """Read and validate a pack file without writing anything."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError([f"line 1: cannot read {path}: {exc}"], pack=path.name) from None
+    return read_pack(text, name=path.name)
+
+
+def apply_meeting_changes(
+    spec: PackSpec, *, name: str = "pack", actor: Any = None, groups: Iterable[str] | None = None
+) -> MeetingChangesReport:
+    """Apply the pack's moves, cancellations and extraordinary meetings to the meetings
+    already generated, in one transaction (any refusal rolls all back as a PackError).
+
+    A moved or cancelled meeting is found by group and scheduled date; an extraordinary
+    one by group, date and start time. A change already in place writes nothing, so
+    this can run after every generation. `groups` (acronyms) limits it to those groups.
+    """
+    report = MeetingChangesReport(pack=name)
+    only = {a.upper() for a in groups} if groups is not None else None
+    changes = [ch for ch in spec.meeting_changes if only is None or ch.group.upper() in only]
+    try:
+        with transaction.atomic():
+            programme = Programme.objects.filter(slug=spec.programme.slug).first()
+            if programme is None and changes:
+                raise PackError(
+                    [
+                        f"line {spec.programme.line}: programme {spec.programme.slug!r} is "
+                        "not loaded; load the pack first."
+                    ]
+                )
+            for ch in changes:
+                _Applier._guard(
+                    ch.line,
+                    f"{ch.change} of {ch.group} {ch.day}",
+                    _apply_meeting_change,
+                    programme,
+                    ch,
+                    actor,
+                    report,
+                )
+    except PackError as exc:
+        raise PackError(exc.errors, pack=name) from None
+    return report
+
+
+def _apply_meeting_change(
+    programme: Programme, ch: MeetingChangeSpec, actor: Any, report: MeetingChangesReport
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from progov.meetings import services as meeting_services
+    from progov.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+    group = GovernanceGroup.objects.filter(programme=programme, acronym__iexact=ch.group).first()
+    if group is None:
+        raise PackError([f"line {ch.line}: group {ch.group} is not loaded; load the pack first."])
+    tz = ZoneInfo(group.schedule_timezone or "Europe/London")
+    day_start = datetime.combine(ch.day, time.min, tzinfo=tz)
+    day_end = datetime.combine(ch.day + timedelta(days=1), time.min, tzinfo=tz)
+    on_day = Meeting.objects.filter(group=group)
+    label = f"{group.acronym} {ch.day:%a %d %b %Y}"
+
+    if ch.change == "extraordinary":
+        assert ch.start is not None and ch.end is not None
+        start = datetime.combine(ch.day, ch.start, tzinfo=tz)
+        end = datetime.combine(ch.day, ch.end, tzinfo=tz)
+        found = (
+            on_day.filter(kind=MeetingKind.EXTRAORDINARY)
+            .filter(
+                Q(start__gte=day_start, start__lt=day_end)
+                | Q(original_start__gte=day_start, original_start__lt=day_end)
+            )
+            .order_by("start", "id")
+        )
+        meeting = next((m for m in found if (m.original_start or m.start) == start), found.first())
+        if meeting is None:
+            if not on_day.filter(kind=MeetingKind.REGULAR, scheduled_start__lt=start).exists():
+                # Numbered after the regular meeting before it, which is not generated yet.
+                report.pending.append(f"{ch.change} meeting of {label} (line {ch.line})")
+                return
+            meeting_services.create_extraordinary_meeting(
+                actor=actor,
+                group=group,
+                start=start,
+                end=end,
+                title=ch.title,
+                location=ch.location,
+                online_link=ch.online_link,
+            )
+            report.added += 1
+            return
+        wanted = {"title": ch.title, "location": ch.location, "online_link": ch.online_link}
+        details = _differences(meeting, wanted)
+        if details:
+            meeting = meeting_services.update_meeting(
+                actor=actor, meeting=meeting, expected_version=None, **details
+            )
+        if (meeting.start, meeting.end) != (start, end) and meeting.original_start is None:
+            meeting_services.move_meeting(
+                actor=actor, meeting=meeting, expected_version=None, start=start, end=end
+            )
+            details["start"] = start
+        if details:
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        return
+
+    meeting = (
+        on_day.filter(
+            kind=MeetingKind.REGULAR,
+            scheduled_start__gte=day_start,
+            scheduled_start__lt=day_end,
+        )
+        .order_by("scheduled_start")
+        .first()
+    )
+    if meeting is None:
+        report.pending.append(f"{ch.change} of {label} (line {ch.line})")
+        return
+    if ch.change == "cancel":
+        if meeting.status == MeetingStatus.CANCELLED:
+            report.unchanged += 1
+            return
+        meeting_services.cancel_meeting(
+            actor=actor, meeting=meeting, expected_version=None, note=ch.note
+        )
+        report.cancelled += 1
+        return
+    assert ch.start is not None and ch.end is not None
+    to = ch.to or ch.day
+    start = datetime.combine(to, ch.start, tzinfo=tz)
+    end = datetime.combine(to, ch.end, tzinfo=tz)
+    if (meeting.start, meeting.end) == (start, end) and meeting.original_start is not None:
+        report.unchanged += 1
+        return
+    meeting_services.move_meeting(
+        actor=actor, meeting=meeting, expected_version=None, start=start, end=end, note=ch.note
+    )
+    report.moved += 1
 
 
 def load_pack(path: str | Path, *, actor: Any = None) -> LoadReport:
