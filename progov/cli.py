@@ -3,6 +3,7 @@
 progov demo [--port N] [--data-dir DIR] [--no-serve]
 progov serve [--bind HOST:PORT] [--workers N]
 progov load-pack PATH
+progov meetings generate [--until DATE] [--group ACR]... [--pack PATH]
 progov token create USERNAME
 progov audit verify
 progov manage ARGS...        (any Django management command)
@@ -17,6 +18,7 @@ from pathlib import Path
 
 PACKS_DIR = Path(__file__).resolve().parent / "packs"
 DEFAULT_PACK = PACKS_DIR / "mhhs.yaml"
+DEMO_MEETINGS_UNTIL = "2027-12-31"
 
 
 def _setup(data_dir: str | None = None) -> None:
@@ -65,6 +67,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _call("migrate", "--noinput", "--verbosity", "0")
     print("Database ready.")
     _call("load_pack", str(DEFAULT_PACK))
+    # The pack's schedules become meetings, then its known moves, cancellations and
+    # extraordinary meetings are applied to them.
+    _call("generate_meetings", "--until", DEMO_MEETINGS_UNTIL, "--pack", str(DEFAULT_PACK))
     print("Demo users (passwords are new each time the demo starts):")
     _call("create_demo_users")
     if args.no_serve:
@@ -87,6 +92,27 @@ def cmd_load_pack(args: argparse.Namespace) -> int:
 
     try:
         _call("load_pack", args.path)
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_meetings_generate(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    call = ["generate_meetings"]
+    if args.until:
+        call += ["--until", args.until]
+    for acronym in args.group:
+        call += ["--group", acronym]
+    if args.programme:
+        call += ["--programme", args.programme]
+    if args.pack:
+        call += ["--pack", args.pack]
+    try:
+        _call(*call)
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -139,8 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         help="set up and serve the MHHS demo on 127.0.0.1",
-        description="Create the data dir, migrate, load the MHHS pack, create demo "
-        "users admin and pmo (printing their passwords) and serve.",
+        description="Create the data dir, migrate, load the MHHS pack, generate its "
+        "meetings to the end of 2027 (with the pack's known moves and extraordinary "
+        "meetings), create demo users admin and pmo (printing their passwords) and serve.",
     )
     demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     demo.add_argument("--data-dir", help=data_dir_help)
@@ -174,6 +201,41 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("path", help="the pack file, e.g. progov/packs/mhhs.yaml")
     load.add_argument("--data-dir", help=data_dir_help)
     load.set_defaults(func=cmd_load_pack)
+
+    meetings = sub.add_parser(
+        "meetings", help="meetings of the governance groups", description="Meeting tools."
+    )
+    meetings_sub = meetings.add_subparsers(dest="meetings_command", metavar="ACTION", required=True)
+    generate = meetings_sub.add_parser(
+        "generate",
+        help="create every scheduled group's meetings up to a date",
+        description="Create the meetings of every group with a schedule up to --until, "
+        "numbered from each group's series, with its standing agenda items. Moved, "
+        "cancelled and held meetings are kept; a stood-down group stops at its stand-down "
+        "date; running it again creates nothing. Meetings on a bank holiday are listed, "
+        "to be moved.",
+    )
+    generate.add_argument(
+        "--until",
+        metavar="YYYY-MM-DD",
+        help="last day to generate for (default: 31 December next year)",
+    )
+    generate.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="ACRONYM",
+        help="only this group; repeat for more (e.g. --group PSG --group TMAG)",
+    )
+    generate.add_argument("--programme", metavar="SLUG", help="only this programme's groups")
+    generate.add_argument(
+        "--pack",
+        metavar="PATH",
+        help="then apply this pack's meeting_changes (moves, cancellations, extraordinary "
+        "meetings), e.g. progov/packs/mhhs.yaml",
+    )
+    generate.add_argument("--data-dir", help=data_dir_help)
+    generate.set_defaults(func=cmd_meetings_generate)
 
     token = sub.add_parser("token", help="API tokens", description="Manage API tokens.")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
