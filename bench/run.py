@@ -76,6 +76,19 @@ CASES: list[Case] = [
     Case("structure page", "/"),
     Case("group page", "/groups/{big}/"),
     Case("group members tab", "/groups/{big}/?tab=members", headers={"HX-Request": "true"}),
+    # The Members tab is paged and filtered in SQL: a link to it (the whole page), a
+    # deep page (a large OFFSET at the large scale) and one constituency.
+    Case("members tab, full page", "/groups/{big}/?tab=members"),
+    Case(
+        "members tab, page 10",
+        "/groups/{big}/?tab=members&page=10",
+        headers={"HX-Request": "true"},
+    ),
+    Case(
+        "members tab, filtered",
+        "/groups/{big}/?tab=members&constituency=constituency-1",
+        headers={"HX-Request": "true"},
+    ),
     Case("API groups", "/api/v1/groups"),
     Case("API group members", "/api/v1/groups/{big}/members"),
 ]

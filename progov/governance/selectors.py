@@ -6,11 +6,29 @@ the user may not see raises NotFound exactly like a missing one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils.functional import cached_property
 
 from progov.accounts.permissions import is_signed_in
 from progov.core.errors import NotFound
@@ -20,6 +38,7 @@ from progov.governance.models import (
     GroupStatusChange,
     GroupSuccession,
     Membership,
+    MembershipRole,
     Organisation,
     Person,
     Programme,
@@ -125,40 +144,29 @@ def group_tree(*, user: Any, programme: Programme) -> list[dict[str, Any]]:
 def group_detail_context(
     *, user: Any, group: GovernanceGroup, on: date | None = None
 ) -> dict[str, Any]:
-    """Everything the group page shows, fetched in a fixed number of queries."""
-    on = on or date.today()
-    memberships = list(
-        membership_list(user=user, group=group, current_on=on).select_related("seat")
-    )
-    alternates_by_principal: dict[int, list[Membership]] = {}
-    for m in memberships:
-        if m.alternate_for_id:
-            alternates_by_principal.setdefault(m.alternate_for_id, []).append(m)
-    seats = list(Seat.objects.filter(group=group).select_related("constituency"))
-    filled_seats = {m.seat_id for m in memberships if m.seat_id}
-    by_constituency: dict[str, dict[str, Any]] = {}
-    for m in memberships:
-        if m.alternate_for_id:
-            continue
-        key = m.constituency.name if m.constituency else "Programme and attendees"
-        entry = by_constituency.setdefault(key, {"name": key, "members": [], "vacant": []})
-        entry["members"].append(
-            {"membership": m, "alternates": alternates_by_principal.get(m.pk, [])}
-        )
-    for seat in seats:
-        if seat.pk in filled_seats:
-            continue
-        key = seat.constituency.name if seat.constituency else "Programme and attendees"
-        by_constituency.setdefault(key, {"name": key, "members": [], "vacant": []})[
-            "vacant"
-        ].append(seat)
+    """What the group page's Overview shows about the group itself, in a fixed number
+    of queries. Its members are read separately, a summary for the Overview
+    (`group_membership_summary`) and a page at a time for the Members tab
+    (`group_members_page`), so no tab loads every member of a large group."""
     return {
         "group": group,
         "children": list(group_list(user=user, programme=group.programme).filter(parent=group)),
-        "tor_versions": list(TermsOfReference.objects.filter(group=group).order_by("-date", "-id")),
+        "tor_versions": group_tor_versions(group=group),
         "status_history": list(
             GroupStatusChange.objects.filter(group=group).order_by("effective_date", "id")
         ),
+        **group_successions(user=user, group=group),
+    }
+
+
+def group_tor_versions(*, group: GovernanceGroup) -> list[TermsOfReference]:
+    """Every version of the group's terms of reference, the one in force first."""
+    return list(TermsOfReference.objects.filter(group=group).order_by("-date", "-id"))
+
+
+def group_successions(*, user: Any, group: GovernanceGroup) -> dict[str, list[GroupSuccession]]:
+    """`predecessors` (groups this one replaced) and `successors`, both ends visible."""
+    return {
         "predecessors": list(
             _visible_successions(
                 user, GroupSuccession.objects.filter(successor=group), "predecessor"
@@ -169,11 +177,367 @@ def group_detail_context(
                 user, GroupSuccession.objects.filter(predecessor=group), "successor"
             )
         ),
-        "constituency_groups": sorted(
-            by_constituency.values(),
-            key=lambda e: (e["name"] == "Programme and attendees", e["name"]),
-        ),
-        "seats": seats,
+    }
+
+
+# --- a group's members: a summary, and one page at a time ------------------------------
+
+NO_CONSTITUENCY_NAME = "Programme and attendees"
+# The members-tab filter value for members without a constituency. Constituency codes
+# are looked up first, so a constituency coded "none" still gets its own members.
+NO_CONSTITUENCY_KEY = "none"
+MEMBERS_PAGE_SIZE = 100
+LEADERSHIP_ROLES = (MembershipRole.CHAIR, MembershipRole.SECRETARIAT)
+LEADERS_SHOWN = 10  # per role on the Overview; the Members tab has the rest
+
+# The order a constituency's members are listed in: chair first, invited attendees last.
+_ROLE_RANK = Case(
+    *(When(role=value, then=Value(rank)) for rank, value in enumerate(MembershipRole.values)),
+    default=Value(len(MembershipRole.values)),
+    output_field=IntegerField(),
+)
+# Constituencies by name (members without one last), the same expression in every
+# query, so the database's collation decides the order once for all of them.
+_CONSTITUENCY_ORDER = (F("constituency__name").asc(nulls_last=True), "constituency_id")
+# The columns a member row shows, read with values_list() into `Member`: a page of
+# members is a few hundred rows, and model instances (a membership, its person and
+# organisation, each) cost more to build than the rest of the query.
+_MEMBER_COLUMNS = (
+    "id",
+    "person_id",
+    "person__name",
+    "person__organisation_id",
+    "person__organisation__name",
+    "role",
+    "part",
+    "seat__label",
+    "start_date",
+    "constituency_id",
+    "alternate_for_id",
+)
+_ROLE_LABELS: dict[str, str] = dict(MembershipRole.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One current membership as the group page shows it."""
+
+    pk: int
+    person_id: int
+    person_name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    role: str
+    part: str
+    seat_label: str | None
+    start_date: date
+    constituency_id: int | None
+    alternate_for_id: int | None
+
+    @property
+    def role_label(self) -> str:
+        return _ROLE_LABELS.get(self.role, self.role)
+
+
+def _members(qs: QuerySet[Membership]) -> list[Member]:
+    return [Member(*row) for row in qs.values_list(*_MEMBER_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class ConstituencySeats:
+    """One constituency's place on a group: current members and seats, filled or vacant.
+
+    `members` counts the rows the Members tab lists (alternates are shown beside
+    their representative and counted in `alternates`); `offset` is where its rows
+    start in the Members tab's order, so a page knows which constituencies it holds.
+    """
+
+    pk: int | None  # None: members without a constituency
+    key: str  # the constituency's code, or NO_CONSTITUENCY_KEY
+    name: str
+    members: int
+    alternates: int
+    seats: int
+    vacant: int
+    offset: int = 0
+
+    @property
+    def filled(self) -> int:
+        return self.seats - self.vacant
+
+
+@dataclass(frozen=True)
+class Leaders:
+    """The first LEADERS_SHOWN current holders of a role (e.g. chair), and how many in all."""
+
+    role: str
+    label: str
+    members: list[Member]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.members)
+
+
+@dataclass(frozen=True)
+class MembershipSummary:
+    constituencies: list[ConstituencySeats]
+    member_count: int
+    alternate_count: int
+    seat_count: int
+    vacant_count: int
+    vacant_seats: dict[int | None, list[Seat]]  # by constituency id, in seat order
+    leaders: list[Leaders] = field(default_factory=list)  # with `leaders=True`
+
+    @property
+    def filled_count(self) -> int:
+        return self.seat_count - self.vacant_count
+
+
+@dataclass
+class MemberRow:
+    membership: Member
+    alternates: list[Member]
+
+
+@dataclass
+class ConstituencyBlock:
+    """The part of one constituency that a page of the Members tab shows.
+
+    `continued`: its first members were on an earlier page; `continues`: more follow
+    on a later page. Its vacant seats are listed once, on the page where its members end.
+    """
+
+    constituency: ConstituencySeats
+    rows: list[MemberRow]
+    vacant: list[Seat]
+    continued: bool
+    continues: bool
+
+
+class _CountedPaginator(Paginator):
+    """A Paginator told its count (from an aggregate already run) instead of asking."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _current_memberships(group: GovernanceGroup, on: date) -> QuerySet[Membership]:
+    return Membership.objects.filter(group=group, start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+
+
+def _is_listed(on: date) -> Q:
+    """A current membership the Members tab lists as a row: everyone except alternates
+    of a current representative (those are shown beside their representative; an
+    alternate whose representative has left is listed in their own right)."""
+    return (
+        Q(alternate_for__isnull=True)
+        | Q(alternate_for__start_date__gt=on)
+        | Q(alternate_for__end_date__lt=on)
+    )
+
+
+def _is_shown_beside(on: date) -> Q:
+    """The complement of `_is_listed` (spelt out: negating it would drop NULL end dates)."""
+    return Q(alternate_for__isnull=False, alternate_for__start_date__lte=on) & (
+        Q(alternate_for__end_date__isnull=True) | Q(alternate_for__end_date__gte=on)
+    )
+
+
+def _visible_group(user: Any, group: GovernanceGroup) -> None:
+    if not group_is_visible(user=user, group=group):
+        raise NotFound(f"No group {group.acronym!r}.")
+
+
+def group_membership_summary(
+    *, user: Any, group: GovernanceGroup, on: date | None = None, leaders: bool = False
+) -> MembershipSummary:
+    """Counts of current members and seats per constituency, aggregated in SQL.
+
+    Three queries whatever the group's size (counts by constituency, the group's
+    seats, the constituencies' names in order); `leaders=True` adds one for the
+    chairs and secretariat (at most LEADERS_SHOWN of each, with how many in all).
+    """
+    _visible_group(user, group)
+    on = on or date.today()
+    current = _current_memberships(group, on)
+    listed = _is_listed(on)
+    rows: Any = (
+        current.order_by()
+        .values("constituency_id")
+        .annotate(
+            listed_count=Count("pk", filter=listed),
+            beside_count=Count("pk", filter=_is_shown_beside(on)),
+            **{
+                f"leaders_{role}": Count("pk", filter=listed & Q(role=role))
+                for role in LEADERSHIP_ROLES
+            },
+        )
+    )
+    counts: dict[int | None, dict[str, Any]] = {row["constituency_id"]: row for row in rows}
+    seats = list(
+        Seat.objects.filter(group=group)
+        .annotate(filled=Exists(current.filter(seat=OuterRef("pk"))))
+        .only("id", "label", "role", "constituency_id", "position")
+        .order_by("position", "id")
+    )
+    ids = {pk for pk in (*counts, *(s.constituency_id for s in seats)) if pk is not None}
+    ordered: list[tuple[int | None, str, str]] = [
+        (c.pk, c.code, c.name)
+        for c in Constituency.objects.filter(pk__in=ids)
+        .order_by("name", "id")
+        .only("id", "code", "name")
+    ]
+    if None in counts or any(s.constituency_id is None for s in seats):
+        ordered.append((None, NO_CONSTITUENCY_KEY, NO_CONSTITUENCY_NAME))
+    seat_totals: dict[int | None, list[int]] = {}
+    vacant_seats: dict[int | None, list[Seat]] = {}
+    for seat in seats:
+        totals = seat_totals.setdefault(seat.constituency_id, [0, 0])
+        totals[0] += 1
+        if not seat.filled:
+            totals[1] += 1
+            vacant_seats.setdefault(seat.constituency_id, []).append(seat)
+    constituencies = []
+    offset = 0
+    for pk, key, name in ordered:
+        row = counts.get(pk, {})
+        seat_count, vacant = seat_totals.get(pk, (0, 0))
+        entry = ConstituencySeats(
+            pk=pk,
+            key=key,
+            name=name,
+            members=row.get("listed_count", 0),
+            alternates=row.get("beside_count", 0),
+            seats=seat_count,
+            vacant=vacant,
+            offset=offset,
+        )
+        offset += entry.members
+        constituencies.append(entry)
+    summary = MembershipSummary(
+        constituencies=constituencies,
+        member_count=sum(c.members for c in constituencies),
+        alternate_count=sum(c.alternates for c in constituencies),
+        seat_count=len(seats),
+        vacant_count=sum(c.vacant for c in constituencies),
+        vacant_seats=vacant_seats,
+    )
+    if leaders:
+        shown: dict[str, list[Member]] = {role: [] for role in LEADERSHIP_ROLES}
+        for m in _members(
+            current.filter(listed, role__in=LEADERSHIP_ROLES)
+            .annotate(
+                rank=Window(RowNumber(), partition_by=F("role"), order_by=("person__name", "id"))
+            )
+            .filter(rank__lte=LEADERS_SHOWN)
+            .order_by("person__name", "id")
+        ):
+            shown[m.role].append(m)
+        summary.leaders.extend(
+            Leaders(
+                role=role,
+                label=role.label,
+                members=shown[role],
+                total=sum(row[f"leaders_{role}"] for row in counts.values()),
+            )
+            for role in LEADERSHIP_ROLES
+        )
+    return summary
+
+
+def group_members_page(
+    *,
+    user: Any,
+    group: GovernanceGroup,
+    page: int | str | None = None,
+    constituency: str | None = None,
+    on: date | None = None,
+    per_page: int = MEMBERS_PAGE_SIZE,
+) -> dict[str, Any]:
+    """One page of a group's current members in constituency order, grouped by constituency.
+
+    Filtering, ordering and paging happen in SQL: a page costs the same few queries
+    (the summary's three, the page's rows, their alternates) however large the group.
+    `constituency` is a constituency code (or NO_CONSTITUENCY_KEY); an unknown one
+    shows nobody. Returns `summary` (the whole group), `selected` (the constituency
+    filtered on, or None), `page` (a Django Page of `Member`) and `blocks`
+    (ConstituencyBlock, in order).
+    """
+    on = on or date.today()
+    summary = group_membership_summary(user=user, group=group, on=on)
+    sections = summary.constituencies
+    selected = None
+    rows = _current_memberships(group, on).filter(_is_listed(on))
+    if constituency:
+        selected = next((c for c in sections if c.key == constituency), None)
+        if selected is None:
+            rows = rows.none()
+        elif selected.pk is None:
+            rows = rows.filter(constituency__isnull=True)
+        else:
+            rows = rows.filter(constituency_id=selected.pk)
+        sections = [replace(selected, offset=0)] if selected else []
+    rows = rows.order_by(*_CONSTITUENCY_ORDER, _ROLE_RANK, "person__name", "id")
+    # The summary has counted the rows already: no COUNT query for the paginator.
+    counted = sum(c.members for c in sections)
+    members_page = _CountedPaginator(
+        rows.values_list(*_MEMBER_COLUMNS), per_page, count=counted
+    ).get_page(page)
+    page_rows = [Member(*row) for row in members_page.object_list]
+    members_page.object_list = page_rows
+    alternates: dict[int, list[Member]] = {}
+    if page_rows:
+        for alt in _members(
+            _current_memberships(group, on)
+            .filter(alternate_for_id__in=[m.pk for m in page_rows])
+            .order_by("person__name", "id")
+        ):
+            alternates.setdefault(alt.alternate_for_id or 0, []).append(alt)
+
+    # Rows [start, stop) of the whole ordered list are on this page; a constituency's
+    # vacant seats go on the page holding its last member (or, with no members, the
+    # page where it would start), so each is listed exactly once.
+    total = members_page.paginator.count
+    start = (members_page.number - 1) * per_page
+    stop = start + len(page_rows)
+
+    def anchored_here(section: ConstituencySeats) -> bool:
+        if total == 0:
+            return True
+        last = section.offset + section.members - 1 if section.members else section.offset
+        return start <= min(last, total - 1) < stop
+
+    blocks: dict[int | None, ConstituencyBlock] = {}
+    for section in sections:
+        begins, ends = section.offset, section.offset + section.members
+        on_page = begins < stop and ends > start
+        vacant_here = anchored_here(section)
+        if on_page or (vacant_here and section.vacant):
+            blocks[section.pk] = ConstituencyBlock(
+                constituency=section,
+                rows=[],
+                vacant=summary.vacant_seats.get(section.pk, []) if vacant_here else [],
+                continued=on_page and begins < start,
+                continues=on_page and ends > stop,
+            )
+    for m in page_rows:
+        block = blocks.get(m.constituency_id)
+        if block is not None:  # else it joined the group between this page's queries
+            block.rows.append(MemberRow(m, alternates.get(m.pk, [])))
+    return {
+        "summary": summary,
+        "selected": selected,
+        "page": members_page,
+        "blocks": list(blocks.values()),
     }
 
 

@@ -112,13 +112,23 @@ def _group_page(
 ) -> HttpResponse:
     group = selectors.group_get(user=request.user, acronym=acronym, programme=programme)
     tab = "terms" if tor_version is not None else current_tab(request, [k for k, _ in GROUP_TABS])
-    detail = selectors.group_detail_context(user=request.user, group=group)
-    tor_versions = detail["tor_versions"]
-    selected_tor = tor_versions[0] if tor_versions else None
-    if tor_version is not None:
-        selected_tor = next((t for t in tor_versions if t.version_number == tor_version), None)
-        if selected_tor is None:
-            raise NotFound(f"{group.acronym} has no terms of reference version {tor_version!r}.")
+    # Each tab reads only what it shows. The page header needs the successors; the
+    # Overview the group's surroundings and a membership summary; the Members tab one
+    # page of members (filtered and paged in SQL). No tab reads every member.
+    if tab == "overview":
+        detail = selectors.group_detail_context(user=request.user, group=group)
+    else:
+        detail = {"group": group, **selectors.group_successions(user=request.user, group=group)}
+    selected_tor = None
+    if tab == "terms":
+        tor_versions = detail["tor_versions"] = selectors.group_tor_versions(group=group)
+        selected_tor = tor_versions[0] if tor_versions else None
+        if tor_version is not None:
+            selected_tor = next((t for t in tor_versions if t.version_number == tor_version), None)
+            if selected_tor is None:
+                raise NotFound(
+                    f"{group.acronym} has no terms of reference version {tor_version!r}."
+                )
     base_url = reverse("governance:group", args=[group.acronym])
     context = {
         **detail,
@@ -132,9 +142,25 @@ def _group_page(
         "history": history_rows(history_for(user=request.user, obj=group))
         if tab == "history"
         else [],
-        "member_count": sum(len(c["members"]) for c in detail["constituency_groups"]),
-        "vacant_count": sum(len(c["vacant"]) for c in detail["constituency_groups"]),
     }
+    if tab == "overview":
+        context["membership"] = selectors.group_membership_summary(
+            user=request.user, group=group, leaders=True
+        )
+    elif tab == "members":
+        members = selectors.group_members_page(
+            user=request.user,
+            group=group,
+            page=request.GET.get("page"),
+            constituency=request.GET.get("constituency", "").strip() or None,
+        )
+        context.update(
+            membership=members["summary"],
+            members_page=members["page"],
+            member_blocks=members["blocks"],
+            selected_constituency=members["selected"],
+            constituency_filter=request.GET.get("constituency", "").strip(),
+        )
     return render_page(request, "governance/group.html", "governance/group_tabs.html", context)
 
 

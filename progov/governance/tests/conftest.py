@@ -133,4 +133,5 @@ def world(programme, psg):
         "org": org,
         "jane": jane,
         "alex": alex,
+        "large": large,
     }

@@ -132,6 +132,63 @@ def test_group_tabs_by_keyboard_and_mouse(watched, live_server, world, pmo_user)
     expect(page.get_by_role("table", name="Members of DAG by constituency")).to_be_visible()
 
 
+def test_members_tab_pages_and_filters_with_htmx(watched, live_server, world, programme):
+    from progov.core.testing.factories import (
+        ConstituencyFactory,
+        MembershipFactory,
+        PersonFactory,
+        SeatFactory,
+    )
+
+    dag = world["dag"]
+    medium = ConstituencyFactory(programme=programme, code="medium", name="Medium Supplier")
+    SeatFactory(group=dag, label="n) Medium Supplier seat", constituency=medium)
+    for n in range(120):
+        MembershipFactory(
+            group=dag,
+            person=PersonFactory(programme=programme, name=f"Member {n:03d}"),
+            constituency=world["large"] if n < 60 else medium,
+        )
+    page = watched
+    page.goto(live_server.url + "/groups/DAG/?tab=members")
+    page.evaluate("window.__samePage = true")
+    members = page.get_by_role("table", name="Members of DAG by constituency")
+    expect(members).to_contain_text("page 1 of 2")
+    expect(members).to_contain_text("Jane Doe")
+    expect(members).to_contain_text("Alex Alternate")  # beside Jane
+    expect(members).not_to_contain_text("Member 119")
+
+    # Next page, by keyboard: swapped in place, the URL pushed, the panel announced.
+    pagination = page.get_by_role("navigation", name="Pages of members")
+    pagination.get_by_role("link", name="Next page").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/groups/DAG/\?tab=members&page=2$"))
+    expect(members).to_contain_text("page 2 of 2")
+    expect(members).to_contain_text("Member 119")
+    expect(members).not_to_contain_text("Jane Doe")
+    # Medium Supplier's vacant seat, after its last member; Large's was on page 1.
+    expect(members).to_contain_text("n) Medium Supplier seat")
+    expect(members).not_to_contain_text("m) Medium Supplier Representative")
+    assert page.evaluate("window.__samePage === true"), "HTMX should swap, not reload"
+    assert page.evaluate("document.activeElement.id") == "panel-heading"
+
+    # The constituency filter: the form submits through HTMX, the URL says what it shows.
+    page.get_by_label("Constituency").select_option(label="Medium Supplier (60)")
+    page.get_by_role("button", name="Show members").click()
+    expect(page).to_have_url(re.compile(r"[?&]constituency=medium(&|$)"))
+    expect(members).to_contain_text("Medium Supplier")
+    expect(members).not_to_contain_text("Large Supplier")
+    expect(members).not_to_contain_text("Jane Doe")
+    assert page.evaluate("window.__samePage === true")
+
+    # Back returns to page 2 of everyone (a full reload from the server).
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"page=2$"))
+    expect(page.get_by_role("table", name="Members of DAG by constituency")).to_contain_text(
+        "page 2 of 2"
+    )
+
+
 def test_older_terms_of_reference_are_selectable(watched, live_server, world):
     page = watched
     page.goto(live_server.url + "/groups/DAG/?tab=terms")

@@ -3,6 +3,7 @@ the CSP and accessibility basics, and query counts that do not grow with the dat
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -53,6 +54,8 @@ def page_urls(world) -> list[str]:
         "/groups/?q=design&level=3",
         "/groups/DAG/",
         "/groups/DAG/?tab=members",
+        f"/groups/DAG/?tab=members&constituency={world['large'].code}",
+        "/groups/DAG/?tab=members&constituency=nonesuch",
         "/groups/DAG/?tab=terms",
         "/groups/DAG/tor/1.0/",
         "/groups/DAG/?tab=history",
@@ -165,6 +168,148 @@ def test_members_tab_groups_by_constituency_with_alternates_and_vacancies(client
     assert 'id="tab-members" class="tab" href="/groups/DAG/?tab=members"' in body
     assert re.search(r'id="tab-members"[^>]*aria-current="page"', body)
     assert not re.search(r'id="tab-overview"[^>]*aria-current', body)
+
+
+def test_overview_summarises_membership_without_listing_members(client, world, programme):
+    dag = world["dag"]
+    MembershipFactory(
+        group=dag,
+        person=PersonFactory(programme=programme, name="Carol Chair"),
+        constituency=None,
+        role="chair",
+    )
+    MembershipFactory(
+        group=dag,
+        person=PersonFactory(programme=programme, name="Sam Secretary"),
+        constituency=None,
+        role="secretariat",
+    )
+    body = text_of(client.get("/groups/DAG/"))
+    overview = body.split('id="panel-heading"')[1]
+    # Counts: Jane and the two officers (Alex stands beside Jane); 1 of 2 seats filled.
+    assert "3 current members and 1 alternate; 1 of 2 seats filled, 1 vacant." in overview
+    assert "Members and seats of DAG by constituency" in overview
+    assert re.search(
+        r"constituency=" + world["large"].code + r'"[^>]*>Large Supplier</a></th> '
+        r'<td class="numeric">1 <span class="note">\+ 1 alternate</span></td> '
+        r'<td class="numeric">1 of 2</td> <td class="numeric"><strong>1</strong></td>',
+        overview,
+    )
+    assert "Programme and attendees" in overview
+    assert "<dt>Chair</dt>" in overview and "Carol Chair" in overview
+    assert "<dt>Secretariat</dt>" in overview and "Sam Secretary" in overview
+    assert 'href="/groups/DAG/?tab=members" hx-get="/groups/DAG/?tab=members"' in overview
+    # The member list itself is on the Members tab only.
+    assert "Jane Doe" not in overview and "Alex Alternate" not in overview
+    assert "m) Medium Supplier Representative" not in overview
+
+
+def _add_members(group: GovernanceGroup, constituency, count: int, prefix: str) -> None:
+    """`count` representatives of `constituency`, every tenth with an alternate."""
+    org = OrganisationFactory(programme=group.programme)
+    for n in range(count):
+        person = PersonFactory(
+            programme=group.programme, name=f"{prefix} {n:03d}", organisation=org
+        )
+        m = MembershipFactory(group=group, person=person, constituency=constituency)
+        if n % 10 == 0:
+            MembershipFactory(
+                group=group,
+                person=PersonFactory(programme=group.programme, name=f"{prefix} {n:03d} alt"),
+                constituency=constituency,
+                role="alternate",
+                alternate_for=m,
+            )
+
+
+def _member_names(body: str) -> list[str]:
+    """The names in the Members table's first column, in order."""
+    table = body.split("<caption>Members of", 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<tr> <td><a href="/people/\d+/">([^<]+)</a></td>', table)
+
+
+def test_members_tab_pages_100_at_a_time(client, programme, psg):
+    dag = GroupFactory(programme=programme, acronym="DAG", level=3, parent=psg)
+    a = ConstituencyFactory(programme=programme, code="a", name="Alpha")
+    b = ConstituencyFactory(programme=programme, code="b", name="Beta")
+    SeatFactory(group=dag, label="Alpha seat", constituency=a)
+    SeatFactory(group=dag, label="Beta seat", constituency=b)
+    _add_members(dag, a, 70, "Alpha")
+    _add_members(dag, b, 60, "Beta")
+
+    first = text_of(client.get("/groups/DAG/?tab=members"))
+    assert "130 current members and 13 alternates, 2 vacant seats." in first
+    assert "Showing 1–100 of 130, 100 a page." in first
+    assert "Members of DAG by constituency, page 1 of 2</caption>" in first
+    names = _member_names(first)
+    assert len(names) == 100
+    assert names[:70] == [f"Alpha {n:03d}" for n in range(70)]
+    assert names[70:] == [f"Beta {n:03d}" for n in range(30)]
+    assert "Alpha 000 alt" in first  # an alternate, beside their representative
+    assert "Alpha seat" in first and "Beta seat" not in first  # Beta's vacancy comes last
+    assert "Beta continues on the next page." in first
+    # Accessible links that work with and without HTMX; the other parameters are kept.
+    assert '<nav class="pagination" aria-label="Pages of members">' in first
+    assert (
+        '<a href="?tab=members&amp;page=2" rel="next" hx-get="?tab=members&amp;page=2" '
+        'hx-target="#tabs" hx-swap="innerHTML show:#tabs:top" hx-push-url="true">'
+        'Next<span class="visually-hidden"> page</span></a>'
+    ) in first
+    assert 'aria-current="page">Page 1 of 2</li>' in first
+
+    second_response = get(client, "/groups/DAG/?tab=members&page=2", **{"HX-Request": "true"})
+    second = text_of(second_response)
+    assert "<html" not in second and page_problems(second, fragment=True) == []
+    second_names = _member_names(second)
+    assert second_names == [f"Beta {n:03d}" for n in range(30, 60)]
+    assert not set(names) & set(second_names)
+    assert 'Beta <span class="rowgroup-note">(continued)</span>' in second
+    assert "Beta seat" in second and "Alpha seat" not in second
+    assert "Beta 030 alt" in second
+    assert 'rel="prev" hx-get="?tab=members&amp;page=1"' in second
+    # Past the end: the last page; nonsense: the first.
+    assert _member_names(text_of(client.get("/groups/DAG/?tab=members&page=9"))) == second_names
+    assert _member_names(text_of(client.get("/groups/DAG/?tab=members&page=x"))) == names
+
+
+def test_members_tab_filters_by_constituency(client, programme, psg):
+    dag = GroupFactory(programme=programme, acronym="DAG", level=3, parent=psg)
+    a = ConstituencyFactory(programme=programme, code="a", name="Alpha")
+    b = ConstituencyFactory(programme=programme, code="b", name="Beta")
+    SeatFactory(group=dag, label="Beta seat", constituency=b)
+    _add_members(dag, a, 5, "Alpha")
+    _add_members(dag, b, 120, "Beta")
+    MembershipFactory(
+        group=dag,
+        person=PersonFactory(programme=programme, name="The Chair"),
+        constituency=None,
+        role="chair",
+    )
+
+    body = text_of(client.get("/groups/DAG/?tab=members&constituency=b"))
+    assert page_problems(body) == []
+    assert '<label for="members-constituency">Constituency</label>' in body
+    assert '<option value="b" selected>Beta (120)</option>' in body
+    assert '<option value="a">Alpha (5)</option>' in body
+    assert '<option value="none">Programme and attendees (1)</option>' in body
+    assert "Members of DAG by constituency: Beta, page 1 of 2</caption>" in body
+    names = _member_names(body)
+    assert names == [f"Beta {n:03d}" for n in range(100)]
+    assert 'href="?tab=members&amp;constituency=b&amp;page=2"' in body
+    page2 = _member_names(text_of(client.get("/groups/DAG/?tab=members&constituency=b&page=2")))
+    assert page2 == [f"Beta {n:03d}" for n in range(100, 120)]
+    # The form works without JavaScript (GET to the page) and with HTMX (swaps #tabs).
+    assert '<form class="filters" method="get" action="/groups/DAG/" hx-get="/groups/DAG/"' in body
+    assert '<input type="hidden" name="tab" value="members">' in body
+
+    chair = text_of(client.get("/groups/DAG/?tab=members&constituency=none"))
+    assert _member_names(chair) == ["The Chair"]
+    unknown = client.get("/groups/DAG/?tab=members&constituency=nonesuch")
+    assert unknown.status_code == 200
+    assert "has no current members or seats in the constituency “nonesuch”" in text_of(unknown)
+    assert _member_names(text_of(client.get("/groups/DAG/?tab=members&constituency=a"))) == [
+        f"Alpha {n:03d}" for n in range(5)
+    ]
 
 
 def test_terms_of_reference_latest_shown_older_selectable(client, world):
@@ -496,6 +641,7 @@ def _grow_members(group: GovernanceGroup, n: int) -> None:
 
 @pytest.mark.parametrize("tab", ["overview", "members", "terms", "history"])
 def test_group_page_query_count_is_constant(client, programme, psg, tab, pmo_user):
+    """10 memberships, then 200 (100 representatives, each with an alternate)."""
     dag = GroupFactory(programme=programme, acronym="DAG", level=3, parent=psg)
     url = f"/groups/DAG/?tab={tab}"
     _grow_members(dag, 5)  # 10 memberships
@@ -513,6 +659,32 @@ def test_group_page_query_count_is_constant(client, programme, psg, tab, pmo_use
     services.update_group(actor=pmo_user, group=dag, expected_version=2, purpose="Two")
     assert dag.memberships.count() == 200
     assert count_queries(lambda: client.get(url)) == small
+
+
+def test_members_tab_query_count_is_constant_across_pages_and_filters(client, programme, psg):
+    dag = GroupFactory(programme=programme, acronym="DAG", level=3, parent=psg)
+    a = ConstituencyFactory(programme=programme, code="a", name="Alpha")
+    b = ConstituencyFactory(programme=programme, code="b", name="Beta")
+    for c in (a, b):
+        SeatFactory(group=dag, constituency=c)
+    _add_members(dag, a, 5, "Alpha")
+    _add_members(dag, b, 5, "Beta")
+    urls = [
+        "/groups/DAG/",
+        "/groups/DAG/?tab=members",
+        "/groups/DAG/?tab=members&page=2",
+        "/groups/DAG/?tab=members&constituency=b",
+        "/groups/DAG/?tab=members&constituency=b&page=2",
+    ]
+
+    def counts() -> dict[str, int]:
+        return {url: count_queries(functools.partial(client.get, url)) for url in urls}
+
+    small = counts()
+    _add_members(dag, a, 100, "More alpha")
+    _add_members(dag, b, 150, "More beta")  # 260 representatives: three pages
+    assert dag.memberships.count() > 280
+    assert counts() == small
 
 
 def test_people_and_organisation_lists_query_counts_are_constant(client, programme):
