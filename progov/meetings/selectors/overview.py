@@ -213,6 +213,12 @@ class GroupRecord:
     group: GovernanceGroup
     meetings: int
     shares: list[Share | None]  # one per column of DeadlineOverview.record_columns
+    column_labels: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[str, Share | None]]:
+        """(column label, share) pairs, for a table row."""
+        return list(zip(self.column_labels, self.shares, strict=True))
 
     @property
     def summary(self) -> str:
@@ -306,6 +312,7 @@ def deadline_overview(
             group=g,
             meetings=meeting_counts.get(g.pk, 0),
             shares=[shares.get(g.pk, {}).get(key) for key, _ in column_list],
+            column_labels=[label for _, label in column_list],
         )
         for g in sorted(group_by_id.values(), key=lambda g: (g.level or 99, g.acronym))
     ]

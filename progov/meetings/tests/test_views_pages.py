@@ -280,7 +280,7 @@ def test_list_pages_upcoming_first_with_a_past_toggle(client, programme, rules, 
     assert len(re.findall(r'<th scope="row">', body)) == 25
     dates = [
         datetime.strptime(d, "%a %d %b %Y").date()
-        for d in re.findall(r'<td class="date"> (\w{3} \d{1,2} \w{3} \d{4})', body)
+        for d in re.findall(r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', body)
     ]
     assert dates == sorted(dates) and dates[0] >= today
     assert "Page 1 of 2" in body and 'href="?view=list&amp;page=2"' in body
@@ -289,7 +289,7 @@ def test_list_pages_upcoming_first_with_a_past_toggle(client, programme, rules, 
     past = text_of(client.get("/meetings/groups/WKLY/?view=list&when=past"))
     past_dates = [
         datetime.strptime(d, "%a %d %b %Y").date()
-        for d in re.findall(r'<td class="date"> (\w{3} \d{1,2} \w{3} \d{4})', past)
+        for d in re.findall(r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', past)
     ]
     assert past_dates == sorted(past_dates, reverse=True) and past_dates[0] < today
     assert "Past meetings" in past
@@ -487,6 +487,10 @@ def test_a_stale_version_is_a_clear_error_not_a_500(client, ninth, pmo_user):
 
 def test_cancel_confirm_and_held(client, ninth, year_2022, pmo_user):
     client.force_login(pmo_user)
+    page = text_of(client.get(f"/meetings/{ninth.pk}/"))
+    # Past and never marked held: the secretariat is asked to, and not offered "confirm".
+    assert "is not marked held" in page and "Mark the meeting held" in page
+    assert "Confirm the meeting" not in page
     assert post_action(client, ninth, "confirm").status_code == 302
     ninth.refresh_from_db()
     assert ninth.status == "confirmed"
@@ -519,7 +523,8 @@ def test_held_is_offered_only_once_the_meeting_has_started(client, programme, ru
     )
     client.force_login(pmo_user)
     page = text_of(client.get(f"/meetings/{future.pk}/"))
-    assert "Mark the meeting held" not in page
+    assert "Mark the meeting held" not in page and "not marked held" not in page
+    assert "Confirm the meeting" in page
     assert "once it has started" in page
     refused = post_action(client, future, "held")
     assert refused.status_code == 400
@@ -612,7 +617,7 @@ def test_on_time_record_counts_only_passed_deadlines_of_held_meetings(client, re
     row = record_table.split("TMAG</span>")[1].split("</tr>")[0]
     # Three past meetings (the cancelled one does not count): papers 2 of 3 on time,
     # headline reports 1 of 3 (the third meeting's is overdue, the second's was late).
-    assert '<td class="numeric">3</td>' in row
+    assert 'data-label="Meetings">3</td>' in row
     assert '2/3 on time</span> <span class="share-percent">(67%)' in row
     assert '1/3 on time</span> <span class="share-percent">(33%)' in row
     assert "Amendment" not in record_table

@@ -150,6 +150,7 @@ RECORD_CHOICES = [
 
 
 class DeadlineFilterForm(forms.Form):
+    group = forms.ChoiceField(label="Group", required=False, choices=[("", "All groups")])
     window = forms.TypedChoiceField(
         label="Overdue and due within",
         choices=WINDOW_CHOICES,
@@ -164,7 +165,6 @@ class DeadlineFilterForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    group = forms.ChoiceField(label="Group", required=False, choices=[("", "All groups")])
 
     def __init__(self, *args: Any, group_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -242,7 +242,7 @@ def available_actions(meeting: Meeting, now: datetime) -> list[str]:
     if meeting.status == MeetingStatus.HELD:
         return ["recording"]
     actions = []
-    if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
+    if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.MOVED) and meeting.start > now:
         actions.append("confirm")
     actions += ["move", "cancel"]
     if meeting.start <= now:
@@ -310,6 +310,9 @@ def _meeting_page(
         "open_action": next(iter(bound), "") if bound else "",
         "open_form": next(iter(bound.values()), None) if bound else None,
         "problem": problem,
+        "past_not_held": writer
+        and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
+        and meeting.end < now,
         "held_too_early": writer
         and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
         and meeting.start > now,
