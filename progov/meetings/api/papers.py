@@ -1,5 +1,204 @@
-"""`/api/v1/meetings/…`: the papers endpoints."""
+"""`/api/v1/meetings/{id}/papers`: a meeting's papers.
 
-from ninja import Router
+- `GET /{id}/papers`: the papers the caller may see (classification, published).
+- `POST /{id}/papers` (multipart: `file`, `title`, `kind`, `classification`,
+  `paper_version`, `agenda_item`): 201, or 422 naming what is wrong with the file or a
+  field (`errors.file`), or 413 when the file is larger than `PROGOV_MAX_UPLOAD_BYTES`.
+  A refused file leaves nothing stored.
+- `GET|PATCH|DELETE /{id}/papers/{paper}` (If-Match on writes), `POST
+  /{id}/papers/{paper}/publish` (If-Match).
+- The file itself: `download_url` (`/meetings/papers/{paper}/download/`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+
+from progov.accounts.permissions import require_writer
+from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.errors import ValidationError
+from progov.meetings import selectors, services
+from progov.meetings.models import AgendaItem, Meeting, Paper
+from progov.meetings.selectors.papers import paper_get, papers_for
 
 router = Router(tags=["meetings"])
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    412: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+    428: ErrorOut,
+}
+Kind = Literal["paper", "pack", "minutes", "other"]
+ClassificationName = Literal["public", "participants", "members", "confidential"]
+
+
+class PaperOut(Schema):
+    id: int
+    meeting: int
+    agenda_item: int | None
+    title: str
+    kind: Kind
+    classification: ClassificationName
+    paper_version: str = Field(description='The document\'s own version label, e.g. "1.0"')
+    original_name: str
+    content_type: str = Field(description="From the file's checked content, not the browser")
+    size_bytes: int
+    sha256: str
+    published_at: datetime | None
+    uploaded_at: datetime
+    download_url: str
+    version: int = Field(description="For If-Match")
+
+
+class PaperPatch(Schema):
+    title: str | None = Field(None, max_length=200)
+    kind: Kind | None = None
+    classification: ClassificationName | None = None
+    paper_version: str | None = Field(None, max_length=20)
+    agenda_item: int | None = None
+
+
+def paper_out(paper: Paper) -> dict[str, Any]:
+    return {
+        "id": paper.pk,
+        "meeting": paper.meeting_id,
+        "agenda_item": paper.agenda_item_id,
+        "title": paper.title,
+        "kind": paper.kind,
+        "classification": paper.classification,
+        "paper_version": paper.paper_version,
+        "original_name": paper.original_name,
+        "content_type": paper.content_type,
+        "size_bytes": paper.size_bytes,
+        "sha256": paper.sha256,
+        "published_at": paper.published_at,
+        "uploaded_at": paper.created_at,
+        "download_url": reverse("meetings:paper_download", args=[paper.pk]),
+        "version": paper.version,
+    }
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    return selectors.meeting_get(user=actor(request), pk=meeting_id)
+
+
+def _agenda_item(meeting: Meeting, item_id: int | None) -> AgendaItem | None:
+    if item_id is None:
+        return None
+    item = AgendaItem.objects.filter(pk=item_id, meeting=meeting).first()
+    if item is None:
+        raise ValidationError.for_field(
+            "agenda_item", f"Item #{item_id} is not on this meeting's agenda."
+        )
+    return item
+
+
+def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int, pk: int) -> Any:
+    paper = paper_get(user=actor(request), pk=pk, meeting_id=meeting_id)
+    response["ETag"] = etag_for(paper.version)
+    return paper_out(paper)
+
+
+@router.get("/{int:meeting_id}/papers", response={200: list[PaperOut], **ERRORS})
+def list_papers(request: HttpRequest, meeting_id: int) -> Any:
+    """The papers you may see: published ones your classification allows (the
+    secretariat also sees unpublished and confidential papers)."""
+    meeting = _meeting(request, meeting_id)
+    return [paper_out(p) for p in papers_for(user=actor(request), meeting=meeting)]
+
+
+@router.post("/{int:meeting_id}/papers", response={201: PaperOut, **ERRORS})
+def upload_paper(
+    request: HttpRequest,
+    meeting_id: int,
+    response: HttpResponse,
+    file: File[UploadedFile | None] = None,
+    title: Form[str] = "",
+    kind: Form[Kind] = "paper",
+    classification: Form[ClassificationName] = "public",
+    paper_version: Form[str] = "1.0",
+    agenda_item: Form[int | None] = None,
+) -> Any:
+    """Upload a paper (multipart/form-data). PDF, DOCX, XLSX, PPTX, CSV, TXT or PNG,
+    checked by content; it starts unpublished. 422 names the problem (`errors.file` for
+    the file); 413 when it is too large. Nothing is stored when it is refused."""
+    user = actor(request)
+    require_writer(user)
+    meeting = _meeting(request, meeting_id)
+    if file is None:
+        errors = {"file": ["Choose a file to upload (the multipart field `file`)."]}
+        if not title.strip():
+            errors["title"] = ["Give the paper a title."]
+        raise ValidationError(" ".join(m for v in errors.values() for m in v), field_errors=errors)
+    paper = services.upload_paper(
+        actor=user,
+        meeting=meeting,
+        file=file,
+        title=title,
+        kind=kind,
+        classification=classification,
+        paper_version=paper_version,
+        agenda_item=_agenda_item(meeting, agenda_item),
+    )
+    return Status(201, _answer(request, response, meeting_id, paper.pk))
+
+
+@router.get("/{int:meeting_id}/papers/{int:paper_id}", response={200: PaperOut, **ERRORS})
+def get_paper(request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse) -> Any:
+    return _answer(request, response, meeting_id, paper_id)
+
+
+@router.patch("/{int:meeting_id}/papers/{int:paper_id}", response={200: PaperOut, **ERRORS})
+def patch_paper(
+    request: HttpRequest,
+    meeting_id: int,
+    paper_id: int,
+    payload: PaperPatch,
+    response: HttpResponse,
+) -> Any:
+    """Change title, kind, classification, version label or agenda item. Needs `If-Match`."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+    changes = payload.dict(exclude_unset=True)
+    for key in ("title", "kind", "classification", "paper_version"):
+        if key in changes and changes[key] is None:
+            raise ValidationError.for_field(key, f"{key} cannot be empty.")
+    if "agenda_item" in changes:
+        changes["agenda_item"] = _agenda_item(paper.meeting, changes["agenda_item"])
+    services.update_paper(actor=user, paper=paper, expected_version=expected, **changes)
+    return _answer(request, response, meeting_id, paper_id)
+
+
+@router.post("/{int:meeting_id}/papers/{int:paper_id}/publish", response={200: PaperOut, **ERRORS})
+def publish_paper(
+    request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse
+) -> Any:
+    """Publish the paper now (its time counts towards the papers deadline). Needs `If-Match`."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+    services.publish_paper(actor=user, paper=paper, expected_version=expected)
+    return _answer(request, response, meeting_id, paper_id)
+
+
+@router.delete("/{int:meeting_id}/papers/{int:paper_id}", response={204: None, **ERRORS})
+def delete_paper(request: HttpRequest, meeting_id: int, paper_id: int) -> Any:
+    """Remove the paper and its file. Needs `If-Match`."""
+    user = actor(request)
+    require_writer(user)
+    expected = if_match(request)
+    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+    services.remove_paper(actor=user, paper=paper, expected_version=expected)
+    return Status(204, None)
