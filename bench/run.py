@@ -64,12 +64,14 @@ SCALES: dict[str, Scale] = {
 
 @dataclass(frozen=True)
 class Case:
-    """One request to measure. `as_role` signs in a user with that role first."""
+    """One request to measure. `as_role` signs in a user with that role first;
+    `target_ms` is the p95 it is flagged above at the large scale."""
 
     name: str
     path: str
     as_role: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    target_ms: float = TARGET_P95_MS
 
 
 CASES: list[Case] = [
@@ -91,6 +93,12 @@ CASES: list[Case] = [
     ),
     Case("API groups", "/api/v1/groups"),
     Case("API group members", "/api/v1/groups/{big}/members"),
+    # Every meeting of the programme (~5,000 at the large scale) as one iCal feed.
+    Case(
+        "programme iCal feed",
+        "/meetings/feeds/programme.ics?from={feed_from}&to={feed_to}",
+        target_ms=200.0,
+    ),
 ]
 
 
@@ -276,7 +284,80 @@ def generate(scale: Scale, seed: int = 1) -> dict[str, str]:
         ],
         batch_size=batch,
     )
-    return {"big": big.acronym, "group": working[0].acronym if working else big.acronym}
+    params = {"big": big.acronym, "group": working[0].acronym if working else big.acronym}
+    params.update(generate_meetings_fixture(groups, people, rng))
+    return params
+
+
+MEETING_MONTHS = 84  # seven years of monthly meetings per group
+
+
+def generate_meetings_fixture(
+    groups: list[Any], people: list[Any], rng: random.Random
+) -> dict[str, str]:
+    """Monthly meetings for every group over seven years (five back, two ahead), each
+    with 4–6 agenda items; a few cancelled, moved or held. 60 groups → 5,040 meetings.
+    Returns `{feed_from}`/`{feed_to}`: the dates the meetings span."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from progov.meetings.models import AgendaItem, Meeting
+
+    london = ZoneInfo("Europe/London")
+    today = date.today()
+    first_year, first_month = today.year - 5, today.month
+    meetings = []
+    for gi, group in enumerate(groups):
+        for n in range(MEETING_MONTHS):
+            year, month = first_year + (first_month - 1 + n) // 12, (first_month - 1 + n) % 12 + 1
+            start = datetime(year, month, 1 + gi % 28, 10, tzinfo=london)
+            status, original = "planned", None
+            if start.date() < today:
+                status = "held"
+            if n % 17 == 5:
+                status = "cancelled"
+            elif n % 23 == 7:
+                status, original = "moved", start
+                start += timedelta(days=1)
+            meetings.append(
+                Meeting(
+                    group=group,
+                    number_major=n + 1,
+                    scheduled_start=original or start,
+                    start=start,
+                    end=start + timedelta(hours=2),
+                    original_start=original,
+                    original_end=original + timedelta(hours=2) if original else None,
+                    status=status,
+                    location="Online" if n % 3 else "Elexon, 350 Euston Road, London",
+                    online_link=f"https://teams.example.com/meet/{group.acronym.lower()}-{n + 1}",
+                    version=1 + n % 4,
+                )
+            )
+    created = Meeting.objects.bulk_create(meetings, batch_size=2_000)
+    titles = [
+        "Welcome",
+        "Minutes and actions",
+        "Programme update",
+        "Risks; issues",
+        "Design",
+        "AOB",
+    ]
+    items = [
+        AgendaItem(
+            meeting=m,
+            position=p,
+            title=titles[p - 1],
+            duration_minutes=rng.choice([5, 10, 15, 20, 30]),
+            lead_text="Chair" if p % 2 else "",
+            lead_person=None if p % 2 else people[rng.randrange(len(people))],
+        )
+        for m in created
+        for p in range(1, rng.randint(4, 6) + 1)
+    ]
+    AgendaItem.objects.bulk_create(items, batch_size=5_000)
+    starts = [m.start.date() for m in created]
+    return {"feed_from": min(starts).isoformat(), "feed_to": max(starts).isoformat()}
 
 
 def _p95(samples: list[float]) -> float:
@@ -506,14 +587,16 @@ def flags_for(by_scale: dict[str, list[dict[str, Any]]]) -> dict[tuple[str, str]
                 f.append(f"HTTP {r['status']}")
             if len(set(counts.values())) > 1 and s in counts:
                 f.append("queries differ between scales")
-            if s == "large" and r.get("p95_ms", 0) > TARGET_P95_MS:
-                f.append(f"p95 over {TARGET_P95_MS:.0f} ms target")
+            target = next(c.target_ms for c in CASES if c.name == name)
+            if s == "large" and r.get("p95_ms", 0) > target:
+                f.append(f"p95 over {target:.0f} ms target")
     return flags
 
 
 def print_table(by_scale: dict[str, list[dict[str, Any]]]) -> int:
     flags = flags_for(by_scale)
-    header = f"{'scale':<6} {'case':<22} {'path':<30} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8}  flags"
+    pw = max([30, *(len(r["path"]) for rows in by_scale.values() for r in rows)])
+    header = f"{'scale':<6} {'case':<22} {'path':<{pw}} {'status':>6} {'queries':>7} {'median ms':>10} {'p95 ms':>8}  flags"
     print(header)
     print("-" * len(header))
     flagged = 0
@@ -524,7 +607,7 @@ def print_table(by_scale: dict[str, list[dict[str, Any]]]) -> int:
             median = f"{r['median_ms']:.1f}" if "median_ms" in r else "-"
             p95 = f"{r['p95_ms']:.1f}" if "p95_ms" in r else "-"
             print(
-                f"{scale:<6} {r['case']:<22} {r['path']:<30} {r['status']:>6} "
+                f"{scale:<6} {r['case']:<22} {r['path']:<{pw}} {r['status']:>6} "
                 f"{r['queries']:>7} {median:>10} {p95:>8}  {'; '.join(f)}"
             )
     return flagged

@@ -42,8 +42,9 @@ the tests parse its output with icalendar and with vobject.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -66,21 +67,15 @@ STATUS_MAP = {
 
 # RFC 5545 §3.3.11: TEXT escapes backslash, semicolon, comma and newline; control
 # characters other than tab are not allowed at all, so they are dropped.
-_TEXT_ESCAPES: dict[int, str | None] = {
-    ord("\\"): "\\\\",
-    ord(";"): "\\;",
-    ord(","): "\\,",
-    ord("\n"): "\\n",
-    ord("\r"): "\\n",
-    **dict.fromkeys((*range(0, 9), *range(11, 13), *range(14, 32), 127)),
-}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# "HH:MM" for every minute of the day: agenda times are looked up, not formatted.
+_CLOCK = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))
 
 
 class FeedMeeting(NamedTuple):
     """The columns of a meeting a feed needs (fetched with `values_list`, in this order)."""
 
     id: int
-    programme_slug: str
     acronym: str
     group_name: str
     number_major: int
@@ -106,24 +101,14 @@ class FeedMeeting(NamedTuple):
         )
 
 
-class FeedAgendaItem(NamedTuple):
-    """One agenda item's columns: the lead is the text, else the person, else the organisation."""
-
-    meeting_id: int
-    title: str
-    duration_minutes: int
-    lead_text: str
-    lead_person: str | None
-    lead_organisation: str | None
-
-    @property
-    def lead(self) -> str:
-        return self.lead_text or self.lead_person or self.lead_organisation or ""
+# One agenda item, as fetched with `values_list(*FEED_AGENDA_FIELDS)`: meeting id, title,
+# minutes, lead text, lead person's name, lead organisation's name. The lead shown is
+# the text, else the person, else the organisation. (Plain tuples: 25,000 of them.)
+FeedAgendaItem = tuple[int, str, int, str, str | None, str | None]
 
 
 FEED_MEETING_FIELDS = (
     "id",
-    "group__programme__slug",
     "group__acronym",
     "group__name",
     "number_major",
@@ -155,7 +140,11 @@ FEED_AGENDA_FIELDS = (
 
 def escape_text(value: str) -> str:
     """A TEXT value escaped for a content line (RFC 5545 §3.3.11)."""
-    return value.replace("\r\n", "\n").translate(_TEXT_ESCAPES)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
@@ -163,8 +152,10 @@ def fold(line: str) -> str:
 
     Continuation lines start with one space; a UTF-8 character is never split.
     """
-    if len(line) <= 75 and line.isascii():
-        return line
+    if line.isascii():
+        if len(line) <= 75:
+            return line
+        return (CRLF + " ").join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     raw = line.encode()
     if len(raw) <= 75:
         return line
@@ -177,17 +168,28 @@ def fold(line: str) -> str:
         parts.append(raw[start:end])
         start, limit = end, 74  # the leading space takes one octet
     parts.append(raw[start:])
-    return (CRLF + " ").join(p.decode() for p in parts)
+    return b"\r\n ".join(parts).decode()
 
 
 def format_utc(value: datetime) -> str:
     """A UTC DATE-TIME: 20230901T081500Z."""
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    # %-formatting is about twice as fast as strftime, and this runs 15,000 times a feed.
+    return "%04d%02d%02dT%02d%02d%02dZ" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+    )
 
 
 def format_local(value: datetime) -> str:
     """A local DATE-TIME to go with TZID=Europe/London: 20230906T100000."""
-    return value.astimezone(LONDON).strftime("%Y%m%dT%H%M%S")
+    v = value.astimezone(LONDON)
+    return "%04d%02d%02dT%02d%02d%02d" % (v.year, v.month, v.day, v.hour, v.minute, v.second)  # noqa: UP031
 
 
 @functools.lru_cache(maxsize=32)
@@ -221,68 +223,97 @@ def summary(meeting: FeedMeeting) -> str:
     return text
 
 
-def _hhmm(value: datetime) -> str:
-    return f"{value:%H:%M}"
+Escape = Callable[[str], str]
 
 
-def agenda_lines(start: datetime, items: Sequence[FeedAgendaItem]) -> list[str]:
-    """ "1. Welcome (10:00–10:05, Chair)": each item starts when the ones before it end."""
+def memo_escape() -> Escape:
+    """`escape_text` remembering its answers: agenda titles and leads repeat a lot."""
+    cache: dict[str, str] = {}
+
+    def escape(value: str) -> str:
+        escaped = cache.get(value)
+        if escaped is None:
+            escaped = cache[value] = escape_text(value)
+        return escaped
+
+    return escape
+
+
+def agenda_lines(
+    start: datetime, items: Sequence[FeedAgendaItem], escape: Escape = escape_text
+) -> list[str]:
+    """ "1. Welcome (10:00–10:05, Chair)", escaped as TEXT: each item starts when the
+    ones before it end."""
+    local = start.astimezone(LONDON)
+    at = local.hour * 60 + local.minute
     lines = []
-    at = start.astimezone(LONDON)
-    for n, item in enumerate(items, start=1):
-        until = at + timedelta(minutes=item.duration_minutes)
-        lead = item.lead
-        times = f"{_hhmm(at)}–{_hhmm(until)}"
+    for n, (_meeting, title, minutes, lead_text, person, organisation) in enumerate(items, 1):
+        until = at + minutes
+        lead = lead_text or person or organisation
+        times = f"{_CLOCK[at % 1440]}–{_CLOCK[until % 1440]}"
         lines.append(
-            f"{n}. {item.title} ({times}, {lead})" if lead else f"{n}. {item.title} ({times})"
+            f"{n}. {escape(title)} ({times}\\, {escape(lead)})"
+            if lead
+            else f"{n}. {escape(title)} ({times})"
         )
         at = until
     return lines
 
 
-def description(meeting: FeedMeeting, items: Sequence[FeedAgendaItem], page_url: str) -> str:
+def description(
+    meeting: FeedMeeting,
+    items: Sequence[FeedAgendaItem],
+    page_url: str,
+    escape: Escape = escape_text,
+) -> str:
+    """The DESCRIPTION value, already escaped as TEXT (so "\\n" separates its lines):
+    what happened to the meeting, the agenda, the online link and the meeting page."""
     parts: list[str] = []
     if meeting.status == "cancelled":
-        parts.append(
-            f"This meeting is cancelled. {meeting.status_note}".strip()
-            if meeting.status_note
-            else "This meeting is cancelled."
-        )
+        note = f" {meeting.status_note}" if meeting.status_note else ""
+        parts.append(escape_text(f"This meeting is cancelled.{note}"))
     elif meeting.original_start is not None:
         moved = f"Moved from {meeting.original_start.astimezone(LONDON):%a %d %b %Y %H:%M}."
-        parts.append(f"{moved} {meeting.status_note}" if meeting.status_note else moved)
+        note = f" {meeting.status_note}" if meeting.status_note else ""
+        parts.append(escape_text(moved + note))
     if items:
-        parts.append("Agenda:\n" + "\n".join(agenda_lines(meeting.start, items)))
+        parts.append("Agenda:\\n" + "\\n".join(agenda_lines(meeting.start, items, escape)))
     if meeting.online_link:
-        parts.append(f"Join online: {meeting.online_link}")
-    parts.append(f"Meeting page: {page_url}")
-    return "\n\n".join(parts)
+        parts.append(f"Join online: {escape_text(meeting.online_link)}")
+    parts.append(f"Meeting page: {escape_text(page_url)}")
+    return "\\n\\n".join(parts)
 
 
-def vevent(meeting: FeedMeeting, items: Sequence[FeedAgendaItem], page_url: str) -> list[str]:
-    """The content lines of one VEVENT, folded; `page_url` is the meeting's page."""
-    stamp = format_utc(meeting.updated_at)
-    status = STATUS_MAP.get(meeting.status, "TENTATIVE")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.id}@{meeting.programme_slug}.progov",
-        f"DTSTAMP:{stamp}",
-        f"LAST-MODIFIED:{stamp}",
-        f"SEQUENCE:{max(meeting.version - 1, 0)}",
-        fold(f"SUMMARY:{escape_text(summary(meeting))}"),
-        f"DTSTART;TZID={TZID}:{format_local(meeting.start)}",
-        f"DTEND;TZID={TZID}:{format_local(meeting.end)}",
-        f"STATUS:{status}",
-        "TRANSP:TRANSPARENT" if status == "CANCELLED" else "TRANSP:OPAQUE",
-        fold(f"CATEGORIES:{escape_text(meeting.acronym)}"),
-    ]
-    location = meeting.location or ("Online" if meeting.online_link else "")
-    if location:
-        lines.append(fold(f"LOCATION:{escape_text(location)}"))
-    lines.append(fold(f"URL:{meeting.online_link or page_url}"))
-    lines.append(fold(f"DESCRIPTION:{escape_text(description(meeting, items, page_url))}"))
-    lines.append("END:VEVENT")
-    return lines
+def vevent(
+    meeting: FeedMeeting,
+    items: Sequence[FeedAgendaItem],
+    page_url: str,
+    uid_domain: str,
+    escape: Escape = escape_text,
+) -> str:
+    """One VEVENT, folded, CRLF-terminated; `page_url` is the meeting's page and
+    `uid_domain` the programme's ("mhhs.progov")."""
+    m = meeting
+    stamp = format_utc(m.updated_at)
+    status = STATUS_MAP.get(m.status, "TENTATIVE")
+    location = m.location or ("Online" if m.online_link else "")
+    return (
+        f"BEGIN:VEVENT\r\n"
+        f"UID:meeting-{m.id}@{uid_domain}\r\n"
+        f"DTSTAMP:{stamp}\r\n"
+        f"LAST-MODIFIED:{stamp}\r\n"
+        f"SEQUENCE:{max(m.version - 1, 0)}\r\n"
+        f"{fold('SUMMARY:' + escape_text(summary(m)))}\r\n"
+        f"DTSTART;TZID={TZID}:{format_local(m.start)}\r\n"
+        f"DTEND;TZID={TZID}:{format_local(m.end)}\r\n"
+        f"STATUS:{status}\r\n"
+        f"TRANSP:{'TRANSPARENT' if status == 'CANCELLED' else 'OPAQUE'}\r\n"
+        f"{fold('CATEGORIES:' + escape(m.acronym))}\r\n"
+        + (f"{fold('LOCATION:' + escape(location))}\r\n" if location else "")
+        + f"{fold('URL:' + (m.online_link or page_url))}\r\n"
+        f"{fold('DESCRIPTION:' + description(m, items, page_url, escape))}\r\n"
+        "END:VEVENT\r\n"
+    )
 
 
 # --- the calendar ----------------------------------------------------------------------
@@ -294,6 +325,7 @@ def render_calendar(
     meetings: Iterable[FeedMeeting],
     agenda: Mapping[int, Sequence[FeedAgendaItem]],
     page_url: str,
+    programme_slug: str,
     first_day: date,
     last_day: date,
     refresh_minutes: int = 60,
@@ -301,8 +333,8 @@ def render_calendar(
     """The whole VCALENDAR as text (CRLF line endings); encode it as UTF-8.
 
     `page_url` is the absolute URL of a meeting's page with `{id}` for its primary key
-    ("https://progov.example.org/meetings/{id}/"); `first_day`/`last_day` is the window
-    the feed covers (the VTIMEZONE spans its years).
+    ("https://progov.example.org/meetings/{id}/"); UIDs end with `@<programme_slug>.progov`;
+    `first_day`/`last_day` is the window the feed covers (the VTIMEZONE spans its years).
     """
     header = [
         "BEGIN:VCALENDAR",
@@ -315,12 +347,23 @@ def render_calendar(
         f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_minutes}M",
         f"X-PUBLISHED-TTL:PT{refresh_minutes}M",
     ]
-    events: list[str] = []
     no_items: list[FeedAgendaItem] = []
-    for meeting in meetings:
-        url = page_url.replace("{id}", str(meeting.id))
-        events += vevent(meeting, agenda.get(meeting.id, no_items), url)
-    events.append("END:VCALENDAR")
+    uid_domain = f"{programme_slug}.progov"
+    url_head, _, url_tail = page_url.partition("{id}")
+    escape = memo_escape()
+    events = "".join(
+        [
+            vevent(m, agenda.get(m.id, no_items), f"{url_head}{m.id}{url_tail}", uid_domain, escape)
+            for m in meetings
+        ]
+    )
     first_year = max(first_day.year - 1, 1970)
     last_year = max(last_day.year + 1, first_year)
-    return CRLF.join(header) + CRLF + vtimezone(first_year, last_year) + CRLF.join(events) + CRLF
+    return (
+        CRLF.join(header)
+        + CRLF
+        + vtimezone(first_year, last_year)
+        + events
+        + "END:VCALENDAR"
+        + CRLF
+    )

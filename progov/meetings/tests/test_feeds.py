@@ -32,6 +32,7 @@ def render(group, window=YEAR_2022) -> str:
         meetings=meetings,
         agenda=agenda,
         page_url=BASE + "/meetings/{id}/",
+        programme_slug=feed.programme.slug,
         first_day=window.first_day,
         last_day=window.last_day,
     )

@@ -104,6 +104,18 @@ def test_etag_follows_agenda_changes_and_the_window(client, feed_group):
     assert len(summaries(other)) == 6
 
 
+def test_etag_follows_a_renamed_agenda_lead(client, feed_group, kate):
+    first = client.get(GROUP_URL)
+    assert "Kate Goodman" in str(
+        parse_both(first.content.decode())[0].walk("VEVENT")[0]["DESCRIPTION"]
+    )
+    kate.name = "Kate Goodman-Smith"
+    kate.save()
+    renamed = client.get(GROUP_URL, headers={"If-None-Match": first["ETag"]})
+    assert renamed.status_code == 200
+    assert "Kate Goodman-Smith" in renamed.content.decode().replace("\r\n ", "")
+
+
 def test_default_window_and_bad_dates(client, feed_group):
     response = client.get("/meetings/feeds/groups/TMAG.ics")
     assert response.status_code == 200  # a year back, two ahead: 2022 is out of it

@@ -93,6 +93,7 @@ def serve_feed(
             meetings=meetings,
             agenda=agenda,
             page_url=meeting_page_url(base_url),
+            programme_slug=feed.programme.slug,
             first_day=feed.window.first_day,
             last_day=feed.window.last_day,
         )
