@@ -13,8 +13,9 @@ Two layers, so a mistake in one is caught by the other:
 
     render_markdown("## Decisions\\n\\n* **Approved** the [plan](https://example.org)")
 
-`heading_offset` moves headings down so a report's "# Title" sits under the page's own
-headings (offset 2: `#` → `<h3>`); levels stop at `<h6>`.
+Headings never skip a level, and `heading_offset` moves them down so a report sits under
+the page's own headings: with offset 2 the body's top heading (whether `#` or `##`) is an
+`<h3>`, the next level `<h4>`, and so on; levels stop at `<h6>`.
 """
 
 from __future__ import annotations
@@ -75,16 +76,25 @@ def _allowed_attribute(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-class _HeadingOffset(Treeprocessor):
+class _HeadingLevels(Treeprocessor):
+    """Headings start at `offset + 1` and never skip a level (screen readers navigate by
+    them): "## A / #### B" under offset 2 becomes h3, h4. Levels stop at h6."""
+
     def __init__(self, md: markdown.Markdown, offset: int) -> None:
         super().__init__(md)
-        self.offset = offset
+        self.base = offset + 1
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            match = _HEADING.match(element.tag)
-            if match:
-                element.tag = f"h{min(6, int(match.group(1)) + self.offset)}"
+        headings = [e for e in root.iter() if _HEADING.match(e.tag)]
+        if not headings:
+            return
+        top = min(int(e.tag[1]) for e in headings)
+        last = self.base - 1
+        for element in headings:
+            wanted = int(element.tag[1]) - top + self.base
+            level = min(6, max(self.base, min(wanted, last + 1)))
+            element.tag = f"h{level}"
+            last = level
 
 
 class _AccessibleTables(Treeprocessor):
@@ -115,8 +125,7 @@ def _converter(heading_offset: int) -> markdown.Markdown:
     # Raw HTML is text, not markup: neither blocks nor inline tags are passed through.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
-    if heading_offset:
-        md.treeprocessors.register(_HeadingOffset(md, heading_offset), "heading_offset", 1)
+    md.treeprocessors.register(_HeadingLevels(md, heading_offset), "heading_levels", 1)
     md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 0)
     return md
 

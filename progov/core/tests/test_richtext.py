@@ -42,9 +42,19 @@ def test_a_table_without_a_heading_is_numbered():
 
 
 def test_heading_offset_moves_headings_down_and_stops_at_h6():
-    html = render_markdown("# One\n\n## Two\n\n###### Six", heading_offset=2)
-    assert "<h3>One</h3>" in html and "<h4>Two</h4>" in html and "<h6>Six</h6>" in html
+    html = render_markdown("# One\n\n## Two\n\n### Three", heading_offset=2)
+    assert "<h3>One</h3>" in html and "<h4>Two</h4>" in html and "<h5>Three</h5>" in html
     assert "<h1>" not in html
+    deep = render_markdown("# a\n\n## b\n\n### c", heading_offset=4)
+    assert "<h5>a</h5>" in deep and "<h6>b</h6>" in deep and "<h6>c</h6>" in deep
+
+
+def test_headings_never_skip_a_level():
+    html = render_markdown("## Decisions\n\n#### Detail\n\n## Actions", heading_offset=2)
+    assert "<h3>Decisions</h3>" in html and "<h4>Detail</h4>" in html
+    assert "<h3>Actions</h3>" in html
+    assert render_markdown("### Only").startswith("<h1>Only</h1>")
+    assert page_problems(str(html), fragment=True) == []
 
 
 def test_empty_text_renders_nothing():

@@ -222,9 +222,14 @@ def part_of(membership: Membership | None) -> str:
 
 
 def _register_key(a: Attendance) -> tuple[int, str, int, str, int]:
+    """Leadership by role (chair first), constituencies by name (representative before
+    alternate), then observers and attendees by role, guests last."""
     section = _SECTION.get(a.role, 2) if a.role else 3
+    rank = _ROLE_RANK.get(a.role, 99)
+    if section != 1:
+        return (section, "", rank, a.person.name, a.person_id)
     constituency = a.constituency.name if a.constituency_id and a.constituency else "~"
-    return (section, constituency, _ROLE_RANK.get(a.role, 99), a.person.name, a.person_id)
+    return (section, constituency, rank, a.person.name, a.person_id)
 
 
 def _register_rows(meeting: Meeting) -> list[Attendance]:

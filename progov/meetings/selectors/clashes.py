@@ -52,7 +52,7 @@ class ClashingPerson:
 
 @dataclass(frozen=True)
 class MeetingClash:
-    """Two overlapping meetings and the people expected at both."""
+    """Two overlapping meetings and the people expected at both (overlap in UK time)."""
 
     first: Meeting
     second: Meeting
@@ -229,8 +229,8 @@ def clashes_for(
                 MeetingClash(
                     first=a,
                     second=b,
-                    overlap_start=overlap_start,
-                    overlap_end=overlap_end,
+                    overlap_start=overlap_start.astimezone(LONDON),
+                    overlap_end=overlap_end.astimezone(LONDON),
                     people=[
                         ClashingPerson(on_a[pid].person, _role(on_a[pid]), _role(on_b[pid]))
                         for pid in both

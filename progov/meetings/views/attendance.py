@@ -1,5 +1,350 @@
-"""Pages and HTMX fragments: attendance."""
+"""Pages and HTMX fragments: invitations, the register, coverage and quorum, and clashes.
 
-from django.urls import URLPattern
+| URL                                     | name                        |                           |
+|-----------------------------------------|-----------------------------|---------------------------|
+| /meetings/<pk>/attendance/              | meetings:attendance         | register page / fragment  |
+| /meetings/<pk>/attendance/invitations/  | meetings:issue_invitations  | POST (secretariat)        |
+| /meetings/<pk>/attendance/register/     | meetings:record_register    | POST the whole register   |
+| /meetings/<pk>/attendance/add/          | meetings:add_attendee       | find someone, add them    |
+| /meetings/clashes/                      | meetings:clashes            | clashes in a period       |
 
-urlpatterns: list[URLPattern] = []
+The meeting page includes `meetings/_attendance.html` with `attendance_context(request,
+meeting)`. Its forms work without JavaScript (POST, then back to the meeting page);
+with HTMX they post in place and the section (`#attendance`) is swapped for the new
+one. A refused register comes back with a message beside each wrong line: in place
+with HTMX, else on the register page (400; 409 when someone else changed it first).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from progov.accounts.permissions import can_write, is_signed_in
+from progov.core.errors import NotFound, StaleVersion, ValidationError
+from progov.core.pages import is_htmx, not_found_as_404
+from progov.governance import selectors as governance_selectors
+from progov.governance.models import Person
+from progov.meetings import selectors, services
+from progov.meetings.models import AttendanceStatus, Meeting
+from progov.meetings.selectors.attendance import (
+    AttendanceRegister,
+    attendance_for,
+    coverage_for,
+    quorum_for,
+)
+from progov.meetings.selectors.clashes import DEFAULT_DAYS, MAX_DAYS, clashes_for
+
+FRAGMENT = "meetings/_attendance.html"
+SEARCH_RESULTS = 25
+
+
+def meeting_url(meeting: Meeting, anchor: str = "") -> str:
+    """The meeting page (`meetings:meeting`), at `#anchor`."""
+    try:
+        url = reverse("meetings:meeting", args=[meeting.pk])
+    except NoReverseMatch:  # pragma: no cover - the meeting page ships in views/pages.py
+        url = f"/meetings/{meeting.pk}/"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def attendance_context(
+    request: HttpRequest, meeting: Meeting, *, register: AttendanceRegister | None = None
+) -> dict[str, Any]:
+    """What `meetings/_attendance.html` needs: `meeting`, `attendance` (the register),
+    `coverage`, `quorum` and `can_write`. Fixed queries whatever the group's size."""
+    register = register or attendance_for(user=request.user, meeting=meeting)
+    coverage = coverage_for(meeting, register=register)
+    return {
+        "meeting": meeting,
+        "attendance": register,
+        "coverage": coverage,
+        "quorum": quorum_for(meeting, coverage),
+        "can_write": can_write(request.user),
+    }
+
+
+def _require_writer(request: HttpRequest) -> None:
+    if not can_write(request.user):
+        raise DjangoPermissionDenied("Only the secretariat can record attendance.")
+
+
+def _respond(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    message: str = "",
+    problem: str = "",
+    register: AttendanceRegister | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """After a write: the fragment for HTMX; otherwise back to the meeting page, or the
+    register page when there is a problem to show."""
+    if not is_htmx(request) and not problem:
+        if message:
+            messages.success(request, message)
+        return redirect(meeting_url(meeting, "attendance"))
+    context = {
+        **attendance_context(request, meeting, register=register),
+        "attendance_message": message,
+        "attendance_problem": problem,
+    }
+    if is_htmx(request):
+        response = render(request, FRAGMENT, context)  # htmx swaps 200s only
+    else:
+        response = render(request, "meetings/attendance.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@not_found_as_404
+def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register on a page of its own (and the fragment for HTMX)."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    context = attendance_context(request, meeting)
+    template = FRAGMENT if is_htmx(request) else "meetings/attendance.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+@not_found_as_404
+def issue_invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_writer(request)
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    try:
+        report = services.issue_invitations(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        return _respond(request, meeting, problem=exc.message, status=400)
+    return _respond(request, meeting, message=report.render())
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _entries(data: Any, register: AttendanceRegister) -> list[services.RegisterEntry]:
+    """One entry per register line the form carried (`status-<person id>` etc.)."""
+    entries = []
+    for row in register.rows:
+        pid = row.attendance.person_id
+        status = data.get(f"status-{pid}")
+        if status is None:
+            continue
+        entries.append(
+            services.RegisterEntry(
+                person_id=pid,
+                status=status,
+                represented_by_id=_int(data.get(f"represented_by-{pid}")),
+                expected_version=_int(data.get(f"version-{pid}")),
+            )
+        )
+    return entries
+
+
+def _with_submission(
+    register: AttendanceRegister, data: Any, errors: dict[str, list[str]]
+) -> AttendanceRegister:
+    """Show the submitted choices again, each line with its own messages."""
+    for row in register.rows:
+        pid = row.attendance.person_id
+        if f"status-{pid}" in data:
+            row.form_status = data.get(f"status-{pid}") or row.form_status
+            row.form_represented_by = _int(data.get(f"represented_by-{pid}"))
+        row.errors = [*errors.get(f"status-{pid}", []), *errors.get(f"represented_by-{pid}", [])]
+    return register
+
+
+@require_POST
+@not_found_as_404
+def record_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the whole register from the table's form (all lines or none)."""
+    _require_writer(request)
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    register = attendance_for(user=request.user, meeting=meeting)
+    try:
+        report = services.record_register(
+            actor=request.user, meeting=meeting, entries=_entries(request.POST, register)
+        )
+    except StaleVersion:
+        return _respond(
+            request,
+            meeting,
+            problem=(
+                "Someone else recorded attendance since you loaded the page, so nothing was "
+                "saved. The register now shows what they recorded: check it and save again."
+            ),
+            status=409,
+        )
+    except ValidationError as exc:
+        return _respond(
+            request,
+            meeting,
+            problem=exc.message,
+            register=_with_submission(register, request.POST, exc.field_errors),
+            status=400,
+        )
+    count = len(report.changed)
+    message = (
+        f"Register saved: {count} line{'s' if count != 1 else ''} changed."
+        if count
+        else "Register saved: nothing had changed."
+    )
+    return _respond(request, meeting, message=message)
+
+
+# --- adding someone who is not on the register ------------------------------------------
+
+ADD_STATUSES = [
+    (AttendanceStatus.GUEST.value, "Invited guest (not a member)"),
+    (AttendanceStatus.OBSERVER.value, "Observer"),
+    (AttendanceStatus.PRESENT.value, "Present (a member of the group)"),
+    (AttendanceStatus.APOLOGIES.value, "Apologies (a member of the group)"),
+]
+
+
+class AddAttendeeForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(label="Record them as", choices=ADD_STATUSES)
+
+    def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme_id = programme_id
+
+    def clean_person(self) -> Person:
+        pk = self.cleaned_data.get("person")
+        person = (
+            Person.objects.filter(programme_id=self.programme_id, pk=pk).first() if pk else None
+        )
+        if person is None:
+            raise forms.ValidationError("Choose the person to add.")
+        return person
+
+
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find a person by name and record them: a guest, an observer, or a member who
+    joined after the invitations went out."""
+    _require_writer(request)
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    programme = meeting.group.programme
+    q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    form = AddAttendeeForm(
+        request.POST if request.method == "POST" else None, programme_id=programme.pk
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            person = form.cleaned_data["person"]
+            try:
+                services.record_attendance(
+                    actor=request.user,
+                    meeting=meeting,
+                    person=person,
+                    status=form.cleaned_data["status"],
+                    expected_version=None,
+                )
+            except ValidationError as exc:
+                form.add_error("status" if "status" in exc.field_errors else None, exc.message)
+            else:
+                label = dict(ADD_STATUSES)[form.cleaned_data["status"]].split(" (")[0]
+                messages.success(request, f"{person.name} recorded: {label.lower()}.")
+                return redirect(meeting_url(meeting, "attendance"))
+        status = 400
+    results = (
+        list(
+            governance_selectors.person_list(user=request.user, programme=programme, q=q)[
+                :SEARCH_RESULTS
+            ]
+        )
+        if q
+        else []
+    )
+    chosen = _int(request.POST.get("person")) if request.method == "POST" else None
+    return render(
+        request,
+        "meetings/add_attendee.html",
+        {
+            "meeting": meeting,
+            "form": form,
+            "q": q,
+            "results": results,
+            "chosen": chosen,
+            "more": len(results) == SEARCH_RESULTS,
+            "meeting_url": meeting_url(meeting, "attendance"),
+        },
+        status=status,
+    )
+
+
+# --- clashes -----------------------------------------------------------------------------
+
+
+class ClashPeriodForm(forms.Form):
+    start = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@require_GET
+@not_found_as_404
+def clashes(request: HttpRequest) -> HttpResponse:
+    """Meetings that overlap for people on both groups, and schedules that collide."""
+    try:
+        programme = governance_selectors.current_programme()
+    except NotFound:
+        return render(request, "governance/no_programme.html", {})
+    form = ClashPeriodForm(request.GET or None)
+    start: date | None = None
+    end: date | None = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    try:
+        found = clashes_for(user=request.user, programme=programme, start=start, end=end)
+    except ValidationError as exc:
+        form.add_error("end" if "end" in exc.field_errors else None, exc.message)
+        found = clashes_for(user=request.user, programme=programme)
+        status = 400
+    if form.is_bound and form.errors:
+        status = 400
+    return render(
+        request,
+        "meetings/clashes.html",
+        {
+            "programme": programme,
+            "form": form,
+            "clashes": found,
+            "default_days": DEFAULT_DAYS,
+            "max_days": MAX_DAYS,
+            "signed_in": is_signed_in(request.user),
+        },
+        status=status,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("clashes/", clashes, name="clashes"),
+    path("<int:pk>/attendance/", attendance_page, name="attendance"),
+    path("<int:pk>/attendance/invitations/", issue_invitations, name="issue_invitations"),
+    path("<int:pk>/attendance/register/", record_register, name="record_register"),
+    path("<int:pk>/attendance/add/", add_attendee, name="add_attendee"),
+]
