@@ -111,7 +111,7 @@ def issue_invitations(*, actor: Any, meeting: Meeting) -> InvitationReport:
     wanted = {pid: _best(ms) for pid, ms in by_person.items()}
     existing = {
         a.person_id: a
-        for a in Attendance.objects.select_for_update()
+        for a in Attendance.objects.select_for_update(of=("self",))
         .filter(meeting=meeting)
         .select_related("person", "membership", "constituency", "represented_by")
     }
@@ -217,7 +217,7 @@ def _save_row(actor: Any, row: Attendance, before: dict[str, Any] | None) -> Att
 
 def _mark_alternate_present(actor: Any, meeting: Meeting, alternate: Membership) -> Attendance:
     row = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .filter(meeting=meeting, person_id=alternate.person_id)
         .first()
     )
@@ -256,7 +256,7 @@ def record_attendance(
     if person.programme_id != meeting.group.programme_id:
         raise ValidationError.for_field("person", f"{person.name} belongs to another programme.")
     row = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(of=("self",))
         .select_related("membership", "constituency", "represented_by")
         .filter(meeting=meeting, person=person)
         .first()
