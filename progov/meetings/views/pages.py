@@ -39,6 +39,7 @@ from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.meetings import selectors, services
 from progov.meetings.models import Meeting, MeetingStatus
+from progov.meetings.selectors.agenda import agenda_for, forward_look_for
 from progov.meetings.selectors.overview import (
     WEEKDAYS,
     Month,
@@ -48,6 +49,7 @@ from progov.meetings.selectors.overview import (
     local_date,
     month_grid,
 )
+from progov.meetings.selectors.papers import papers_for
 from progov.meetings.views.page_forms import (
     ACTION_FORMS,
     DeadlineFilterForm,
@@ -316,6 +318,10 @@ def _meeting_page(
         "held_too_early": writer
         and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
         and meeting.start > now,
+        # The parts other modules render (their partial templates, their selectors).
+        "agenda": agenda_for(meeting),
+        "papers": papers_for(user=request.user, meeting=meeting),
+        "forward_look": forward_look_for(user=request.user, group=meeting.group),
     }
     return render(request, "meetings/meeting.html", page, status=status)
 
