@@ -13,9 +13,10 @@ from progov.governance.models import Constituency, GovernanceGroup, Membership, 
 class MeetingSeries(VersionedModel):
     """How a group's recurring meetings are generated and numbered.
 
-    Example: TMAG's series starts on 19 Jan 2022 with meeting number 1 (TAG's meetings
-    carried on as TMAG's), so the 9th occurrence, 21 Sep 2022, is TMAG #9; PSG's quorum
-    is the chair plus representatives of at least 8 constituencies.
+    Example: TMAG's series starts on 1 Mar 2022 with meeting number 3 (TAG's January and
+    February meetings were #1 and #2), so the occurrence of 21 Sep 2022 is TMAG #9. A
+    quorum rule, where a programme sets one, reads "the chair plus representatives of at
+    least N constituencies".
     The recurrence itself is the group's schedule (`GovernanceGroup.schedule_rrule`).
     """
 
@@ -60,7 +61,7 @@ class Meeting(VersionedModel):
 
     Example: TMAG #9, a regular meeting scheduled for Wednesday 21 Sep 2022 10:00–12:00
     and held on Thursday 22 Sep 2022 (status `moved`, `original_start` 21 Sep). An
-    extraordinary meeting is numbered after the last regular one: DAG 10.1, PSG 24.1.
+    extraordinary meeting is numbered after the last regular one: DAG 10.1, PSG 25.1.
 
     `scheduled_start` is the occurrence of the group's schedule the meeting came from
     (None for extraordinary meetings); regeneration matches on it, so a moved or
@@ -273,7 +274,8 @@ class Paper(VersionedModel):
     """A file attached to a meeting or one of its agenda items.
 
     Example: "TMAG #9 meeting pack" (MHHS-DEL621), version 1.0, classification Public,
-    published 15 Sep 2022 09:00 — five working days before the meeting.
+    published 14 Sep 2022 — five working days before the meeting (19 Sep 2022 was a bank
+    holiday).
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
