@@ -500,8 +500,11 @@ def test_cancel_confirm_and_held(client, ninth, year_2022, pmo_user):
     )
     ninth.refresh_from_db()
     assert ninth.status == "held" and ninth.recording_link == "https://video.example/tmag9"
-    page = text_of(client.get(f"/meetings/{ninth.pk}/"))
+    held = client.get(f"/meetings/{ninth.pk}/")
+    assert page_problems(held.content.decode()) == []
+    page = text_of(held)
     assert "Watch the recording" in page and "is marked held" in page
+    assert 'id="headline-report"' in page and 'id="attendance"' in page
     assert "Move the meeting" not in page and "Change the recording link" in page
     # A held meeting cannot be cancelled: the service's reason is shown.
     refused = post_action(client, ninth, "cancel", note="Too late")
