@@ -137,6 +137,16 @@ class AttendanceRow:
         return label
 
     @property
+    def represented_choices(self) -> list[tuple[int, str]]:
+        """Who may be chosen as standing in: the current alternates, and whoever is
+        recorded already (even if no longer an alternate), so an unchanged form keeps it."""
+        choices = [(m.person_id, m.person.name) for m in self.alternates]
+        stored = self.attendance.represented_by
+        if stored is not None and stored.pk not in {pid for pid, _ in choices}:
+            choices.append((stored.pk, stored.name))
+        return choices
+
+    @property
     def status_choices(self) -> list[tuple[str, str]]:
         """The statuses the secretariat may record for this line."""
         if not self.is_member:

@@ -5,6 +5,7 @@ registers, permissions, hidden is 404, CSP/accessibility, constant query counts.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -283,3 +284,22 @@ def test_page_query_count_does_not_grow_with_members(pmo, world, meeting, pmo_us
         actor=pmo_user, meeting=meeting, person=PersonFactory(programme=programme), status="guest"
     )
     assert _page_queries(pmo, meeting) == before
+
+
+def test_an_unchanged_register_keeps_a_stand_in_who_is_no_longer_an_alternate(
+    pmo, world, meeting, pmo_user
+):
+    rep, alt = world.people["dno-rep"], world.people["dno-alt"]
+    services.record_attendance(
+        actor=pmo_user, meeting=meeting, person=rep, status="represented", represented_by=alt
+    )
+    membership = world.memberships["dno-alt"]
+    membership.end_date = date(2023, 9, 1)  # ended later, backdated
+    membership.save()
+    html = pmo.get(page(meeting)).content.decode()
+    assert f'<option value="{alt.pk}" selected>' in html
+    data = register_post(meeting, {}, world)
+    data[f"represented_by-{rep.pk}"] = str(alt.pk)
+    response = pmo.post(f"/meetings/{meeting.pk}/attendance/register/", data)
+    assert response.status_code == 302  # nothing changed, nothing refused
+    assert Attendance.objects.get(meeting=meeting, person=rep).represented_by == alt
