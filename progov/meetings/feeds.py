@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -223,39 +223,36 @@ def summary(meeting: FeedMeeting) -> str:
     return text
 
 
-Escape = Callable[[str], str]
-
-
-def memo_escape() -> Escape:
-    """`escape_text` remembering its answers: agenda titles and leads repeat a lot."""
-    cache: dict[str, str] = {}
-
-    def escape(value: str) -> str:
-        escaped = cache.get(value)
-        if escaped is None:
-            escaped = cache[value] = escape_text(value)
-        return escaped
-
-    return escape
+def escape_cached(cache: dict[str, str], value: str) -> str:
+    """`escape_text` through a cache: agenda titles, leads and acronyms repeat a lot."""
+    escaped = cache.get(value)
+    if escaped is None:
+        escaped = cache[value] = escape_text(value)
+    return escaped
 
 
 def agenda_lines(
-    start: datetime, items: Sequence[FeedAgendaItem], escape: Escape = escape_text
+    start: datetime, items: Sequence[FeedAgendaItem], cache: dict[str, str] | None = None
 ) -> list[str]:
     """ "1. Welcome (10:00–10:05, Chair)", escaped as TEXT: each item starts when the
-    ones before it end."""
+    ones before it end. (The hottest loop of a feed: 25,000 items at 5,000 meetings.)"""
+    cache = {} if cache is None else cache
     local = start.astimezone(LONDON)
     at = local.hour * 60 + local.minute
     lines = []
     for n, (_meeting, title, minutes, lead_text, person, organisation) in enumerate(items, 1):
         until = at + minutes
+        head = cache.get(title)
+        if head is None:
+            head = cache[title] = escape_text(title)
         lead = lead_text or person or organisation
-        times = f"{_CLOCK[at % 1440]}–{_CLOCK[until % 1440]}"
-        lines.append(
-            f"{n}. {escape(title)} ({times}\\, {escape(lead)})"
-            if lead
-            else f"{n}. {escape(title)} ({times})"
-        )
+        if lead:
+            tail = cache.get(lead)
+            if tail is None:
+                tail = cache[lead] = escape_text(lead)
+            lines.append(f"{n}. {head} ({_CLOCK[at % 1440]}–{_CLOCK[until % 1440]}\\, {tail})")
+        else:
+            lines.append(f"{n}. {head} ({_CLOCK[at % 1440]}–{_CLOCK[until % 1440]})")
         at = until
     return lines
 
@@ -264,10 +261,11 @@ def description(
     meeting: FeedMeeting,
     items: Sequence[FeedAgendaItem],
     page_url: str,
-    escape: Escape = escape_text,
+    cache: dict[str, str] | None = None,
 ) -> str:
     """The DESCRIPTION value, already escaped as TEXT (so "\\n" separates its lines):
-    what happened to the meeting, the agenda, the online link and the meeting page."""
+    what happened to the meeting, the agenda, the online link and the meeting page
+    (`page_url` already escaped)."""
     parts: list[str] = []
     if meeting.status == "cancelled":
         note = f" {meeting.status_note}" if meeting.status_note else ""
@@ -277,10 +275,10 @@ def description(
         note = f" {meeting.status_note}" if meeting.status_note else ""
         parts.append(escape_text(moved + note))
     if items:
-        parts.append("Agenda:\\n" + "\\n".join(agenda_lines(meeting.start, items, escape)))
+        parts.append("Agenda:\\n" + "\\n".join(agenda_lines(meeting.start, items, cache)))
     if meeting.online_link:
         parts.append(f"Join online: {escape_text(meeting.online_link)}")
-    parts.append(f"Meeting page: {escape_text(page_url)}")
+    parts.append(f"Meeting page: {page_url}")
     return "\\n\\n".join(parts)
 
 
@@ -289,11 +287,12 @@ def vevent(
     items: Sequence[FeedAgendaItem],
     page_url: str,
     uid_domain: str,
-    escape: Escape = escape_text,
+    cache: dict[str, str] | None = None,
 ) -> str:
-    """One VEVENT, folded, CRLF-terminated; `page_url` is the meeting's page and
-    `uid_domain` the programme's ("mhhs.progov")."""
+    """One VEVENT, folded, CRLF-terminated; `page_url` is the meeting's page (a URI:
+    no TEXT escapes needed) and `uid_domain` the programme's ("mhhs.progov")."""
     m = meeting
+    cache = {} if cache is None else cache
     stamp = format_utc(m.updated_at)
     status = STATUS_MAP.get(m.status, "TENTATIVE")
     location = m.location or ("Online" if m.online_link else "")
@@ -308,10 +307,10 @@ def vevent(
         f"DTEND;TZID={TZID}:{format_local(m.end)}\r\n"
         f"STATUS:{status}\r\n"
         f"TRANSP:{'TRANSPARENT' if status == 'CANCELLED' else 'OPAQUE'}\r\n"
-        f"{fold('CATEGORIES:' + escape(m.acronym))}\r\n"
-        + (f"{fold('LOCATION:' + escape(location))}\r\n" if location else "")
+        f"{fold('CATEGORIES:' + escape_cached(cache, m.acronym))}\r\n"
+        + (f"{fold('LOCATION:' + escape_cached(cache, location))}\r\n" if location else "")
         + f"{fold('URL:' + (m.online_link or page_url))}\r\n"
-        f"{fold('DESCRIPTION:' + description(m, items, page_url, escape))}\r\n"
+        f"{fold('DESCRIPTION:' + description(m, items, escape_text(page_url), cache))}\r\n"
         "END:VEVENT\r\n"
     )
 
@@ -350,10 +349,10 @@ def render_calendar(
     no_items: list[FeedAgendaItem] = []
     uid_domain = f"{programme_slug}.progov"
     url_head, _, url_tail = page_url.partition("{id}")
-    escape = memo_escape()
+    cache: dict[str, str] = {}
     events = "".join(
         [
-            vevent(m, agenda.get(m.id, no_items), f"{url_head}{m.id}{url_tail}", uid_domain, escape)
+            vevent(m, agenda.get(m.id, no_items), f"{url_head}{m.id}{url_tail}", uid_domain, cache)
             for m in meetings
         ]
     )

@@ -265,20 +265,48 @@ def _raw_rows(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-_DATETIME_COLUMNS = [
-    FEED_MEETING_FIELDS.index(f) for f in ("start", "end", "original_start", "updated_at")
-]
-
-
 def feed_rows(feed: Feed) -> tuple[list[FeedMeeting], dict[int, list[FeedAgendaItem]]]:
     """The meetings by start time, and each one's agenda items in order: two queries."""
-    meetings = []
+    utc = _utc
     rows = feed.meetings.order_by("start", "id").values_list(*FEED_MEETING_FIELDS)
-    for row in _raw_rows(rows):
-        values = list(row)
-        for i in _DATETIME_COLUMNS:
-            values[i] = _utc(values[i])
-        meetings.append(FeedMeeting._make(values))
+    meetings = [
+        FeedMeeting(
+            pk,
+            acronym,
+            group_name,
+            major,
+            minor,
+            kind,
+            title,
+            utc(start),
+            utc(end),
+            status,
+            utc(original_start) if original_start else None,
+            location,
+            online_link,
+            status_note,
+            version,
+            utc(updated_at),
+        )
+        for (
+            pk,
+            acronym,
+            group_name,
+            major,
+            minor,
+            kind,
+            title,
+            start,
+            end,
+            status,
+            original_start,
+            location,
+            online_link,
+            status_note,
+            version,
+            updated_at,
+        ) in _raw_rows(rows)
+    ]
     agenda: dict[int, list[FeedAgendaItem]] = {}
     items = (
         _agenda_of(feed).order_by("meeting_id", "position", "id").values_list(*FEED_AGENDA_FIELDS)
