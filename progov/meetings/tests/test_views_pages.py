@@ -280,7 +280,9 @@ def test_list_pages_upcoming_first_with_a_past_toggle(client, programme, rules, 
     assert len(re.findall(r'<th scope="row">', body)) == 25
     dates = [
         datetime.strptime(d, "%a %d %b %Y").date()
-        for d in re.findall(r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', body)
+        for d in re.findall(
+            r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', body
+        )
     ]
     assert dates == sorted(dates) and dates[0] >= today
     assert "Page 1 of 2" in body and 'href="?view=list&amp;page=2"' in body
@@ -289,7 +291,9 @@ def test_list_pages_upcoming_first_with_a_past_toggle(client, programme, rules, 
     past = text_of(client.get("/meetings/groups/WKLY/?view=list&when=past"))
     past_dates = [
         datetime.strptime(d, "%a %d %b %Y").date()
-        for d in re.findall(r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', past)
+        for d in re.findall(
+            r'<td class="date" data-label="Date"> (\w{3} \d{1,2} \w{3} \d{4})', past
+        )
     ]
     assert past_dates == sorted(past_dates, reverse=True) and past_dates[0] < today
     assert "Past meetings" in past
