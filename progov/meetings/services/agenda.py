@@ -142,7 +142,9 @@ def _require_open(meeting: Meeting) -> None:
 
 def _lock_meeting(meeting: Meeting) -> Meeting:
     """Agenda edits of one meeting take turns: they lock the meeting row."""
-    return Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
+    )
 
 
 def _ordered(meeting: Meeting) -> list[AgendaItem]:
@@ -249,7 +251,11 @@ def add_agenda_item(
 
 
 def _locked_item(item: AgendaItem, expected_version: int | None) -> AgendaItem:
-    locked = AgendaItem.objects.select_for_update().select_related("meeting__group").get(pk=item.pk)
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting__group")
+        .get(pk=item.pk)
+    )
     check_version(locked, expected_version)
     return locked
 
@@ -577,7 +583,7 @@ def add_forward_look_item(
 
 def _locked_forward_look(item: ForwardLookItem, expected_version: int | None) -> ForwardLookItem:
     locked = (
-        ForwardLookItem.objects.select_for_update()
+        ForwardLookItem.objects.select_for_update(of=("self",))
         .select_related("group", "target_meeting__group")
         .get(pk=item.pk)
     )

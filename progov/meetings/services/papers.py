@@ -149,7 +149,9 @@ def upload_paper(
 
 
 def _locked(paper: Paper, expected_version: int | None) -> Paper:
-    locked = Paper.objects.select_for_update().select_related("meeting").get(pk=paper.pk)
+    locked = (
+        Paper.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=paper.pk)
+    )
     check_version(locked, expected_version)
     return locked
 
