@@ -108,6 +108,12 @@ class AgendaView:
         return self.overrun_minutes > 0
 
     @property
+    def is_editable(self) -> bool:
+        """Items may be added, changed, moved and removed (not once held or cancelled;
+        unreached items may still be carried forward)."""
+        return self.meeting.status not in (MeetingStatus.HELD, MeetingStatus.CANCELLED)
+
+    @property
     def overrun_text(self) -> str:
         """ "runs 25 minutes over", or "" when the agenda fits."""
         return f"runs {minutes_text(self.overrun_minutes)} over" if self.overruns else ""

@@ -406,3 +406,25 @@ def test_schedule_from_the_forward_look(pmo_client, tmag_standing, pmo_user):
     )
     assert again.status_code == 200
     assert "only a planned item can be put on an agenda" in text_of(again)
+
+
+def test_a_held_meetings_agenda_only_offers_carry_forward(rf, tmag9, pmo_user):
+    from progov.meetings.tests.agenda_support import at
+
+    tmag9.refresh_from_db()
+    services.mark_meeting_held(
+        actor=pmo_user, meeting=tmag9, expected_version=tmag9.version, now=at(2022, 9, 23)
+    )
+    tmag9.refresh_from_db()
+    request = rf.get("/")
+    request.user = pmo_user
+    agenda = agenda_for(tmag9)
+    assert not agenda.is_editable
+    html = render_to_string(
+        "meetings/_agenda.html",
+        {"meeting": tmag9, "agenda": agenda, "can_write": True},
+        request=request,
+    )
+    assert "Carry forward" in html
+    assert "Remove" not in html and "Add an item" not in html and "/edit/" not in html
+    assert page_problems(html, fragment=True) == []

@@ -1,0 +1,94 @@
+"""The agenda and papers on the meeting page in a real browser (Chromium via Playwright,
+live server): the secretariat adds, moves and removes items and uploads and publishes a
+paper, each swapped in by htmx without a reload; a refused file is named at its field.
+Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from progov.core.testing.browser import screenshot, sign_in
+from progov.meetings.tests import upload_samples as samples
+from progov.meetings.tests.agenda_support import tmag9, tmag_standing
+
+pytestmark = pytest.mark.browser
+__all__ = ["tmag9", "tmag_standing"]  # fixtures
+
+
+@pytest.fixture
+def watched(browser_page, live_server):
+    """The page, failing the test on console errors (CSP violations show up there),
+    failed assets and requests to other origins."""
+    problems: list[str] = []
+    browser_page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    browser_page.on("pageerror", lambda exc: problems.append(str(exc)))
+    browser_page.on(
+        "request",
+        lambda r: None if r.url.startswith(live_server.url) else problems.append(r.url),
+    )
+    browser_page.on("dialog", lambda dialog: dialog.accept())  # hx-confirm
+    yield browser_page
+    assert problems == []
+
+
+def test_secretariat_edits_the_agenda_and_papers_in_place(
+    watched, live_server, tmag9, pmo_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page = watched
+    sign_in(page, live_server.url, "pmo")
+    url = f"{live_server.url}/meetings/{tmag9.pk}/"
+    page.goto(url)
+    agenda = page.locator("#agenda")
+    rows = agenda.locator("tbody tr")
+    expect(rows).to_have_count(6)
+    expect(rows.nth(3)).to_contain_text("Programme re-plan")
+    expect(rows.nth(3)).to_contain_text("10:15–10:55")
+    expect(agenda).to_contain_text("ends 11:20, 40 minutes before the meeting ends")
+
+    # Add an item that makes the agenda run over; htmx swaps the section in place.
+    page.get_by_text("Add an item").click()
+    page.get_by_label("Item", exact=True).fill("Migration approach")
+    page.get_by_label("Minutes").fill("65")
+    page.get_by_label("Type").select_option("decision")
+    page.get_by_role("button", name="Add the item").click()
+    expect(agenda.get_by_role("status")).to_contain_text("“Migration approach” is item 6")
+    expect(agenda.locator(".agenda-overrun")).to_contain_text("The agenda runs 25 minutes over")
+    expect(rows).to_have_count(7)
+    expect(rows.nth(6)).to_contain_text("Summary and next steps")
+    assert page.url == url  # no reload
+
+    # Move Welcome down, then remove the long item (confirmed).
+    page.get_by_role("button", name=re.compile("move “Welcome” down")).click()
+    expect(rows.nth(0)).to_contain_text("Minutes and actions")
+    expect(rows.nth(1)).to_contain_text("Welcome")
+    page.get_by_role("button", name=re.compile("Remove “Migration approach”")).click()
+    expect(rows).to_have_count(6)
+    expect(agenda.locator(".agenda-overrun")).to_have_count(0)
+
+    # A refused file is named at its field; then a real PDF is uploaded and published.
+    papers = page.locator("#papers")
+    page.get_by_text("Upload a paper").click()
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "pack.pdf", "mimeType": "application/pdf", "buffer": samples.HTML}]
+    )
+    page.get_by_label("Title").fill("TMAG #9 meeting pack")
+    page.get_by_role("button", name="Upload the paper").click()
+    expect(papers.locator(".field-error")).to_contain_text("its content is HTML, not a PDF")
+    expect(papers.get_by_label("File")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "TMAG9 pack.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}]
+    )
+    page.get_by_role("button", name="Upload the paper").click()
+    expect(papers.get_by_role("status")).to_contain_text("is uploaded. It is not published yet.")
+    expect(papers.locator("tbody tr")).to_contain_text("Not published")
+    papers.get_by_role("button", name=re.compile("Publish")).click()
+    expect(papers.get_by_role("status")).to_contain_text("is published (Public)")
+    expect(papers.locator("tbody tr")).not_to_contain_text("Not published")
+    screenshot(page, "meeting-agenda-papers")
+    assert page.url == url
