@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 
 import pytest
@@ -133,6 +134,12 @@ def test_hidden_and_unknown_groups_are_404(client, hidden, pmo_user):
     assert client.get(f"/meetings/feeds/groups/NOPE.ics?{WINDOW_2022}").status_code == 404
     client.force_login(pmo_user)
     assert len(summaries(client.get(f"/meetings/feeds/groups/ecg.ics?{WINDOW_2022}"))) == 12
+
+
+def test_the_garbage_collector_is_back_on_after_a_feed(client, feed_group):
+    assert gc.isenabled()
+    assert client.get(GROUP_URL).status_code == 200
+    assert gc.isenabled()
 
 
 def test_only_get_and_head(client, feed_group):
