@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from progov.meetings import services
-from progov.meetings.feeds import escape_text, fold, render_calendar
-from progov.meetings.models import Meeting
+from progov.meetings.feeds import EventCache, escape_text, fold, render_calendar
+from progov.meetings.models import AgendaItem, Meeting
 from progov.meetings.selectors import feeds as selectors
 from progov.meetings.tests.feeds_support import (
     LONDON,
@@ -22,7 +22,7 @@ YEAR_2022 = selectors.FeedWindow(date(2022, 1, 1), date(2022, 12, 31))
 BASE = "https://progov.example.org"
 
 
-def render(group, window=YEAR_2022) -> str:
+def render(group, window=YEAR_2022, cache=None) -> str:
     feed = selectors.group_feed(
         user=AnonymousUser(), programme=group.programme, acronym=group.acronym, window=window
     )
@@ -35,6 +35,7 @@ def render(group, window=YEAR_2022) -> str:
         programme_slug=feed.programme.slug,
         first_day=window.first_day,
         last_day=window.last_day,
+        events_cache=cache,
     )
 
 
@@ -216,3 +217,33 @@ def test_window_from_query():
     ]:
         with pytest.raises(selectors.ValidationError):
             selectors.FeedWindow.from_query(first, last, today=today)
+
+
+def test_the_event_cache_gives_the_same_text_and_follows_changes(feed_group, pmo_user, kate):
+    cache = EventCache()
+    assert render(feed_group, cache=cache) == render(feed_group)
+    assert render(feed_group, cache=cache) == render(feed_group)  # now from the cache
+    meeting = ninth(feed_group)
+    services.move_meeting(
+        actor=pmo_user,
+        meeting=meeting,
+        expected_version=meeting.version,
+        start=datetime(2022, 9, 22, 10, tzinfo=LONDON),
+        end=datetime(2022, 9, 22, 12, tzinfo=LONDON),
+    )
+    AgendaItem.objects.filter(meeting__number_major=3).update(title="Programme re-plan")
+    kate.name = "Kate Goodman-Smith"
+    kate.save()
+    text = render(feed_group, cache=cache)
+    assert text == render(feed_group)
+    assert "Programme re-plan" in text.replace("\r\n ", "")
+    assert "Kate Goodman-Smith" in text.replace("\r\n ", "")
+
+
+def test_the_event_cache_is_bounded():
+    cache = EventCache(max_entries=2)
+    for pk in range(5):
+        cache.put(pk, ("inputs", pk), f"text {pk}")
+    assert cache.get(4, ("inputs", 4)) == "text 4"
+    assert cache.get(4, ("inputs", 3)) is None
+    assert cache.get(0, ("inputs", 0)) is None

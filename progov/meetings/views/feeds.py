@@ -44,7 +44,7 @@ from progov.core.pages import not_found_as_404
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import Person
 from progov.meetings import services
-from progov.meetings.feeds import DEFAULT_PAGE_URL, render_calendar
+from progov.meetings.feeds import DEFAULT_PAGE_URL, EVENTS, render_calendar
 from progov.meetings.models import CalendarFeedToken
 from progov.meetings.selectors import feeds as selectors
 
@@ -119,6 +119,7 @@ def serve_feed(
                 programme_slug=feed.programme.slug,
                 first_day=feed.window.first_day,
                 last_day=feed.window.last_day,
+                events_cache=EVENTS,
             ).encode()
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{feed.filename}"'
