@@ -212,23 +212,8 @@ def _constituency_out(c: ConstituencyCoverage) -> dict[str, Any]:
     }
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
-    return selectors.meeting_get(user=actor(request), pk=meeting_id)
-
-
-@router.get("/{int:meeting_id}/attendance", response={200: RegisterOut, **ERRORS})
-def get_register(request: HttpRequest, meeting_id: int) -> Any:
-    """The register: who was invited and how each attended, leadership first."""
-    register = attendance_for(user=actor(request), meeting=_meeting(request, meeting_id))
-    return {"items": [attendance_out(r) for r in register.rows], "summary": register.summary}
-
-
-@router.get("/{int:meeting_id}/coverage", response={200: CoverageOut, **ERRORS})
-def get_coverage(request: HttpRequest, meeting_id: int) -> Any:
-    """Which constituencies had someone present (per part under co-representation), and
-    whether the meeting was quorate under the group's rule."""
-    meeting = _meeting(request, meeting_id)
-    register = attendance_for(user=actor(request), meeting=meeting)
+def coverage_out(meeting: Meeting, register: Any) -> dict[str, Any]:
+    """The API shape of a meeting's coverage and quorum (also embedded in the meeting)."""
     coverage = coverage_for(meeting, register=register)
     quorum = quorum_for(meeting, coverage)
     return {
@@ -250,6 +235,25 @@ def get_coverage(request: HttpRequest, meeting_id: int) -> Any:
             "reason": quorum.reason,
         },
     }
+
+
+def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    return selectors.meeting_get(user=actor(request), pk=meeting_id)
+
+
+@router.get("/{int:meeting_id}/attendance", response={200: RegisterOut, **ERRORS})
+def get_register(request: HttpRequest, meeting_id: int) -> Any:
+    """The register: who was invited and how each attended, leadership first."""
+    register = attendance_for(user=actor(request), meeting=_meeting(request, meeting_id))
+    return {"items": [attendance_out(r) for r in register.rows], "summary": register.summary}
+
+
+@router.get("/{int:meeting_id}/coverage", response={200: CoverageOut, **ERRORS})
+def get_coverage(request: HttpRequest, meeting_id: int) -> Any:
+    """Which constituencies had someone present (per part under co-representation), and
+    whether the meeting was quorate under the group's rule."""
+    meeting = _meeting(request, meeting_id)
+    return coverage_out(meeting, attendance_for(user=actor(request), meeting=meeting))
 
 
 @router.post("/{int:meeting_id}/attendance/invitations", response={200: InvitationsOut, **ERRORS})

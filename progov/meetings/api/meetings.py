@@ -12,6 +12,9 @@ from progov.core.api import ErrorOut, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
+from progov.meetings.api.agenda import AgendaOut, agenda_out
+from progov.meetings.api.attendance import CoverageOut, RegisterOut, attendance_out, coverage_out
+from progov.meetings.api.papers import PaperOut, paper_out
 from progov.meetings.models import Meeting
 from progov.meetings.schemas import (
     ExtraordinaryIn,
@@ -24,6 +27,9 @@ from progov.meetings.schemas import (
     MoveIn,
     NoteIn,
 )
+from progov.meetings.selectors.agenda import agenda_for
+from progov.meetings.selectors.attendance import attendance_for
+from progov.meetings.selectors.papers import papers_for
 
 router = Router(tags=["meetings"])
 ERRORS: dict[int, Any] = {
@@ -130,9 +136,31 @@ def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int) -> di
     return meeting_out(meeting, selectors.DeadlineContext.for_meetings([meeting]))
 
 
-@router.get("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
+class MeetingDetailOut(MeetingOut):
+    agenda: AgendaOut
+    papers: list[PaperOut]
+    attendance: RegisterOut
+    coverage: CoverageOut
+
+
+@router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
-    return _answer(request, response, meeting_id)
+    """One meeting with its deadlines, agenda (computed times, overrun), the papers you
+    may see, the attendance register and constituency coverage with the quorum."""
+    user = actor(request)
+    meeting = _one(request, meeting_id)
+    response["ETag"] = etag_for(meeting.version)
+    register = attendance_for(user=user, meeting=meeting)
+    return {
+        **meeting_out(meeting, selectors.DeadlineContext.for_meetings([meeting])),
+        "agenda": agenda_out(agenda_for(meeting)),
+        "papers": [paper_out(p) for p in papers_for(user=user, meeting=meeting)],
+        "attendance": {
+            "items": [attendance_out(r) for r in register.rows],
+            "summary": register.summary,
+        },
+        "coverage": coverage_out(meeting, register),
+    }
 
 
 @router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})

@@ -166,3 +166,13 @@ def test_list_query_count_does_not_grow(client, programme, psg, pmo_user, genera
             now=datetime(2022, 1, 1, tzinfo=LONDON),
         )
     assert count() == small
+
+
+def test_detail_carries_agenda_papers_attendance_and_coverage(client, generated):
+    ninth = Meeting.objects.get(group=generated, number_major=9)
+    body = client.get(f"/api/v1/meetings/{ninth.pk}").json()
+    assert body["number"] == "9"
+    assert set(body) >= {"agenda", "papers", "attendance", "coverage", "deadlines"}
+    assert body["papers"] == []
+    assert "items" in body["attendance"] and "quorum" in body["coverage"]
+    assert "overruns" in body["agenda"] or "overrun_minutes" in body["agenda"]
