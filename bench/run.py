@@ -93,6 +93,15 @@ CASES: list[Case] = [
     ),
     Case("API groups", "/api/v1/groups"),
     Case("API group members", "/api/v1/groups/{big}/members"),
+    # Meetings: the page of one meeting of the big group (its register has every
+    # member invited), the meetings API for a month of every group and for one group's
+    # seven years, one meeting with everything, and the calendar and deadlines pages.
+    Case("meeting page", "/meetings/{meeting}/"),
+    Case("API meetings, one month", "/api/v1/meetings?start={month_start}&end={month_end}"),
+    Case("API meetings, one group", "/api/v1/meetings?group={big}&limit=100"),
+    Case("API meeting detail", "/api/v1/meetings/{meeting}"),
+    Case("group calendar", "/meetings/groups/{big}/?month={month}"),
+    Case("deadlines page", "/meetings/deadlines/"),
     # Every meeting of the programme (~5,000 at the large scale) as one iCal feed.
     Case(
         "programme iCal feed",
@@ -285,7 +294,7 @@ def generate(scale: Scale, seed: int = 1) -> dict[str, str]:
         batch_size=batch,
     )
     params = {"big": big.acronym, "group": working[0].acronym if working else big.acronym}
-    params.update(generate_meetings_fixture(groups, people, rng))
+    params.update(generate_meetings_fixture(groups, people, rng, big=big))
     return params
 
 
@@ -293,7 +302,7 @@ MEETING_MONTHS = 84  # seven years of monthly meetings per group
 
 
 def generate_meetings_fixture(
-    groups: list[Any], people: list[Any], rng: random.Random
+    groups: list[Any], people: list[Any], rng: random.Random, *, big: Any
 ) -> dict[str, str]:
     """Monthly meetings for every group over seven years (five back, two ahead), each
     with 4–6 agenda items; a few cancelled, moved or held. 60 groups → 5,040 meetings.
@@ -357,7 +366,38 @@ def generate_meetings_fixture(
     ]
     AgendaItem.objects.bulk_create(items, batch_size=5_000)
     starts = [m.start.date() for m in created]
-    return {"feed_from": min(starts).isoformat(), "feed_to": max(starts).isoformat()}
+    # The big group's last meeting before today, with its members invited.
+    from progov.governance.models import Membership
+    from progov.meetings.models import Attendance
+
+    big_meetings = [m for m in created if m.group_id == big.pk and m.start.date() < today]
+    meeting = big_meetings[-1]
+    members = Membership.objects.filter(group_id=meeting.group_id, end_date__isnull=True)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meeting,
+                person_id=m.person_id,
+                membership=m,
+                constituency_id=m.constituency_id,
+                role=m.role,
+                status=rng.choice(["invited", "present", "present", "apologies"]),
+            )
+            for m in members.only("person_id", "constituency_id", "role")
+        ],
+        batch_size=2_000,
+        ignore_conflicts=True,
+    )
+    month = meeting.start.date().replace(day=1)
+    month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return {
+        "feed_from": min(starts).isoformat(),
+        "feed_to": max(starts).isoformat(),
+        "meeting": str(meeting.pk),
+        "month": month.strftime("%Y-%m"),
+        "month_start": month.isoformat(),
+        "month_end": month_end.isoformat(),
+    }
 
 
 def _p95(samples: list[float]) -> float:
