@@ -17,6 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from progov.accounts.permissions import require_writer
@@ -27,6 +28,7 @@ from progov.meetings.models import Attendance, Meeting
 from progov.meetings.selectors.attendance import (
     AttendanceRow,
     ConstituencyCoverage,
+    RegisterSummary,
     attendance_for,
     coverage_for,
     quorum_for,
@@ -71,6 +73,13 @@ class AttendanceOut(Schema):
 class RegisterOut(Schema):
     items: list[AttendanceOut]
     summary: str = Field(description='e.g. "14 present, 2 apologies, 1 observer"')
+
+
+class RegisterSummaryOut(Schema):
+    total: int = Field(description="How many lines the register has")
+    counts: dict[str, int] = Field(description="Lines by status")
+    summary: str = Field(description='e.g. "14 present, 2 apologies, 1 observer"')
+    url: str = Field(description="The whole register, line by line: GET /meetings/{id}/attendance")
 
 
 class AttendanceIn(Schema):
@@ -234,6 +243,18 @@ def coverage_out(meeting: Meeting, register: Any) -> dict[str, Any]:
             "total": quorum.total,
             "reason": quorum.reason,
         },
+    }
+
+
+def register_summary_out(request: HttpRequest, summary: RegisterSummary) -> dict[str, Any]:
+    """The API shape of a register's counts, with where to read its lines."""
+    return {
+        "total": summary.total,
+        "counts": summary.counts,
+        "summary": summary.summary,
+        "url": request.build_absolute_uri(
+            reverse("api:get_register", kwargs={"meeting_id": summary.meeting.pk})
+        ),
     }
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from progov.accounts.permissions import require_writer
 from progov.core.api import ErrorOut, actor, etag_for, if_match
@@ -13,7 +13,12 @@ from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
 from progov.meetings.api.agenda import AgendaOut, agenda_out
-from progov.meetings.api.attendance import CoverageOut, RegisterOut, attendance_out, coverage_out
+from progov.meetings.api.attendance import (
+    CoverageOut,
+    RegisterSummaryOut,
+    coverage_out,
+    register_summary_out,
+)
 from progov.meetings.api.papers import PaperOut, paper_out
 from progov.meetings.models import Meeting
 from progov.meetings.schemas import (
@@ -28,7 +33,7 @@ from progov.meetings.schemas import (
     NoteIn,
 )
 from progov.meetings.selectors.agenda import agenda_for
-from progov.meetings.selectors.attendance import attendance_for
+from progov.meetings.selectors.attendance import register_summary_for
 from progov.meetings.selectors.papers import papers_for
 
 router = Router(tags=["meetings"])
@@ -139,26 +144,26 @@ def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int) -> di
 class MeetingDetailOut(MeetingOut):
     agenda: AgendaOut
     papers: list[PaperOut]
-    attendance: RegisterOut
+    attendance: RegisterSummaryOut = Field(
+        description="The register's counts; its lines are at GET /meetings/{id}/attendance"
+    )
     coverage: CoverageOut
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **ERRORS})
 def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """One meeting with its deadlines, agenda (computed times, overrun), the papers you
-    may see, the attendance register and constituency coverage with the quorum."""
+    may see, the attendance register's counts (its lines: `GET /{id}/attendance`) and
+    constituency coverage with the quorum."""
     user = actor(request)
     meeting = _one(request, meeting_id)
     response["ETag"] = etag_for(meeting.version)
-    register = attendance_for(user=user, meeting=meeting)
+    register = register_summary_for(user=user, meeting=meeting)
     return {
         **meeting_out(meeting, selectors.DeadlineContext.for_meetings([meeting])),
         "agenda": agenda_out(agenda_for(meeting)),
         "papers": [paper_out(p) for p in papers_for(user=user, meeting=meeting)],
-        "attendance": {
-            "items": [attendance_out(r) for r in register.rows],
-            "summary": register.summary,
-        },
+        "attendance": register_summary_out(request, register),
         "coverage": coverage_out(meeting, register),
     }
 

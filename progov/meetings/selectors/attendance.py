@@ -22,7 +22,10 @@ What a PMO officer expects (framework v3.2, Membership principles; PSG's ToR):
   minimum number of constituencies represented. "Quorum not met: 6 of 8 constituencies
   represented; chair present." Before any attendance is recorded it is not judged.
 
-Three queries for the register and four for coverage, whatever the group's size.
+Three queries for the register, one for its counts (`register_summary_for`, what the
+meeting page shows for a long register and the API's meeting detail carries) and at
+most five for coverage, whatever the group's size. Without the register's lines,
+coverage reads only the lines present for a constituency and the chairs, as tuples.
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from progov.core.errors import NotFound
 from progov.governance.models import Attendance as GroupAttendance
@@ -193,24 +196,14 @@ class AttendanceRegister:
     @property
     def summary(self) -> str:
         """e.g. "14 present, 2 apologies, 1 represented by an alternate, 1 observer"."""
-        counts = self.counts
-        words = {
-            AttendanceStatus.PRESENT: ("present", "present"),
-            AttendanceStatus.APOLOGIES: ("apologies", "apologies"),
-            AttendanceStatus.REPRESENTED: (
-                "represented by an alternate",
-                "represented by alternates",
-            ),
-            AttendanceStatus.OBSERVER: ("observer", "observers"),
-            AttendanceStatus.GUEST: ("invited guest", "invited guests"),
-            AttendanceStatus.INVITED: ("invited, not yet recorded", "invited, not yet recorded"),
-        }
-        parts = [
-            f"{counts[status]} {one if counts[status] == 1 else many}"
-            for status, (one, many) in words.items()
-            if counts[status]
-        ]
-        return ", ".join(parts) if parts else "Nobody invited yet"
+        return register_summary_text(self.counts)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    # The whole register is here (a `RegisterSummary` has only its counts).
+    collapsed = False
 
     @property
     def has_errors(self) -> bool:
@@ -218,6 +211,73 @@ class AttendanceRegister:
 
     def row_for(self, person_id: int) -> AttendanceRow | None:
         return next((r for r in self.rows if r.attendance.person_id == person_id), None)
+
+
+def register_summary_text(counts: dict[str, int]) -> str:
+    """e.g. "14 present, 2 apologies, 1 represented by an alternate, 1 observer"."""
+    words = {
+        AttendanceStatus.PRESENT: ("present", "present"),
+        AttendanceStatus.APOLOGIES: ("apologies", "apologies"),
+        AttendanceStatus.REPRESENTED: (
+            "represented by an alternate",
+            "represented by alternates",
+        ),
+        AttendanceStatus.OBSERVER: ("observer", "observers"),
+        AttendanceStatus.GUEST: ("invited guest", "invited guests"),
+        AttendanceStatus.INVITED: ("invited, not yet recorded", "invited, not yet recorded"),
+    }
+    parts = [
+        f"{counts.get(status, 0)} {one if counts.get(status, 0) == 1 else many}"
+        for status, (one, many) in words.items()
+        if counts.get(status, 0)
+    ]
+    return ", ".join(parts) if parts else "Nobody invited yet"
+
+
+@dataclass(frozen=True)
+class RegisterSummary:
+    """A register's counts by status, without its lines: what the meeting page and the
+    API's meeting detail show for a large register (the lines are on the register page
+    and at `GET /api/v1/meetings/{id}/attendance`). One aggregate query."""
+
+    meeting: Meeting
+    counts: dict[str, int]
+
+    collapsed = True
+    rows: tuple[AttendanceRow, ...] = ()
+    has_errors = False
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def issued(self) -> bool:
+        return self.total > 0
+
+    @property
+    def recorded(self) -> bool:
+        return any(self.counts.get(s, 0) for s in RECORDED_STATUSES)
+
+    @property
+    def summary(self) -> str:
+        return register_summary_text(self.counts)
+
+
+def register_summary_for(*, user: Any, meeting: Meeting) -> RegisterSummary:
+    """The counts of a meeting's register by status (NotFound when the user may not see
+    the meeting). One query, whatever the register's size."""
+    if not group_is_visible(user=user, group=meeting.group):
+        raise NotFound(f"No meeting #{meeting.pk}.")
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
+    for status, n in (
+        Attendance.objects.filter(meeting=meeting)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    ):
+        counts[status] = counts.get(status, 0) + n
+    return RegisterSummary(meeting=meeting, counts=counts)
 
 
 def part_of(membership: Membership | None) -> str:
@@ -422,8 +482,46 @@ class Coverage:
         return text
 
 
+class _Seen(NamedTuple):
+    """What coverage needs of one register line."""
+
+    constituency_id: int | None
+    status: str
+    role: str
+    name: str
+    part: str
+
+
+def _seen_of(a: Attendance) -> _Seen:
+    return _Seen(a.constituency_id, a.status, a.role, a.person.name, part_of(a.membership))
+
+
+def _seen_rows(meeting: Meeting) -> list[_Seen]:
+    """The lines coverage reads (present or observing for a constituency, and the
+    chairs) as plain tuples: one query, no model objects."""
+    wanted = Q(
+        constituency__isnull=False,
+        status__in=(AttendanceStatus.PRESENT, AttendanceStatus.OBSERVER),
+    ) | Q(role=MembershipRole.CHAIR)
+    return [
+        _Seen(cid, status, role, name, own_part or their_part or NO_PART)
+        for cid, status, role, name, own_part, their_part in Attendance.objects.filter(
+            wanted, meeting=meeting
+        )
+        .order_by()
+        .values_list(
+            "constituency_id",
+            "status",
+            "role",
+            "person__name",
+            "membership__part",
+            "membership__alternate_for__part",
+        )
+    ]
+
+
 def _present_by_constituency(
-    rows: Iterable[Attendance], *, roles: tuple[str, ...] | None, statuses: tuple[str, ...]
+    rows: Iterable[_Seen], *, roles: tuple[str, ...] | None, statuses: tuple[str, ...]
 ) -> dict[int, list[tuple[str, str]]]:
     """(part, "Name (role)") of who was there, by constituency."""
     out: dict[int, list[tuple[str, str]]] = {}
@@ -432,12 +530,12 @@ def _present_by_constituency(
             continue
         if roles is not None and a.role not in roles:
             continue
-        label = a.person.name
+        label = a.name
         if a.role == MembershipRole.ALTERNATE:
             label += " (alternate)"
         elif a.status == AttendanceStatus.OBSERVER:
             label += " (observer)"
-        out.setdefault(a.constituency_id, []).append((part_of(a.membership), label))
+        out.setdefault(a.constituency_id, []).append((a.part, label))
     return out
 
 
@@ -451,15 +549,26 @@ def _parts(declared: set[str], present: list[tuple[str, str]]) -> tuple[PartCove
     )
 
 
-def coverage_for(meeting: Meeting, *, register: AttendanceRegister | None = None) -> Coverage:
+def coverage_for(
+    meeting: Meeting, *, register: AttendanceRegister | RegisterSummary | None = None
+) -> Coverage:
     """Constituency coverage of a meeting (pass the register already read to save a query).
 
-    Callers check visibility first (`attendance_for` / `meeting_get`). Four queries
-    (three with `register`): attendance, seats, current memberships, constituencies.
+    Callers check visibility first (`attendance_for` / `meeting_get`). Five queries
+    (three with a full `register`, four with a `RegisterSummary`): whether anything is
+    recorded, the lines present for a constituency and the chairs (plain tuples, not
+    model objects), seats, current memberships, constituencies.
     """
-    rows = (
-        [r.attendance for r in register.rows] if register is not None else _register_rows(meeting)
-    )
+    if isinstance(register, AttendanceRegister):
+        rows = [_seen_of(r.attendance) for r in register.rows]
+        recorded = any(a.status in RECORDED_STATUSES for a in rows)
+    else:
+        rows = _seen_rows(meeting)
+        recorded = (
+            register.recorded
+            if register is not None
+            else Attendance.objects.filter(meeting=meeting, status__in=RECORDED_STATUSES).exists()
+        )
     day = meeting_day(meeting)
     seat_rows = list(
         Seat.objects.filter(group_id=meeting.group_id, constituency__isnull=False).values_list(
@@ -514,18 +623,22 @@ def coverage_for(meeting: Meeting, *, register: AttendanceRegister | None = None
                 )
             )
     chairs = tuple(
-        ChairAttendance(a.person.name, a.status, a.get_status_display())
-        for a in sorted(rows, key=lambda a: a.person.name)
+        ChairAttendance(a.name, a.status, _status_label(a.status))
+        for a in sorted(rows, key=lambda a: a.name)
         if a.role == MembershipRole.CHAIR
     )
     return Coverage(
         meeting_id=meeting.pk,
         closed=meeting.group.attendance == GroupAttendance.CLOSED,
-        recorded=any(a.status in RECORDED_STATUSES for a in rows),
+        recorded=recorded,
         constituencies=tuple(sorted(counted, key=lambda c: (c.name.lower(), c.pk))),
         others=tuple(sorted(others, key=lambda c: (c.name.lower(), c.pk))),
         chairs=chairs,
     )
+
+
+def _status_label(status: str) -> str:
+    return str(AttendanceStatus(status).label) if status in AttendanceStatus.values else status
 
 
 # --- quorum --------------------------------------------------------------------------------

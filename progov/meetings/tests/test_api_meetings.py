@@ -174,5 +174,9 @@ def test_detail_carries_agenda_papers_attendance_and_coverage(client, generated)
     assert body["number"] == "9"
     assert set(body) >= {"agenda", "papers", "attendance", "coverage", "deadlines"}
     assert body["papers"] == []
-    assert "items" in body["attendance"] and "quorum" in body["coverage"]
+    assert "quorum" in body["coverage"]
+    register = client.get(f"/api/v1/meetings/{ninth.pk}/attendance").json()
+    assert body["attendance"]["total"] == len(register["items"])
+    assert body["attendance"]["summary"] == register["summary"]
+    assert body["attendance"]["url"].endswith(f"/api/v1/meetings/{ninth.pk}/attendance")
     assert body["agenda"]["overruns"] is False

@@ -14,7 +14,12 @@ from progov.core.errors import NotFound
 from progov.core.testing.factories import GroupFactory, PersonFactory
 from progov.meetings import services
 from progov.meetings.models import MeetingSeries
-from progov.meetings.selectors.attendance import attendance_for, coverage_for, quorum_for
+from progov.meetings.selectors.attendance import (
+    attendance_for,
+    coverage_for,
+    quorum_for,
+    register_summary_for,
+)
 from progov.meetings.tests.attendance_world import meeting_of, psg_world, tmag_world
 
 pytestmark = pytest.mark.django_db
@@ -325,3 +330,29 @@ def test_query_counts_do_not_grow_with_members(world, meeting, pmo_user, program
             status="guest",
         )
     assert _count_queries(meeting, pmo_user) == before <= 7
+
+
+def test_coverage_is_the_same_from_the_lines_the_summary_or_nothing(tmag, tmag_meeting, pmo_user):
+    """The light read (plain tuples, with or without the register's counts) agrees with
+    coverage from the full register, parts and alternates included."""
+    user = AnonymousUser()
+    assert register_summary_for(user=user, meeting=tmag_meeting).recorded is False
+    assert coverage_for(tmag_meeting) == coverage_for(
+        tmag_meeting, register=attendance_for(user=user, meeting=tmag_meeting)
+    )
+    record(
+        pmo_user,
+        tmag_meeting,
+        tmag,
+        tmag_chair="present",
+        ls_testing="apologies",
+        ls_migration=("represented", "ls-migration-alt"),
+    )
+    register = attendance_for(user=user, meeting=tmag_meeting)
+    summary = register_summary_for(user=user, meeting=tmag_meeting)
+    full = coverage_for(tmag_meeting, register=register)
+    assert full.recorded and full.chairs
+    assert coverage_for(tmag_meeting, register=summary) == full
+    assert coverage_for(tmag_meeting) == full
+    assert summary.total == register.total and summary.summary == register.summary
+    assert summary.counts == register.counts

@@ -303,3 +303,46 @@ def test_an_unchanged_register_keeps_a_stand_in_who_is_no_longer_an_alternate(
     response = pmo.post(f"/meetings/{meeting.pk}/attendance/register/", data)
     assert response.status_code == 302  # nothing changed, nothing refused
     assert Attendance.objects.get(meeting=meeting, person=rep).represented_by == alt
+
+
+def _section(html: str, start: str, end: str) -> str:
+    return html[html.index(start) : html.index(end)]
+
+
+def test_a_long_register_is_summarised_on_the_meeting_page(
+    pmo, world, meeting, pmo_user, monkeypatch
+):
+    """Over the limit the meeting page shows the counts and links to the register page;
+    its quorum and coverage (read without the lines) match the register page's."""
+    rep, alt = world.people["dno-rep"], world.people["dno-alt"]
+    services.record_attendance(
+        actor=pmo_user, meeting=meeting, person=rep, status="represented", represented_by=alt
+    )
+    services.record_attendance(actor=pmo_user, meeting=meeting, person=alt, status="present")
+    full = text(pmo.get(f"/meetings/{meeting.pk}/"))
+    assert "register-table" in full and "register-link" not in full
+    monkeypatch.setattr("progov.meetings.views.pages.REGISTER_ON_MEETING_PAGE", 1)
+    short = text(pmo.get(f"/meetings/{meeting.pk}/"))
+    assert "register-table" not in short and "Save the register" not in short
+    total = Attendance.objects.filter(meeting=meeting).count()
+    assert f"See the full register ({total} people) and record attendance" in short
+    assert f'href="{page(meeting)}"' in short
+    for start, end in (("quorum-heading", "register-heading"),):
+        assert _section(short, start, end) == _section(full, start, end)
+    assert page_problems(pmo.get(f"/meetings/{meeting.pk}/").content.decode()) == []
+
+
+def test_meeting_page_query_count_does_not_grow_with_a_long_register(
+    pmo, world, meeting, pmo_user, monkeypatch
+):
+    monkeypatch.setattr("progov.meetings.views.pages.REGISTER_ON_MEETING_PAGE", 1)
+    url = f"/meetings/{meeting.pk}/"
+    with CaptureQueriesContext(connection) as ctx:
+        pmo.get(url)
+    before = len(ctx.captured_queries)
+    for i in range(15):
+        world.member(f"more-{i}", "representative", "consumer")
+    services.issue_invitations(actor=pmo_user, meeting=meeting)
+    with CaptureQueriesContext(connection) as ctx:
+        pmo.get(url)
+    assert len(ctx.captured_queries) == before

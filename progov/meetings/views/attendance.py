@@ -38,13 +38,18 @@ from progov.meetings import selectors, services
 from progov.meetings.models import AttendanceStatus, Meeting
 from progov.meetings.selectors.attendance import (
     AttendanceRegister,
+    RegisterSummary,
     attendance_for,
     coverage_for,
     quorum_for,
+    register_summary_for,
 )
 from progov.meetings.selectors.clashes import DEFAULT_DAYS, MAX_DAYS, clashes_for
 
 FRAGMENT = "meetings/_attendance.html"
+# The meeting page shows a register of up to this many lines; a longer one (an open
+# group's ~2,000 invited members) is summarised there, with a link to the register page.
+REGISTER_ON_MEETING_PAGE = 60
 SEARCH_RESULTS = 25
 
 
@@ -58,15 +63,34 @@ def meeting_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 def attendance_context(
-    request: HttpRequest, meeting: Meeting, *, register: AttendanceRegister | None = None
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    register: AttendanceRegister | None = None,
+    collapse_over: int | None = None,
 ) -> dict[str, Any]:
     """What `meetings/_attendance.html` needs: `meeting`, `attendance` (the register),
-    `coverage`, `quorum` and `can_write`. Fixed queries whatever the group's size."""
-    register = register or attendance_for(user=request.user, meeting=meeting)
-    coverage = coverage_for(meeting, register=register)
+    `coverage`, `quorum` and `can_write`. Fixed queries whatever the group's size.
+
+    With `collapse_over` (the meeting page), a register longer than that is read as a
+    `RegisterSummary` (counts by status, `collapsed`) and the fragment links to the
+    register page instead of listing every line."""
+    attendance: AttendanceRegister | RegisterSummary
+    if register is not None:
+        attendance = register
+    elif collapse_over is not None:
+        summary = register_summary_for(user=request.user, meeting=meeting)
+        attendance = (
+            summary
+            if summary.total > collapse_over
+            else attendance_for(user=request.user, meeting=meeting)
+        )
+    else:
+        attendance = attendance_for(user=request.user, meeting=meeting)
+    coverage = coverage_for(meeting, register=attendance)
     return {
         "meeting": meeting,
-        "attendance": register,
+        "attendance": attendance,
         "coverage": coverage,
         "quorum": quorum_for(meeting, coverage),
         "can_write": can_write(request.user),
