@@ -29,7 +29,7 @@ def _validate(*, programme: Programme, day: date, name: str) -> str:
     elif ClosureDay.objects.filter(programme=programme, date=day).exists():
         errors["date"] = [f"{programme} already has a closure day on {day:%d %b %Y}."]
     if errors:
-        raise ValidationError(next(iter(errors.values()))[0], field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
     return name
 
 

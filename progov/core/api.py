@@ -31,6 +31,10 @@ def _no_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse()
 
 
+WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 412, 422, 428), ErrorOut)
+"""The 4xx answers of an endpoint that reads or writes a versioned object (If-Match)."""
+
+
 class BearerToken(HttpBearer):
     """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`)."""
 

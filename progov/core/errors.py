@@ -23,6 +23,11 @@ class ValidationError(DomainError):
     def for_field(cls, field: str, message: str) -> ValidationError:
         return cls(message, field_errors={field: [message]})
 
+    @classmethod
+    def from_field_errors(cls, errors: dict[str, list[str]]) -> ValidationError:
+        """All the field errors, led by the first one as the message."""
+        return cls(next(iter(errors.values()))[0], field_errors=errors)
+
 
 class NotFound(DomainError):
     """The object does not exist, or the user may not see it: the two look the same."""

@@ -12,7 +12,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from progov.accounts.permissions import require_writer
-from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import NotFound, ValidationError
 from progov.governance import selectors, services
 from progov.governance.models import (
@@ -41,15 +41,7 @@ from progov.governance.schemas import (
 )
 
 router = Router(tags=["governance"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    422: ErrorOut,
-    428: ErrorOut,
-}
+ERRORS = WRITE_ERRORS
 
 
 def _programme(slug: str | None) -> Programme:

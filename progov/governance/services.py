@@ -101,7 +101,7 @@ def _validate_programme(programme: Programme) -> None:
             f"use one of {', '.join(sorted(CALENDARS))}."
         ]
     if errors:
-        raise ValidationError(next(iter(errors.values()))[0], field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 @transaction.atomic
@@ -230,8 +230,7 @@ def _validate_group(group: GovernanceGroup) -> None:
                 f"{acronym} must stay above it."
             )
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationError(first, field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 @transaction.atomic
@@ -641,8 +640,7 @@ def _validate_membership(m: Membership) -> None:
     if m.role == MembershipRole.REPRESENTATIVE and m.constituency is None:
         errors.setdefault("constituency", []).append("A representative represents a constituency.")
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationError(first, field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 @transaction.atomic
@@ -1067,8 +1065,7 @@ def _validate_deadline_rule(rule: DeadlineRule) -> None:
             )
             break
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationError(first, field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 @transaction.atomic
@@ -1156,8 +1153,7 @@ def _validate_threshold(t: RegulatorThreshold) -> None:
                 "An amount needs a three-letter currency code, e.g. GBP."
             )
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationError(first, field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from progov.accounts.permissions import require_writer
-from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
 from progov.meetings.models import Attendance, Meeting
@@ -36,15 +36,7 @@ from progov.meetings.selectors.attendance import (
 from progov.meetings.selectors.clashes import clashes_for
 
 router = Router(tags=["meetings"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    422: ErrorOut,
-    428: ErrorOut,
-}
+ERRORS = WRITE_ERRORS
 LONDON = ZoneInfo("Europe/London")
 StatusValue = Literal["invited", "present", "apologies", "represented", "observer", "guest"]
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from progov.accounts.permissions import require_writer
-from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
@@ -37,15 +37,7 @@ from progov.meetings.selectors.attendance import register_summary_for
 from progov.meetings.selectors.papers import papers_for
 
 router = Router(tags=["meetings"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    422: ErrorOut,
-    428: ErrorOut,
-}
+ERRORS = WRITE_ERRORS
 LONDON = ZoneInfo("Europe/London")
 NAMED_DEADLINES = (
     "papers_due",

@@ -20,23 +20,14 @@ from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from progov.accounts.permissions import require_writer
-from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, ErrorOut, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.meetings import selectors, services
 from progov.meetings.models import AgendaItem, Meeting, Paper
 from progov.meetings.selectors.papers import paper_get, papers_for
 
 router = Router(tags=["meetings"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-    428: ErrorOut,
-}
+ERRORS: dict[int, Any] = {**WRITE_ERRORS, 413: ErrorOut}
 Kind = Literal["paper", "pack", "minutes", "other"]
 ClassificationName = Literal["public", "participants", "members", "confidential"]
 

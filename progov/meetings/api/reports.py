@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from progov.accounts.permissions import is_signed_in, require_writer
-from progov.core.api import ErrorOut, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services
@@ -30,15 +30,7 @@ from progov.meetings.selectors.reports import (
 )
 
 router = Router(tags=["meetings"])
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    412: ErrorOut,
-    422: ErrorOut,
-    428: ErrorOut,
-}
+ERRORS = WRITE_ERRORS
 LONDON = ZoneInfo("Europe/London")
 
 

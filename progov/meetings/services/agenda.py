@@ -124,8 +124,7 @@ def _clean_content(
             'Give one lead: a person, an organisation, or text such as "Programme (Kate Goodman)".'
         )
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ValidationError(first, field_errors=errors)
+        raise ValidationError.from_field_errors(errors)
 
 
 def _require_open(meeting: Meeting) -> None:
