@@ -104,6 +104,18 @@ def meeting_by_number(*, user: Any, group: GovernanceGroup, number: str) -> Meet
     return meeting
 
 
+def meeting_neighbours(*, user: Any, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    """The group's meetings just before and just after this one (for Previous/Next links)."""
+    same_group = (
+        visible_meetings(user=user)
+        .filter(group_id=meeting.group_id)
+        .only("id", "number_major", "number_minor", "start", "status", "group_id")
+    )
+    previous = same_group.filter(start__lt=meeting.start).order_by("-start", "-id").first()
+    following = same_group.filter(start__gt=meeting.start).order_by("start", "id").first()
+    return previous, following
+
+
 def facts_of(meeting: Meeting) -> MeetingFacts:
     """Deadline inputs of a meeting fetched through `with_deadline_facts`."""
     papers_at = getattr(meeting, "papers_last_published", None)

@@ -271,19 +271,6 @@ def _action_forms(
     return forms
 
 
-def _neighbours(meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
-    same_group = Meeting.objects.filter(group_id=meeting.group_id).only(
-        "id", "number_major", "number_minor", "start", "status", "group_id"
-    )
-    previous = (
-        same_group.filter(start__lt=meeting.start).order_by("-start", "-id").first()
-        if meeting.start
-        else None
-    )
-    following = same_group.filter(start__gt=meeting.start).order_by("start", "id").first()
-    return previous, following
-
-
 def _meeting_page(
     request: HttpRequest,
     programme: Programme,
@@ -298,7 +285,7 @@ def _meeting_page(
     writer = can_write(request.user)
     now = timezone.now()
     actions = available_actions(meeting, now) if writer else []
-    previous, following = _neighbours(meeting)
+    previous, following = selectors.meeting_neighbours(user=request.user, meeting=meeting)
     page = {
         "programme": meeting.group.programme,
         "meeting": meeting,
