@@ -5,3 +5,7 @@ class CalendarsConfig(AppConfig):
     name = "progov.calendars"
     label = "calendars"
     verbose_name = "Working-day calendars"
+
+    def ready(self) -> None:
+        # Bind this app's kinds to the access model's table (accounts.access).
+        from progov.calendars import access  # noqa: F401

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 _correlation_id: ContextVar[str | None] = ContextVar("progov_correlation_id", default=None)
 
@@ -27,15 +28,34 @@ def get_correlation_id() -> str:
     return current
 
 
+_act_caches: ContextVar[dict[str, dict[Any, Any]] | None] = ContextVar(
+    "progov_act_caches", default=None
+)
+
+
 @contextmanager
 def correlation(correlation_id: str | None = None) -> Iterator[str]:
     """Run a block as one act: `with correlation() as cid: ...`."""
     cid = correlation_id or new_correlation_id()
     token = _correlation_id.set(cid)
+    caches = _act_caches.set({})
     try:
         yield cid
     finally:
+        _act_caches.reset(caches)
         _correlation_id.reset(token)
+
+
+def act_cache(name: str) -> dict[Any, Any] | None:
+    """A dict that lives as long as the current act (None outside any act).
+
+    For facts that cannot change under a reader during one request, such as the access
+    scope of the signed-in user; a write that changes them clears the cache.
+    """
+    caches = _act_caches.get()
+    if caches is None:
+        return None
+    return caches.setdefault(name, {})
 
 
 _system_actor: ContextVar[str] = ContextVar("progov_system_actor", default="system")

@@ -5,3 +5,7 @@ class GovernanceConfig(AppConfig):
     name = "progov.governance"
     label = "governance"
     verbose_name = "Governance structure"
+
+    def ready(self) -> None:
+        # Bind this app's kinds to the access model's table (accounts.access).
+        from progov.governance import access  # noqa: F401

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from progov.accounts.access import Classification
 from progov.core.models import VersionedModel
 
 
@@ -160,9 +161,10 @@ class Attendance(models.TextChoices):
     OPEN = "open", "Open to all"
 
 
-class Visibility(models.TextChoices):
-    PUBLIC = "public", "Public"
-    PARTICIPANTS = "participants", "Signed-in participants"
+# A group's visibility is a classification of the access model (accounts.access):
+# `public` groups are seen by anyone, `participants` by signed-in participants, `group` by
+# its own members and the programme secretariat.
+Visibility = Classification
 
 
 class GovernanceGroup(VersionedModel):
@@ -468,3 +470,29 @@ class Membership(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} of {self.group.acronym}"
+
+
+class NamedReader(models.Model):
+    """A person named on a restricted object, who may therefore read it.
+
+    Example: a `restricted` PSG paper on one supplier's commercial position is named for
+    the IPA Manager; besides them only the programme secretariat reads it. `object_type`
+    is the access model's kind (`meetings.paper`), `object_id` the object's id.
+    """
+
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="named_on")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["object_type", "object_id", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["object_type", "object_id", "person"], name="uniq_named_reader"
+            )
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="named_reader_object")]
+
+    def __str__(self) -> str:
+        return f"{self.person} may read {self.object_type} #{self.object_id}"

@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
-from progov.accounts.permissions import is_signed_in
+from progov.accounts import access
 from progov.core.errors import NotFound
 from progov.governance.models import (
     Constituency,
@@ -44,7 +44,6 @@ from progov.governance.models import (
     Programme,
     Seat,
     TermsOfReference,
-    Visibility,
     Workstream,
 )
 
@@ -80,8 +79,7 @@ def group_list(
             .values("version_number")[:1]
         )
     )
-    if not is_signed_in(user):
-        qs = qs.filter(visibility=Visibility.PUBLIC)
+    qs = access.restrict(qs, user=user)
     if programme is not None:
         qs = qs.filter(programme=programme)
     if level is not None:
@@ -551,8 +549,7 @@ def membership_list(
     qs = Membership.objects.select_related(
         "person", "person__organisation", "constituency", "group", "alternate_for__person"
     )
-    if not is_signed_in(user):
-        qs = qs.filter(group__visibility=Visibility.PUBLIC)
+    qs = access.restrict(qs, user=user)
     if group is not None:
         qs = qs.filter(group=group)
     if person is not None:
@@ -619,9 +616,14 @@ def person_get(*, user: Any, pk: int) -> Person:
     return person
 
 
-def person_email_visible(*, user: Any) -> bool:
-    """Contact details are for signed-in participants only."""
-    return is_signed_in(user)
+def person_email_visible(*, user: Any, person: Person | None = None) -> bool:
+    """Contact details are personal data: participants see them, and a person their own.
+
+    Without a `person`, whether `user` sees the e-mail of people in general (a directory).
+    """
+    return "email" not in access.hidden_fields(
+        user=user, obj_or_kind=person if person is not None else Person()
+    )
 
 
 def search(*, user: Any, programme: Programme, q: str) -> dict[str, list[Any]]:
@@ -642,14 +644,16 @@ def _visible_successions(
     user: Any, qs: QuerySet[GroupSuccession], other: str
 ) -> QuerySet[GroupSuccession]:
     """Successions whose `other` end ("predecessor" or "successor") the user may see."""
-    qs = qs.select_related(other)
-    if not is_signed_in(user):
-        qs = qs.filter(**{f"{other}__visibility": Visibility.PUBLIC})
+    qs = access.restrict(qs.select_related(other), user=user)
+    visible_other = access.visible_q(GovernanceGroup, user=user, prefix=f"{other}__")
+    if visible_other is not None:
+        qs = qs.filter(visible_other)
     return qs.order_by("date", f"{other}__acronym", "id")
 
 
 def group_is_visible(*, user: Any, group: GovernanceGroup) -> bool:
-    return is_signed_in(user) or group.visibility == Visibility.PUBLIC
+    """The access model's answer for one group already in hand (no query for most users)."""
+    return access.may_view(user=user, obj=group)
 
 
 def visible_parent(*, user: Any, group: GovernanceGroup) -> GovernanceGroup | None:
@@ -675,10 +679,10 @@ def succession_maps(
     qs = GroupSuccession.objects.filter(predecessor__programme=programme).select_related(
         "predecessor", "successor"
     )
-    if not is_signed_in(user):
-        qs = qs.filter(
-            predecessor__visibility=Visibility.PUBLIC, successor__visibility=Visibility.PUBLIC
-        )
+    for end in ("predecessor", "successor"):
+        visible_end = access.visible_q(GovernanceGroup, user=user, prefix=f"{end}__")
+        if visible_end is not None:
+            qs = qs.filter(visible_end)
     successors: dict[int, list[GroupSuccession]] = {}
     predecessors: dict[int, list[GroupSuccession]] = {}
     for s in qs.order_by("date", "successor__acronym", "id"):

@@ -5,3 +5,7 @@ class MeetingsConfig(AppConfig):
     name = "progov.meetings"
     label = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self) -> None:
+        # Bind this app's kinds to the access model's table (accounts.access).
+        from progov.meetings import access  # noqa: F401

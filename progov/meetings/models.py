@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from progov.accounts.access import Classification
 from progov.core.models import VersionedModel
 from progov.governance.models import Constituency, GovernanceGroup, Membership, Organisation, Person
 
@@ -254,13 +255,6 @@ class ForwardLookItem(VersionedModel, AgendaLeadFields):
 
     def __str__(self) -> str:
         return f"{self.group.acronym} forward look: {self.title}"
-
-
-class Classification(models.TextChoices):
-    PUBLIC = "public", "Public"
-    PARTICIPANTS = "participants", "Programme participants"
-    MEMBERS = "members", "Group members"
-    CONFIDENTIAL = "confidential", "Confidential"
 
 
 class PaperKind(models.TextChoices):

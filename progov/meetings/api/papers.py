@@ -29,7 +29,7 @@ from progov.meetings.selectors.papers import paper_get, papers_for
 router = Router(tags=["meetings"])
 ERRORS: dict[int, Any] = {**WRITE_ERRORS, 413: ErrorOut}
 Kind = Literal["paper", "pack", "minutes", "other"]
-ClassificationName = Literal["public", "participants", "members", "confidential"]
+ClassificationName = Literal["public", "participants", "group", "restricted"]
 
 
 class PaperOut(Schema):

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
-from progov.accounts.permissions import is_signed_in
+from progov.accounts import access
 from progov.calendars.selectors import calendar_for_programme
 from progov.calendars.workdays import WorkingCalendar
 from progov.core.errors import NotFound, ValidationError
-from progov.governance.models import DeadlineRule, GovernanceGroup, Programme, Visibility
+from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
 from progov.meetings.deadlines import Deadline, MeetingFacts, meeting_deadlines, rules_for_group
 from progov.meetings.models import Meeting, MeetingStatus, PaperKind
 
@@ -27,10 +27,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def visible_meetings(*, user: Any) -> QuerySet[Meeting]:
-    qs = Meeting.objects.select_related("group", "group__programme")
-    if not is_signed_in(user):
-        qs = qs.filter(group__visibility=Visibility.PUBLIC)
-    return qs
+    return access.restrict(Meeting.objects.select_related("group", "group__programme"), user=user)
 
 
 def with_deadline_facts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from progov.accounts.permissions import is_signed_in
+from progov.accounts import access
 from progov.core.errors import ValidationError
 from progov.governance.models import (
     GovernanceGroup,
@@ -33,7 +33,6 @@ from progov.governance.models import (
     MembershipRole,
     Person,
     Programme,
-    Visibility,
 )
 from progov.meetings.models import Meeting, MeetingSeries, MeetingStatus
 from progov.meetings.occurrences import Occurrence, group_occurrences
@@ -186,20 +185,17 @@ def clashes_for(
     """Meeting clashes and schedule collisions in [start, end] (default: the next 90 days)."""
     start, end = clash_window(start, end, today=today)
     lower, upper = _bounds(start, end)
-    visible = Q(programme=programme)
-    if not is_signed_in(user):
-        visible &= Q(visibility=Visibility.PUBLIC)
-
     scheduled = list(
-        GovernanceGroup.objects.filter(visible)
+        access.restrict(GovernanceGroup.objects.filter(programme=programme), user=user)
         .exclude(schedule_rrule="")
         .exclude(status=GroupStatus.STOOD_DOWN)
         .select_related("meeting_series")
         .order_by("acronym")
     )
-    meeting_qs = Meeting.objects.filter(start__lt=upper, end__gt=lower, group__programme=programme)
-    if not is_signed_in(user):
-        meeting_qs = meeting_qs.filter(group__visibility=Visibility.PUBLIC)
+    meeting_qs = access.restrict(
+        Meeting.objects.filter(start__lt=upper, end__gt=lower, group__programme=programme),
+        user=user,
+    )
     meetings = list(
         meeting_qs.exclude(status=MeetingStatus.CANCELLED)
         .select_related("group")

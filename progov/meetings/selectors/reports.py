@@ -28,10 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from progov.accounts.permissions import can_write, is_signed_in
+from progov.accounts import access
 from progov.core.errors import NotFound
-from progov.governance.selectors import group_is_visible
-from progov.meetings.models import AmendmentRequest, HeadlineReport, Meeting, ReportStatus
+from progov.meetings.models import AmendmentRequest, HeadlineReport, Meeting
 
 
 @dataclass(frozen=True)
@@ -95,23 +94,23 @@ def report_sections(*, user: Any, meeting: Meeting) -> list[ReportSection]:
 def headline_report_for(*, user: Any, meeting: Meeting) -> HeadlineReport | None:
     """The meeting's report as the user may see it: None when there is none yet, or it
     is a draft and the user is not the secretariat. A hidden meeting is NotFound."""
-    if not group_is_visible(user=user, group=meeting.group):
+    if not access.may_view(user=user, obj=meeting):
         raise NotFound(f"No meeting #{meeting.pk}.")
     report = HeadlineReport.objects.filter(meeting=meeting).first()
     if report is None:
         return None
-    if report.status != ReportStatus.PUBLISHED and not can_write(user):
-        return None
     report.meeting = meeting
+    if not access.may_view(user=user, obj=report):
+        return None
     return report
 
 
 def amendments_for(*, user: Any, report: HeadlineReport | None) -> list[AmendmentRequest]:
-    """Amendment requests to the report, oldest first; only for signed-in users."""
-    if report is None or not is_signed_in(user):
+    """Amendment requests to the report, oldest first; only for participants."""
+    if report is None:
         return []
     return list(
-        AmendmentRequest.objects.filter(report=report)
+        access.restrict(AmendmentRequest.objects.filter(report=report), user=user)
         .select_related("requested_by", "answered_by")
         .order_by("submitted_at", "id")
     )
@@ -119,11 +118,9 @@ def amendments_for(*, user: Any, report: HeadlineReport | None) -> list[Amendmen
 
 def amendment_get(*, user: Any, report: HeadlineReport, pk: int) -> AmendmentRequest:
     amendment = (
-        AmendmentRequest.objects.filter(report=report, pk=pk)
+        access.restrict(AmendmentRequest.objects.filter(report=report, pk=pk), user=user)
         .select_related("requested_by", "answered_by")
         .first()
-        if is_signed_in(user)
-        else None
     )
     if amendment is None:
         raise NotFound(f"No amendment request #{pk} on this report.")

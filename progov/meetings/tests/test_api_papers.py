@@ -106,7 +106,7 @@ def test_classification_decides_who_lists_a_published_paper(
     client: Client, media, tmag9, pmo, member_user
 ):
     ids = {}
-    for classification in ("public", "participants", "members", "confidential"):
+    for classification in ("public", "participants", "group", "restricted"):
         body = upload(
             client, tmag9, pmo, f"{classification}.pdf", samples.PDF, classification=classification
         ).json()

@@ -295,7 +295,7 @@ def test_papers_fragment_lists_and_offers_upload(rf, media, tmag9, pmo_user):
         file=SimpleUploadedFile("slides.pptx", samples.office("pptx")),
         title="Re-plan slides",
         agenda_item=tmag9.agenda_items.get(title="Programme re-plan"),
-        classification="members",
+        classification="group",
     )
     request = rf.get("/")
     request.user = pmo_user
@@ -333,7 +333,7 @@ def test_a_refused_upload_is_named_at_the_field_and_stores_nothing(pmo_client, m
 def papers(media, tmag9, pmo_user) -> dict[str, Paper]:
     """One published paper of each classification, and an unpublished public one."""
     out = {}
-    for classification in ("public", "participants", "members", "confidential"):
+    for classification in ("public", "participants", "group", "restricted"):
         paper = services.upload_paper(
             actor=pmo_user,
             meeting=tmag9,
@@ -368,10 +368,10 @@ def test_downloads_follow_the_classification(client, papers, tmag_standing, prog
     participant = UserFactory(username="participant", role="member")
     client.force_login(participant)
     assert downloadable(client, papers) == {"public", "participants"}
-    # A current member of TMAG (their Person is linked to the login) also gets members' papers.
+    # A current member of TMAG (their Person is linked to the login) also gets group papers.
     person = PersonFactory(programme=programme, user=participant)
     membership = MembershipFactory(group=tmag_standing, person=person, start_date=date(2022, 1, 1))
-    assert downloadable(client, papers) == {"public", "participants", "members"}
+    assert downloadable(client, papers) == {"public", "participants", "group"}
     membership.end_date = date(2022, 6, 30)
     membership.save()
     assert downloadable(client, papers) == {"public", "participants"}
@@ -381,7 +381,7 @@ def test_downloads_follow_the_classification(client, papers, tmag_standing, prog
 
 
 def test_hidden_download_looks_missing(client, papers):
-    hidden = client.get(f"/meetings/papers/{papers['confidential'].pk}/download/")
+    hidden = client.get(f"/meetings/papers/{papers['restricted'].pk}/download/")
     missing = client.get("/meetings/papers/999999/download/")
     assert hidden.status_code == missing.status_code == 404
 
