@@ -538,7 +538,7 @@ def _held(kind: Kind, obj: Any, scope: Scope) -> set[Subject]:
     return held
 
 
-def _may_view(kind: Kind, obj: Any, scope: Scope) -> bool:
+def _may_view(kind: Kind, obj: Any, scope: Scope, *, as_published: bool = False) -> bool:
     if kind.parent is not None:
         parent = _resolve(obj, kind.parent[1])
         if parent is not None and not _may_view(_KINDS[kind.parent[0]], parent, scope):
@@ -550,7 +550,7 @@ def _may_view(kind: Kind, obj: Any, scope: Scope) -> bool:
         subjects = VIEW_BY_CLASSIFICATION.get(classification, STAFF)
     else:
         subjects = view
-    if kind.is_draft is not None and obj.pk is not None and kind.is_draft(obj):
+    if not as_published and kind.is_draft is not None and obj.pk is not None and kind.is_draft(obj):
         return bool(held & _frozen(rule(kind.name, "view_draft")))
     return bool(held & subjects)
 
@@ -601,6 +601,10 @@ def require(*, user: Any, action: str, obj: Any) -> None:
         if not _parent_visible(kind, obj, scope):
             raise NotFound(f"No {kind.parent[0].split('.')[1] if kind.parent else kind.name}.")
     elif not _may_view(kind, obj, scope):
+        if action != "view" and _may_view(kind, obj, scope, as_published=True):
+            # Only its being a draft hides it (a headline report not yet published, whose
+            # meeting the user sees): changing it is refused, not pretended missing.
+            raise PermissionDenied(_denied_message(kind, action, scope))
         raise NotFound(f"No {kind.model._meta.verbose_name} #{obj.pk}.")
     if action == "view":
         return
@@ -689,3 +693,14 @@ def _register_accounts_kinds() -> None:
 
     register_kind(Kind("accounts.user", User))
     register_kind(Kind("accounts.apitoken", ApiToken))
+
+
+def require_anywhere(*, user: Any, kind: str, action: str) -> None:
+    """Refuse early (before reading the request further) a user who may `action` no object
+    of `kind` at all; the service then checks the object itself.
+
+    So an anonymous write answers 401 and a participant without the role 403, whatever
+    else is wrong with the request, while a group's chair reaches the object's own check.
+    """
+    if not may_anywhere(user=user, kind=kind, action=action):
+        raise PermissionDenied(_denied_message(_KINDS[kind], action, scope_of(user)))

@@ -19,12 +19,13 @@ from typing import Any, ParamSpec
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from progov.core.errors import NotFound
+from progov.core.errors import NotFound, PermissionDenied
 
 P = ParamSpec("P")
 
@@ -32,7 +33,8 @@ PAGE_SIZE = 50
 
 
 def not_found_as_404(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """Turn the selectors' NotFound (missing *or hidden*) into Django's 404 page."""
+    """Turn the selectors' NotFound (missing *or hidden*) into Django's 404 page, and the
+    access model's PermissionDenied (visible, but not yours to change) into its 403."""
 
     @functools.wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -40,6 +42,8 @@ def not_found_as_404(view: Callable[P, HttpResponse]) -> Callable[P, HttpRespons
             return view(*args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
 
     return wrapper
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
@@ -289,7 +289,7 @@ def add_agenda_item(
 ) -> Any:
     """Add an item (by default last before closing standing items such as the summary)."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="edit_agenda")
     meeting = _meeting(request, meeting_id)
     fields = _leads(meeting.group, payload.dict())
     item = services.add_agenda_item(actor=user, meeting=meeting, **fields)
@@ -314,7 +314,7 @@ def patch_agenda_item(
 ) -> Any:
     """Change an item. Send `If-Match: <version>`; missing → 428, stale → 412."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.agendaitem", action="change")
     expected = if_match(request)
     item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
     changes = _leads(item.meeting.group, payload.dict(exclude_unset=True))
@@ -326,7 +326,7 @@ def patch_agenda_item(
 def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> Any:
     """Remove an item; later items move up. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.agendaitem", action="delete")
     expected = if_match(request)
     item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
     services.remove_agenda_item(actor=user, item=item, expected_version=expected)
@@ -337,7 +337,7 @@ def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> A
 def move_agenda_item(request: HttpRequest, meeting_id: int, item_id: int, payload: MoveIn) -> Any:
     """Put an item at `position`; answers the whole agenda. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.agendaitem", action="move")
     expected = if_match(request)
     item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
     services.move_agenda_item(
@@ -351,7 +351,7 @@ def reorder_agenda(request: HttpRequest, meeting_id: int, payload: ReorderIn) ->
     """Order the whole agenda. `items` lists every item id once; if the agenda gained or
     lost items since you read it the answer is 412 and nothing changes."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="edit_agenda")
     meeting = _meeting(request, meeting_id)
     services.reorder_agenda(actor=user, meeting=meeting, order=payload.items)
     return agenda_out(agenda_for(meeting))
@@ -366,7 +366,7 @@ def carry_agenda_item(
     """Mark the item not reached and copy it onto the group's next (not cancelled)
     meeting; answers the copy, whose `carried_from` names this meeting. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.agendaitem", action="carry_forward")
     expected = if_match(request)
     item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
     copy = services.carry_agenda_item(actor=user, item=item, expected_version=expected)
@@ -445,7 +445,7 @@ def create_forward_look_item(
 ) -> Any:
     """Plan an item for a coming meeting of the group (`target_meeting`), or for later."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="governance.group", action="plan_agenda")
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     data = payload.dict()
     data.pop("group")
@@ -466,7 +466,7 @@ def patch_forward_look_item(
 ) -> Any:
     """Change, retarget or close (`status` done/dropped) a planned item. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="change")
     expected = if_match(request)
     item = forward_look_item_get(user=user, pk=item_id)
     data = payload.dict(exclude_unset=True)
@@ -481,7 +481,7 @@ def patch_forward_look_item(
 @router.delete("/forward-look/{int:item_id}", response={204: None, **ERRORS})
 def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="delete")
     expected = if_match(request)
     item = forward_look_item_get(user=user, pk=item_id)
     services.remove_forward_look_item(actor=user, item=item, expected_version=expected)
@@ -493,7 +493,7 @@ def schedule_forward_look_item(request: HttpRequest, item_id: int, response: Htt
     """Put the item on its target meeting's agenda; answers the new agenda item.
     Needs `If-Match` with the forward-look item's version."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="schedule")
     expected = if_match(request)
     item = forward_look_item_get(user=user, pk=item_id)
     agenda_item = services.schedule_forward_look_item(

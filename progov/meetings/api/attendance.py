@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
@@ -275,7 +275,7 @@ def issue_invitations(request: HttpRequest, meeting_id: int) -> Any:
     invited). Running it again invites new members and withdraws the invitations of
     people no longer members; anyone already recorded is left alone."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="record_attendance")
     report = services.issue_invitations(actor=user, meeting=_meeting(request, meeting_id))
     return {
         "invited": len(report.invited),
@@ -298,7 +298,7 @@ def record_attendance(
     alternate of that representative, who is then recorded present. Someone who is not
     a member can be recorded as a `guest` (or `observer`): their line is created."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="record_attendance")
     meeting = _meeting(request, meeting_id)
     person = governance_selectors.person_get(user=user, pk=person_id)
     exists = Attendance.objects.filter(meeting=meeting, person=person).exists()

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from progov.accounts.permissions import can_write, is_signed_in
+from progov.accounts.access import is_signed_in
 from progov.core.api import ErrorOut, actor
 from progov.core.errors import NotFound, PermissionDenied, ValidationError
 from progov.governance.models import Person
@@ -79,11 +79,9 @@ def list_feed_tokens(request: HttpRequest, person: int | None = None) -> Any:
     user = _signed_in(request)
     if person is None:
         owner = _own_person(user)
-    elif can_write(user):
-        owner = _person(person)
     else:
-        owner = _own_person(user)
-        if owner.pk != person:
+        owner = _person(person)
+        if not may_manage_feed_tokens(user, owner):
             raise PermissionDenied("You can only see your own calendar feed links.")
     tokens = CalendarFeedToken.objects.select_related("person").filter(
         person=owner, revoked_at__isnull=True

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
@@ -166,7 +166,7 @@ def patch_meeting(
 ) -> Any:
     """Change title, location, online link or recording link. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="change")
     expected = if_match(request)
     services.update_meeting(
         actor=user,
@@ -183,7 +183,7 @@ def move_meeting(
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="move")
     expected = if_match(request)
     services.move_meeting(
         actor=user,
@@ -201,7 +201,7 @@ def cancel_meeting(
     request: HttpRequest, meeting_id: int, payload: NoteIn, response: HttpResponse
 ) -> Any:
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="cancel")
     expected = if_match(request)
     services.cancel_meeting(
         actor=user, meeting=_one(request, meeting_id), expected_version=expected, note=payload.note
@@ -212,7 +212,7 @@ def cancel_meeting(
 @router.post("/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS})
 def confirm_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="confirm")
     expected = if_match(request)
     services.confirm_meeting(
         actor=user, meeting=_one(request, meeting_id), expected_version=expected
@@ -226,7 +226,7 @@ def mark_held(
 ) -> Any:
     """Record that the meeting took place; its headline report draft starts."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="mark_held")
     expected = if_match(request)
     services.mark_meeting_held(
         actor=user,
@@ -243,7 +243,7 @@ def create_extraordinary(
 ) -> Any:
     """Add an extraordinary meeting, numbered after the last regular one (e.g. 24.1)."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="create")
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     meeting = services.create_extraordinary_meeting(
         actor=user,
@@ -261,7 +261,7 @@ def create_extraordinary(
 def generate(request: HttpRequest, acronym: str, payload: GenerateIn) -> Any:
     """Generate the group's scheduled meetings up to `until` (nothing is duplicated)."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="governance.group", action="generate_meetings")
     group = governance_selectors.group_get(user=user, acronym=acronym)
     report = services.generate_meetings(actor=user, group=group, until=payload.until)
     return {

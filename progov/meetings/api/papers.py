@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.core.api import WRITE_ERRORS, ErrorOut, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.meetings import selectors, services
@@ -123,7 +123,7 @@ def upload_paper(
     checked by content; it starts unpublished. 422 names the problem (`errors.file` for
     the file); 413 when it is too large. Nothing is stored when it is refused."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.meeting", action="upload_paper")
     meeting = _meeting(request, meeting_id)
     if file is None:
         errors = {"file": ["Choose a file to upload (the multipart field `file`)."]}
@@ -158,7 +158,7 @@ def patch_paper(
 ) -> Any:
     """Change title, kind, classification, version label or agenda item. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.paper", action="change")
     expected = if_match(request)
     paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     changes = payload.dict(exclude_unset=True)
@@ -177,7 +177,7 @@ def publish_paper(
 ) -> Any:
     """Publish the paper now (its time counts towards the papers deadline). Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.paper", action="publish")
     expected = if_match(request)
     paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     services.publish_paper(actor=user, paper=paper, expected_version=expected)
@@ -188,7 +188,7 @@ def publish_paper(
 def delete_paper(request: HttpRequest, meeting_id: int, paper_id: int) -> Any:
     """Remove the paper and its file. Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.paper", action="delete")
     expected = if_match(request)
     paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     services.remove_paper(actor=user, paper=paper, expected_version=expected)

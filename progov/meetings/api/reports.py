@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts.permissions import is_signed_in, require_writer
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
@@ -163,7 +164,7 @@ def patch_headline_report(
 ) -> Any:
     """Change the report's Markdown body (draft or published). Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.headlinereport", action="change")
     expected = if_match(request)
     report = _report(request, _meeting(request, meeting_id))
     services.update_headline_report(
@@ -177,7 +178,7 @@ def publish_headline_report(request: HttpRequest, meeting_id: int, response: Htt
     """Publish the report (the meeting must have been held). Needs `If-Match`. The
     publication time is what the two-working-day deadline is judged on."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.headlinereport", action="publish")
     expected = if_match(request)
     report = _report(request, _meeting(request, meeting_id))
     services.publish_headline_report(actor=user, report=report, expected_version=expected)
@@ -223,7 +224,7 @@ def answer_amendment(
     """Answer a request and close it (`close: false` leaves it answered but open; an
     empty `response` closes an answered request keeping its answer). Needs `If-Match`."""
     user = actor(request)
-    require_writer(user)
+    access.require_anywhere(user=user, kind="meetings.amendmentrequest", action="answer")
     expected = if_match(request)
     report = _report(request, _meeting(request, meeting_id))
     amendment = amendment_get(user=user, report=report, pk=amendment_id)

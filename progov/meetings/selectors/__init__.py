@@ -113,6 +113,37 @@ def meeting_neighbours(*, user: Any, meeting: Meeting) -> tuple[Meeting | None, 
     return previous, following
 
 
+# The page's meeting actions (one form each) and the access model's verb for each.
+MEETING_ACTION_VERBS = {
+    "confirm": "confirm",
+    "move": "move",
+    "cancel": "cancel",
+    "held": "mark_held",
+    "recording": "change",
+}
+
+
+def meeting_actions(*, user: Any, meeting: Meeting, now: datetime) -> list[str]:
+    """The actions on a meeting that its state admits now and the user may take, in page
+    order: a cancelled meeting offers none, a held one only its recording link; a meeting
+    to come may be confirmed; one that has started may be marked held."""
+    if meeting.status == MeetingStatus.CANCELLED:
+        possible: list[str] = []
+    elif meeting.status == MeetingStatus.HELD:
+        possible = ["recording"]
+    else:
+        possible = []
+        if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.MOVED) and meeting.start > now:
+            possible.append("confirm")
+        possible += ["move", "cancel"]
+        if meeting.start <= now:
+            possible.append("held")
+    permitted = access.permitted_actions(
+        user=user, obj=meeting, actions={MEETING_ACTION_VERBS[a] for a in possible}
+    )
+    return [a for a in possible if MEETING_ACTION_VERBS[a] in permitted]
+
+
 def facts_of(meeting: Meeting) -> MeetingFacts:
     """Deadline inputs of a meeting fetched through `with_deadline_facts`."""
     papers_at = getattr(meeting, "papers_last_published", None)

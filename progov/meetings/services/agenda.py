@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.audit.services import diff, record_create, record_delete, record_many, record_update
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import DomainError, ValidationError
@@ -228,7 +228,7 @@ def add_agenda_item(
     position: int | None = None,
 ) -> AgendaItem:
     """Add an item: at `position` (1 = first), or last before the closing standing items."""
-    require_writer(actor)
+    access.require(user=actor, action="edit_agenda", obj=meeting)
     meeting = _lock_meeting(meeting)
     _require_open(meeting)
     item = AgendaItem()
@@ -264,7 +264,7 @@ def update_agenda_item(
     *, actor: Any, item: AgendaItem, expected_version: int | None, **changes: Any
 ) -> AgendaItem:
     """Change an item's title, objective, type, duration or lead; `not_reached` too."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=item)
     _lock_meeting(item.meeting)
     item = _locked_item(item, expected_version)
     _require_open(item.meeting)
@@ -287,7 +287,7 @@ def update_agenda_item(
 def remove_agenda_item(*, actor: Any, item: AgendaItem, expected_version: int | None) -> None:
     """Take an item off the agenda; later items move up. A forward-look item it came from
     goes back to "planned"."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=item)
     meeting = _lock_meeting(item.meeting)
     item = _locked_item(item, expected_version)
     _require_open(meeting)
@@ -314,7 +314,7 @@ def move_agenda_item(
     *, actor: Any, item: AgendaItem, expected_version: int | None, position: int
 ) -> AgendaItem:
     """Put an item at `position` (1 = first); the items between shift by one."""
-    require_writer(actor)
+    access.require(user=actor, action="move", obj=item)
     meeting = _lock_meeting(item.meeting)
     item = _locked_item(item, expected_version)
     _require_open(meeting)
@@ -338,7 +338,7 @@ def reorder_agenda(*, actor: Any, meeting: Meeting, order: list[int]) -> list[Ag
     A list naming other items than the agenda has now (someone added or removed one
     since it was read) is refused with 412, like a stale version.
     """
-    require_writer(actor)
+    access.require(user=actor, action="edit_agenda", obj=meeting)
     meeting = _lock_meeting(meeting)
     _require_open(meeting)
     items = _ordered(meeting)
@@ -362,7 +362,7 @@ def carry_agenda_item(
     """Mark an item not reached and put a copy on the group's next (not cancelled) meeting,
     before its closing standing items, linked by `carried_from` (so the copy shows
     "carried from TMAG #8"). Returns the copy."""
-    require_writer(actor)
+    access.require(user=actor, action="carry_forward", obj=item)
     item = _locked_item(item, expected_version)
     source = item.meeting
     if item.is_standing:
@@ -457,7 +457,7 @@ def add_template_item(
     """Add a standing item every new meeting of the group gets (existing meetings keep
     their agendas). `at_end` items ("Summary and next steps") go after the meeting's own
     items; `position` (1 = first) orders it among its kind, by default last."""
-    require_writer(actor)
+    access.require(user=actor, action="plan_agenda", obj=group)
     group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
     item = AgendaTemplateItem(group=group, at_end=bool(at_end), position=0)
     _clean_content(
@@ -489,7 +489,7 @@ def update_template_item(
     """Change a standing item (title, objective, type, duration, lead), move it between
     the opening and the at-end items (`at_end`), or within them (`position`, 1 = first).
     Existing meetings keep their agendas."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=item)
     GovernanceGroup.objects.select_for_update().get(pk=item.group_id)
     opening, closing = _template_kinds(item.group_id)
     item = next(i for i in [*opening, *closing] if i.pk == item.pk)
@@ -517,7 +517,7 @@ def update_template_item(
 @transaction.atomic
 def remove_template_item(*, actor: Any, item: AgendaTemplateItem) -> None:
     """Stop a standing item recurring; meetings that already have it keep it."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=item)
     GovernanceGroup.objects.select_for_update().get(pk=item.group_id)
     item = AgendaTemplateItem.objects.select_related("group").get(pk=item.pk)
     record_delete(actor=actor, obj=item, fields=snapshot(item, TEMPLATE_FIELDS))
@@ -558,7 +558,7 @@ def add_forward_look_item(
     lead_text: str = "",
 ) -> ForwardLookItem:
     """Plan an item for a coming meeting of the group (or for "later": no target yet)."""
-    require_writer(actor)
+    access.require(user=actor, action="plan_agenda", obj=group)
     _check_target(group, target_meeting)
     item = ForwardLookItem(group=group, target_meeting=target_meeting)
     _clean_content(
@@ -596,7 +596,7 @@ def update_forward_look_item(
 ) -> ForwardLookItem:
     """Change a planned item, retarget it (`target_meeting`), or close it (`status` done
     or dropped). Once on an agenda, edit the agenda item instead."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=item)
     item = _locked_forward_look(item, expected_version)
     before = snapshot(item, FORWARD_LOOK_FIELDS)
     if "target_meeting" in changes:
@@ -632,7 +632,7 @@ def remove_forward_look_item(
     *, actor: Any, item: ForwardLookItem, expected_version: int | None
 ) -> None:
     """Delete a planned item; agenda items made from it stay (their link is cleared)."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=item)
     item = _locked_forward_look(item, expected_version)
     record_delete(actor=actor, obj=item, fields=snapshot(item, FORWARD_LOOK_FIELDS))
     item.delete()
@@ -644,7 +644,7 @@ def schedule_forward_look_item(
 ) -> AgendaItem:
     """Put a planned item on its target meeting's agenda (before the closing standing
     items); the forward-look item becomes "On an agenda". Returns the agenda item."""
-    require_writer(actor)
+    access.require(user=actor, action="schedule", obj=item)
     item = _locked_forward_look(item, expected_version)
     if item.status != ForwardLookStatus.PLANNED:
         raise ValidationError(

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.audit.services import diff, record_create, record_many, record_update
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
@@ -101,7 +101,7 @@ def _row_fields(a: Attendance) -> dict[str, Any]:
 @transaction.atomic
 def issue_invitations(*, actor: Any, meeting: Meeting) -> InvitationReport:
     """Invite the group's current members (not alternates) to the meeting; idempotent."""
-    require_writer(actor)
+    access.require(user=actor, action="record_attendance", obj=meeting)
     meeting = _open_meeting(meeting, lock=True)
     report = InvitationReport(meeting=str(meeting))
     by_person: dict[int, list[Membership]] = {}
@@ -247,7 +247,7 @@ def record_attendance(
     `expected_version` is checked against the person's line when it exists; a new line
     (a guest, a member who joined after the invitations) needs none.
     """
-    require_writer(actor)
+    access.require(user=actor, action="record_attendance", obj=meeting)
     meeting = _open_meeting(meeting)
     if status not in AttendanceStatus.values:
         raise ValidationError.for_field(
@@ -321,7 +321,7 @@ def record_register(
     stored are skipped; the rest are recorded with `record_attendance`. Any problem
     rejects the whole register, with field errors keyed `status-<person id>` and
     `represented_by-<person id>` so the form shows each beside its line."""
-    require_writer(actor)
+    access.require(user=actor, action="record_attendance", obj=meeting)
     meeting = _open_meeting(meeting, lock=True)
     rows = {
         a.person_id: a for a in Attendance.objects.filter(meeting=meeting).select_related("person")

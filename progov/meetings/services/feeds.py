@@ -15,7 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import can_write, is_signed_in
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.accounts.services import hash_token
 from progov.audit.services import record_create, record_update
 from progov.core.errors import PermissionDenied
@@ -26,12 +27,9 @@ FEED_TOKEN_PREFIX = "pgf_"  # noqa: S105 - a public prefix, not a secret
 
 
 def may_manage_feed_tokens(actor: Any, person: Person) -> bool:
-    """The person's own login, the secretariat, an administrator, or the system (None)."""
-    if actor is None:
-        return True
-    if not is_signed_in(actor):
-        return False
-    return can_write(actor) or (person.user_id is not None and person.user_id == actor.pk)
+    """The person's own login, the secretariat, an administrator, or the system (None):
+    the access model's `manage_feed_tokens` on the person."""
+    return access.allowed(user=actor, action="manage_feed_tokens", obj=person)
 
 
 def _require_manager(actor: Any, person: Person) -> None:

@@ -17,10 +17,12 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import is_signed_in, require_writer
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.audit.services import diff, record_create, record_delete, record_update
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
+from progov.governance.models import GovernanceGroup
 from progov.governance.services import snapshot
 from progov.meetings.models import AgendaItem, Classification, Meeting, Paper, PaperKind
 from progov.meetings.uploads import UploadRejected, UploadTooLarge, check_upload
@@ -88,6 +90,13 @@ def _raise(errors: dict[str, list[str]], too_large: bool = False) -> None:
     raise ValidationError(message, field_errors=errors)
 
 
+def default_classification(group: GovernanceGroup) -> str:
+    """A closed group's papers are for its members; an open group's are public."""
+    if group.attendance == "closed":
+        return Classification.GROUP
+    return Classification.PUBLIC
+
+
 @transaction.atomic
 def upload_paper(
     *,
@@ -96,7 +105,7 @@ def upload_paper(
     file: File,
     title: str,
     kind: str = PaperKind.PAPER,
-    classification: str = Classification.PUBLIC,
+    classification: str | None = None,
     paper_version: str = "1.0",
     agenda_item: AgendaItem | None = None,
     name: str | None = None,
@@ -106,7 +115,9 @@ def upload_paper(
     Every field and the file itself are checked first; a refusal names each problem
     (`errors["file"]` for the file) and stores nothing.
     """
-    require_writer(actor)
+    access.require(user=actor, action="upload_paper", obj=meeting)
+    if classification is None:
+        classification = default_classification(meeting.group)
     paper = Paper(meeting=meeting)
     errors: dict[str, list[str]] = {}
     _clean_fields(
@@ -161,7 +172,7 @@ def update_paper(
     *, actor: Any, paper: Paper, expected_version: int | None, **changes: Any
 ) -> Paper:
     """Change a paper's title, kind, classification, version label or agenda item."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=paper)
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationError(
@@ -187,7 +198,7 @@ def publish_paper(
 ) -> Paper:
     """Publish a paper: from now it is visible as its classification allows, and its
     publication time counts towards the papers deadline."""
-    require_writer(actor)
+    access.require(user=actor, action="publish", obj=paper)
     paper = _locked(paper, expected_version)
     if paper.published_at is not None:
         raise ValidationError(
@@ -205,7 +216,7 @@ def publish_paper(
 @transaction.atomic
 def remove_paper(*, actor: Any, paper: Paper, expected_version: int | None) -> None:
     """Delete a paper and, once the deletion is committed, its file."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=paper)
     paper = _locked(paper, expected_version)
     storage, name = paper.file.storage, paper.file.name or ""
     record_delete(actor=actor, obj=paper, fields=snapshot(paper, PAPER_FIELDS))

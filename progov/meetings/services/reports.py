@@ -15,7 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import is_signed_in, require_writer
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.audit.services import diff, record_create, record_update
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import PermissionDenied, ValidationError
@@ -64,7 +65,7 @@ def _normalise_body(body: str) -> str:
 @transaction.atomic
 def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
     """Create the draft when the meeting is marked held (idempotent)."""
-    require_writer(actor)
+    access.require(user=actor, action="edit_report", obj=meeting)
     meeting = (
         Meeting.objects.select_for_update(of=("self",)).select_related("group").get(pk=meeting.pk)
     )
@@ -89,7 +90,7 @@ def update_headline_report(
 ) -> HeadlineReport:
     """Change the report's text. A published report may be amended (the framework issues
     amended headline reports alongside the next meeting's papers) but not emptied."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=report)
     report = HeadlineReport.objects.select_for_update().get(pk=report.pk)
     check_version(report, expected_version)
     body = _normalise_body(body)
@@ -110,7 +111,7 @@ def publish_headline_report(
     *, actor: Any, report: HeadlineReport, expected_version: int | None, now: datetime | None = None
 ) -> HeadlineReport:
     """Publish the report; its publication time is what the 2-working-day deadline checks."""
-    require_writer(actor)
+    access.require(user=actor, action="publish", obj=report)
     report = HeadlineReport.objects.select_for_update().select_related("meeting").get(pk=report.pk)
     check_version(report, expected_version)
     if report.status == ReportStatus.PUBLISHED:
@@ -146,6 +147,7 @@ def request_amendment(
     report = HeadlineReport.objects.select_related("meeting", "meeting__group").get(pk=report.pk)
     if report.status != ReportStatus.PUBLISHED:
         raise ValidationError("Amendments can be requested once the report is published.")
+    access.require(user=actor, action="request_amendment", obj=report)
     if not text.strip():
         raise ValidationError.for_field("text", "Say what should be added or changed.")
     amendment = AmendmentRequest.objects.create(
@@ -182,7 +184,7 @@ def answer_amendment(
     An answered request can be closed later without writing the answer again (an
     empty `response` keeps the one given); a new answer replaces it.
     """
-    require_writer(actor)
+    access.require(user=actor, action="answer", obj=amendment)
     amendment = AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
     check_version(amendment, expected_version)
     if amendment.status == AmendmentStatus.CLOSED:

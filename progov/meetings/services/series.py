@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import require_writer
+from progov.accounts import access
 from progov.audit.services import diff, record_create, record_many, record_update
 from progov.calendars.selectors import calendar_for_programme
 from progov.core.concurrency import bump_version, check_version
@@ -92,7 +92,7 @@ def configure_meeting_series(
     *, actor: Any, group: GovernanceGroup, starts_on: date, **fields: Any
 ) -> MeetingSeries:
     """Create or change how a group's meetings are generated (start, numbering, quorum)."""
-    require_writer(actor)
+    access.require(user=actor, action="generate_meetings", obj=group)
     unknown = set(fields) - set(SERIES_FIELDS)
     if unknown:
         raise ValidationError(f"Unknown meeting-series fields: {', '.join(sorted(unknown))}.")
@@ -239,7 +239,7 @@ def generate_meetings(
     - Numbers follow the schedule order from the series' first number.
     Running it twice writes nothing the second time.
     """
-    require_writer(actor)
+    access.require(user=actor, action="generate_meetings", obj=group)
     now = now or timezone.now()
     group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
     series = _series_for(group, first_day=now.date())
@@ -414,7 +414,7 @@ def move_meeting(
     note: str = "",
 ) -> Meeting:
     """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022)."""
-    require_writer(actor)
+    access.require(user=actor, action="move", obj=meeting)
     meeting = _locked(meeting, expected_version)
     _check_times(start, end)
     if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
@@ -433,7 +433,7 @@ def cancel_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
 ) -> Meeting:
     """Cancel (stand down) a meeting; regeneration leaves it cancelled."""
-    require_writer(actor)
+    access.require(user=actor, action="cancel", obj=meeting)
     meeting = _locked(meeting, expected_version)
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError("A meeting that was held cannot be cancelled.")
@@ -445,7 +445,7 @@ def cancel_meeting(
 
 @transaction.atomic
 def confirm_meeting(*, actor: Any, meeting: Meeting, expected_version: int | None) -> Meeting:
-    require_writer(actor)
+    access.require(user=actor, action="confirm", obj=meeting)
     meeting = _locked(meeting, expected_version)
     if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
         raise ValidationError(
@@ -468,7 +468,7 @@ def mark_meeting_held(
     """Record that the meeting took place; its headline report draft starts now."""
     from progov.meetings.services.reports import start_headline_report
 
-    require_writer(actor)
+    access.require(user=actor, action="mark_held", obj=meeting)
     meeting = _locked(meeting, expected_version)
     now = now or timezone.now()
     if meeting.status == MeetingStatus.CANCELLED:
@@ -489,7 +489,7 @@ def update_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:
     """Change a meeting's title, place, online link or recording link."""
-    require_writer(actor)
+    access.require(user=actor, action="change", obj=meeting)
     allowed = {"title", "location", "online_link", "recording_link"}
     unknown = set(changes) - allowed
     if unknown:
@@ -516,7 +516,7 @@ def create_extraordinary_meeting(
 ) -> Meeting:
     """Add an extraordinary meeting (PSG 30 Oct 2023 for the M9 decision), numbered
     after the last regular meeting before it."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Meeting(group=group))
     _check_times(start, end)
     group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
     series = _series_for(group, first_day=start.date())

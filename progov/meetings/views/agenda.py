@@ -27,13 +27,12 @@ import logging
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts.permissions import can_write
+from progov.accounts import access
 from progov.core.errors import DomainError, NotFound, StaleVersion
 from progov.core.pages import is_htmx, not_found_as_404
 from progov.meetings import selectors, services
@@ -66,11 +65,6 @@ STALE = (
 )
 
 
-def _require_writer(request: HttpRequest) -> None:
-    if not can_write(request.user):
-        raise DjangoPermissionDenied("Only the secretariat can change agendas and papers.")
-
-
 def _meeting_url(meeting_id: int, anchor: str) -> str:
     return f"{reverse('meetings:meeting', args=[meeting_id])}#{anchor}"
 
@@ -91,7 +85,7 @@ def _agenda_fragment(
     context = {
         "meeting": meeting,
         "agenda": agenda_for(meeting),
-        "can_write": can_write(request.user),
+        "can_write": access.allowed(user=request.user, action="edit_agenda", obj=meeting),
         "agenda_notice": notice,
         "agenda_problem": problem,
         "agenda_form": agenda_form,
@@ -110,7 +104,7 @@ def _papers_fragment(
     context = {
         "meeting": meeting,
         "papers": papers_for(user=request.user, meeting=meeting),
-        "can_write": can_write(request.user),
+        "can_write": access.allowed(user=request.user, action="upload_paper", obj=meeting),
         "papers_notice": notice,
         "papers_problem": problem,
         "paper_form": paper_form,
@@ -154,8 +148,8 @@ def _form_page(
 @not_found_as_404
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an item: it goes last, before the closing standing items (the summary)."""
-    _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="edit_agenda", obj=meeting)
     form = AgendaItemForm(request.POST or None, meeting=meeting, prefix="agenda")
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,8 +181,8 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Edit an item on a page of its own (works the same with or without JavaScript)."""
-    _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
+    access.require(user=request.user, action="change", obj=item)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
     version_form = VersionForm(request.POST or None, initial={"version": item.version})
     form = AgendaItemForm(request.POST or None, meeting=meeting, item=item, prefix="agenda")
@@ -236,8 +230,8 @@ def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
-    _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
+    access.require(user=request.user, action="move", obj=item)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -265,8 +259,8 @@ def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
-    _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
+    access.require(user=request.user, action="delete", obj=item)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -291,8 +285,8 @@ def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
 @not_found_as_404
 def agenda_carry(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Not reached: mark it so and put it on the group's next meeting."""
-    _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
+    access.require(user=request.user, action="carry_forward", obj=item)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -333,8 +327,8 @@ def _refused(request: HttpRequest, meeting: Meeting, part: str, problem: str) ->
 @not_found_as_404
 def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a paper; a refused file is named with its problem and nothing is stored."""
-    _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="upload_paper", obj=meeting)
     form = PaperUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, prefix="paper"
     )
@@ -379,8 +373,8 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def paper_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
     paper = paper_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="publish", obj=paper)
     meeting = selectors.meeting_get(user=request.user, pk=paper.meeting_id)
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -435,8 +429,8 @@ def paper_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @not_found_as_404
 def forward_look_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a planned item on its meeting's agenda."""
-    _require_writer(request)
     item = forward_look_item_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="schedule", obj=item)
     form = VersionForm(request.POST)
     problem = ""
     agenda_item = None
@@ -461,7 +455,7 @@ def forward_look_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         context = {
             "group": item.group,
             "forward_look": forward_look_for(user=request.user, group=item.group),
-            "can_write": True,
+            "can_write": access.allowed(user=request.user, action="plan_agenda", obj=item.group),
             "forward_look_notice": done,
             "forward_look_problem": problem,
         }

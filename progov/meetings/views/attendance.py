@@ -22,14 +22,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from progov.accounts.permissions import can_write, is_signed_in
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.core.errors import NotFound, StaleVersion, ValidationError
 from progov.core.pages import is_htmx, not_found_as_404
 from progov.governance import selectors as governance_selectors
@@ -93,13 +93,8 @@ def attendance_context(
         "attendance": attendance,
         "coverage": coverage,
         "quorum": quorum_for(meeting, coverage),
-        "can_write": can_write(request.user),
+        "can_write": access.allowed(user=request.user, action="record_attendance", obj=meeting),
     }
-
-
-def _require_writer(request: HttpRequest) -> None:
-    if not can_write(request.user):
-        raise DjangoPermissionDenied("Only the secretariat can record attendance.")
 
 
 def _respond(
@@ -145,8 +140,8 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def issue_invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="record_attendance", obj=meeting)
     try:
         report = services.issue_invitations(actor=request.user, meeting=meeting)
     except ValidationError as exc:
@@ -197,8 +192,8 @@ def _with_submission(
 @not_found_as_404
 def record_register(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the whole register from the table's form (all lines or none)."""
-    _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="record_attendance", obj=meeting)
     register = attendance_for(user=request.user, meeting=meeting)
     try:
         report = services.record_register(
@@ -264,8 +259,8 @@ class AddAttendeeForm(forms.Form):
 def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
     """Find a person by name and record them: a guest, an observer, or a member who
     joined after the invitations went out."""
-    _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="record_attendance", obj=meeting)
     programme = meeting.group.programme
     q = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
     form = AddAttendeeForm(

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Concatenate, ParamSpec
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts.permissions import can_write
+from progov.accounts import access
 from progov.calendars.selectors import calendar_for_programme
 from progov.calendars.workdays import WorkingCalendar
 from progov.core.errors import DomainError, NotFound, StaleVersion, ValidationError
@@ -157,12 +156,11 @@ def _calendar_response(
 def group_calendar(request: HttpRequest, programme: Programme, acronym: str) -> HttpResponse:
     group = governance_selectors.group_get(user=request.user, acronym=acronym, programme=programme)
     today = timezone.localdate()
-    writer = can_write(request.user)
+    writer = access.allowed(user=request.user, action="generate_meetings", obj=group)
     status = 200
     generate_form: GenerateForm | None = None
     if request.method == "POST":
-        if not writer:
-            raise DjangoPermissionDenied("Only the secretariat can generate meetings.")
+        access.require(user=request.user, action="generate_meetings", obj=group)
         generate_form = GenerateForm(request.POST, today=today, prefix="generate")
         if generate_form.is_valid():
             try:
@@ -225,7 +223,8 @@ def programme_calendar(request: HttpRequest, programme: Programme) -> HttpRespon
         "selected_level": level_raw if level else "",
         "levels": ["1", "2", "3", "4"],
         "filtered": filtered,
-        "can_write": can_write(request.user),
+        # Bank-holiday flags ("to move") for whoever moves meetings of some group.
+        "can_write": access.may_anywhere(user=request.user, kind="meetings.meeting", action="move"),
         "calendar_url": reverse("meetings:programme_calendar"),
         "calendar_title": "Meetings of every group" if not filtered else "Meetings",
         "show_group": True,
@@ -237,21 +236,6 @@ def programme_calendar(request: HttpRequest, programme: Programme) -> HttpRespon
 
 
 # --- one meeting ---------------------------------------------------------------------------
-
-
-def available_actions(meeting: Meeting, now: datetime) -> list[str]:
-    """The secretariat's actions that make sense for the meeting now, in page order."""
-    if meeting.status == MeetingStatus.CANCELLED:
-        return []
-    if meeting.status == MeetingStatus.HELD:
-        return ["recording"]
-    actions = []
-    if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.MOVED) and meeting.start > now:
-        actions.append("confirm")
-    actions += ["move", "cancel"]
-    if meeting.start <= now:
-        actions.append("held")
-    return actions
 
 
 def _action_forms(
@@ -282,9 +266,9 @@ def _meeting_page(
 ) -> HttpResponse:
     context = selectors.DeadlineContext.for_meetings([meeting])
     calendar = context.calendars[meeting.group.programme_id]
-    writer = can_write(request.user)
+    writer = access.allowed(user=request.user, action="change", obj=meeting)
     now = timezone.now()
-    actions = available_actions(meeting, now) if writer else []
+    actions = selectors.meeting_actions(user=request.user, meeting=meeting, now=now)
     previous, following = selectors.meeting_neighbours(user=request.user, meeting=meeting)
     page = {
         "programme": meeting.group.programme,
@@ -301,9 +285,7 @@ def _meeting_page(
         "open_action": next(iter(bound), "") if bound else "",
         "open_form": next(iter(bound.values()), None) if bound else None,
         "problem": problem,
-        "past_not_held": writer
-        and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
-        and meeting.end < now,
+        "past_not_held": "held" in actions and meeting.end < now,
         "held_too_early": writer
         and meeting.status not in (MeetingStatus.CANCELLED, MeetingStatus.HELD)
         and meeting.start > now,
@@ -351,9 +333,8 @@ def _done_message(action: str, meeting: Meeting) -> str:
 def meeting_action(
     request: HttpRequest, programme: Programme, pk: int, action: str
 ) -> HttpResponse:
-    if not can_write(request.user):
-        raise DjangoPermissionDenied("Only the secretariat can change a meeting.")
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action=selectors.MEETING_ACTION_VERBS[action], obj=meeting)
     form_class = ACTION_FORMS[action]
     form = form_class(request.POST, prefix=action)
     if not form.is_valid():

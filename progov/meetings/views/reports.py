@@ -28,7 +28,8 @@ from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts.permissions import can_write, is_signed_in
+from progov.accounts import access
+from progov.accounts.access import is_signed_in
 from progov.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from progov.core.pages import is_htmx, not_found_as_404
 from progov.meetings import selectors, services
@@ -57,7 +58,7 @@ def headline_report_context(request: HttpRequest, meeting: Meeting) -> dict[str,
         "meeting": meeting,
         "report": report,
         "amendments": amendments_for(user=request.user, report=report),
-        "can_write": can_write(request.user),
+        "can_write": access.allowed(user=request.user, action="edit_report", obj=meeting),
         "user": request.user,
         "report_sections": report_sections(user=request.user, meeting=meeting)
         if report is not None
@@ -109,11 +110,6 @@ def _version(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _require_writer(request: HttpRequest) -> None:
-    if not can_write(request.user):
-        raise DjangoPermissionDenied("Only the secretariat can change a headline report.")
-
-
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def headline_report(request: HttpRequest, pk: int) -> HttpResponse:
@@ -125,8 +121,8 @@ def headline_report(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
-    _require_writer(request)
     meeting, report = _meeting_and_report(request, pk)
+    access.require(user=request.user, action="change", obj=report)
     body = request.POST.get("body", "")
     try:
         services.update_headline_report(
@@ -156,8 +152,8 @@ def headline_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def publish_headline_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_writer(request)
     meeting, report = _meeting_and_report(request, pk)
+    access.require(user=request.user, action="publish", obj=report)
     try:
         services.publish_headline_report(
             actor=request.user, report=report, expected_version=_version(request)
@@ -203,9 +199,9 @@ def request_amendment(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def answer_amendment(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     """The secretariat answers a request ("Answer and close" or "Answer, keep open")."""
-    _require_writer(request)
     meeting, report = _meeting_and_report(request, pk)
     amendment = amendment_get(user=request.user, report=report, pk=aid)
+    access.require(user=request.user, action="answer", obj=amendment)
     response_text = request.POST.get("response", "")
     close = request.POST.get("close", "1") != "0"
     try:
