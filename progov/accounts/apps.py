@@ -7,7 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # The access model's own kinds (logins, tokens).
-        from progov.accounts import access
-
-        access._register_accounts_kinds()
+        # Bind this app's kinds to the access model's table (core.access).
+        from progov.accounts import access  # noqa: F401

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from progov.audit.selectors import audit_entry_list
+from progov.audit.selectors import audit_entry_list, shown_changes
 from progov.core.api import ErrorOut, actor
 
 router = Router(tags=["audit"])
@@ -28,6 +28,11 @@ class AuditEntryOut(Schema):
     @staticmethod
     def resolve_actor(obj: Any) -> str:
         return str(obj.actor_label)
+
+    @staticmethod
+    def resolve_changes(obj: Any, context: Any) -> dict[str, Any]:
+        # Fields the caller may not see (a person's e-mail, for anonymous callers) are left out.
+        return shown_changes(user=actor(context["request"]), entry=obj)
 
 
 @router.get("", response={200: list[AuditEntryOut], 422: ErrorOut})

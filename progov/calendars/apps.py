@@ -7,5 +7,5 @@ class CalendarsConfig(AppConfig):
     verbose_name = "Working-day calendars"
 
     def ready(self) -> None:
-        # Bind this app's kinds to the access model's table (accounts.access).
+        # Bind this app's kinds to the access model's table (core.access).
         from progov.calendars import access  # noqa: F401

@@ -1,6 +1,6 @@
 """The governance kinds of the access model, and the facts of a login's scope.
 
-`accounts.access` holds the table; this module tells it where a governance object's group
+`core.access` holds the table; this module tells it where a governance object's group
 and classification are, and reads a login's person, organisation, current memberships and
 the restricted objects the person is named on.
 """
@@ -12,8 +12,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from progov.accounts import access
-from progov.accounts.access import Kind, ScopeFacts
+from progov.core import access
+from progov.core.access import Kind, ScopeFacts
 from progov.governance.models import (
     Constituency,
     DeadlineRule,

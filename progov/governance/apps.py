@@ -7,5 +7,5 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance structure"
 
     def ready(self) -> None:
-        # Bind this app's kinds to the access model's table (accounts.access).
+        # Bind this app's kinds to the access model's table (core.access).
         from progov.governance import access  # noqa: F401

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from progov.accounts.access import Classification
+from progov.core.access import Classification
 from progov.core.models import VersionedModel
 
 
@@ -161,7 +161,7 @@ class Attendance(models.TextChoices):
     OPEN = "open", "Open to all"
 
 
-# A group's visibility is a classification of the access model (accounts.access):
+# A group's visibility is a classification of the access model (core.access):
 # `public` groups are seen by anyone, `participants` by signed-in participants, `group` by
 # its own members and the programme secretariat.
 Visibility = Classification

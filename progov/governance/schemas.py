@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from progov.core import access
+from progov.core.api import actor
 from progov.governance.models import Attendance, GroupStatus, MembershipRole
 from progov.governance.schedules import describe_schedule
 
@@ -48,8 +50,12 @@ class GroupOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_parent(obj: Any) -> str | None:
-        return obj.parent.acronym if obj.parent_id else None
+    def resolve_parent(obj: Any, context: Any) -> str | None:
+        # A parent the caller may not see is not named (as on the group page).
+        parent = obj.parent if obj.parent_id else None
+        if parent is None or not access.may_view(user=actor(context["request"]), obj=parent):
+            return None
+        return str(parent.acronym)
 
     @staticmethod
     def resolve_workstream(obj: Any) -> str | None:
@@ -153,7 +159,9 @@ class PersonOut(Schema):
     name: str
     job_title: str
     organisation: str | None
-    email: str | None = Field(None, description="Shown to signed-in users only")
+    email: str | None = Field(
+        None, description="Personal data: shown to participants and to the person themself"
+    )
     version: int
 
     @staticmethod
@@ -162,9 +170,8 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_email(obj: Any, context: Any) -> str | None:
-        request = context["request"]
-        user = getattr(request, "auth", None)
-        return obj.email if user is not None and getattr(user, "is_authenticated", False) else None
+        user = actor(context["request"])
+        return None if "email" in access.hidden_fields(user=user, obj_or_kind=obj) else obj.email
 
 
 class PersonIn(Schema):

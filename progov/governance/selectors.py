@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.governance.models import (
     Constituency,

@@ -198,7 +198,7 @@ def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     context = {
         "programme": programme,
         "person": person,
-        "show_email": selectors.person_email_visible(user=request.user),
+        "show_email": selectors.person_email_visible(user=request.user, person=person),
         "memberships": selectors.memberships_of_person(user=request.user, person=person)
         if tab == "overview"
         else {},

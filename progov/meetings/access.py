@@ -1,4 +1,4 @@
-"""The meetings kinds of the access model (`accounts.access` holds the table).
+"""The meetings kinds of the access model (`core.access` holds the table).
 
 A meeting is seen by whoever sees its group; its agenda, attendance and headline report by
 whoever sees the meeting; a paper also by its own classification, and only once published
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from progov.accounts import access
-from progov.accounts.access import Kind
+from progov.core import access
+from progov.core.access import Kind
 from progov.meetings.models import (
     AgendaItem,
     AgendaTemplateItem,

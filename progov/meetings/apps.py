@@ -7,5 +7,5 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings"
 
     def ready(self) -> None:
-        # Bind this app's kinds to the access model's table (accounts.access).
+        # Bind this app's kinds to the access model's table (core.access).
         from progov.meetings import access  # noqa: F401

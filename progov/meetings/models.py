@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from progov.accounts.access import Classification
+from progov.core.access import Classification
 from progov.core.models import VersionedModel
 from progov.governance.models import Constituency, GovernanceGroup, Membership, Organisation, Person
 

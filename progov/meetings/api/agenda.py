@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from progov.accounts.access import is_signed_in
+from progov.core.access import is_signed_in
 from progov.core.api import ErrorOut, actor
 from progov.core.errors import NotFound, PermissionDenied, ValidationError
 from progov.governance.models import Person

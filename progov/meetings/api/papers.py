@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.api import WRITE_ERRORS, ErrorOut, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.meetings import selectors, services

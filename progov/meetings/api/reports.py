@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts import access
-from progov.accounts.access import is_signed_in
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown

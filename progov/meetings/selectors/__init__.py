@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
-from progov.accounts import access
 from progov.calendars.selectors import calendar_for_programme
 from progov.calendars.workdays import WorkingCalendar
+from progov.core import access
 from progov.core.errors import NotFound, ValidationError
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
 from progov.meetings.deadlines import Deadline, MeetingFacts, meeting_deadlines, rules_for_group

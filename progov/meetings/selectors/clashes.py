@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.errors import ValidationError
 from progov.governance.models import (
     GovernanceGroup,

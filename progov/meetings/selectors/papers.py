@@ -1,7 +1,7 @@
 """Reads of papers, restricted by the meeting's visibility, the paper's classification and
 whether it is published.
 
-The rules are the access model's (`accounts.access`, kind `meetings.paper`):
+The rules are the access model's (`core.access`, kind `meetings.paper`):
 
 | classification          | who may see a published paper                                  |
 |-------------------------|----------------------------------------------------------------|
@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.meetings.models import Meeting, Paper
 

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.meetings.models import AmendmentRequest, HeadlineReport, Meeting
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
-from progov.accounts import access
 from progov.audit.services import diff, record_create, record_delete, record_many, record_update
+from progov.core import access
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import DomainError, ValidationError
 from progov.governance.models import GovernanceGroup, Organisation, Person

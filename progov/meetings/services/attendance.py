@@ -23,8 +23,8 @@ from typing import Any
 
 from django.db import transaction
 
-from progov.accounts import access
 from progov.audit.services import diff, record_create, record_many, record_update
+from progov.core import access
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import Membership, MembershipRole, Person

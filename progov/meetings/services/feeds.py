@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts import access
-from progov.accounts.access import is_signed_in
 from progov.accounts.services import hash_token
 from progov.audit.services import record_create, record_update
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.errors import PermissionDenied
 from progov.governance.models import Person
 from progov.meetings.models import CalendarFeedToken

@@ -17,9 +17,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts import access
-from progov.accounts.access import is_signed_in
 from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import GovernanceGroup

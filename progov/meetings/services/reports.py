@@ -15,9 +15,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts import access
-from progov.accounts.access import is_signed_in
 from progov.audit.services import diff, record_create, record_update
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import PermissionDenied, ValidationError
 from progov.governance.models import Person

@@ -32,7 +32,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts import access
+from progov.core import access
 from progov.core.errors import DomainError, NotFound, StaleVersion
 from progov.core.pages import is_htmx, not_found_as_404
 from progov.meetings import selectors, services

@@ -29,9 +29,9 @@ from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts import access
 from progov.calendars.selectors import calendar_for_programme
 from progov.calendars.workdays import WorkingCalendar
+from progov.core import access
 from progov.core.errors import DomainError, NotFound, StaleVersion, ValidationError
 from progov.core.pages import is_htmx, not_found_as_404, paginate, render_page
 from progov.governance import selectors as governance_selectors

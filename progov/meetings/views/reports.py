@@ -28,8 +28,8 @@ from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
-from progov.accounts import access
-from progov.accounts.access import is_signed_in
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
 from progov.core.pages import is_htmx, not_found_as_404
 from progov.meetings import selectors, services
