@@ -6,7 +6,8 @@ call the services instead.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 
@@ -21,6 +22,7 @@ from progov.governance.models import (
     Seat,
     Workstream,
 )
+from progov.meetings.models import AgendaItem, HeadlineReport, Meeting, Paper
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -115,3 +117,66 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = "representative"
     constituency = factory.SubFactory(ConstituencyFactory)
     start_date = date(2022, 1, 1)
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def _meeting_start(n: int) -> datetime:
+    """The n-th meeting of a factory series: the first Wednesday of a month, 10:00 London."""
+    month = n % 12 + 1
+    year = 2023 + n // 12
+    first = date(year, month, 1)
+    wednesday = first + timedelta(days=(2 - first.weekday()) % 7)
+    return datetime.combine(wednesday, time(10, 0), tzinfo=ZoneInfo("Europe/London"))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A planned regular meeting, e.g. PSG #24 on Wednesday 6 Sep 2023 10:00–12:00."""
+
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(GroupFactory)
+    number_major = factory.Sequence(lambda n: n + 1)
+    start = factory.Sequence(_meeting_start)
+    end = factory.LazyAttribute(lambda m: m.start + timedelta(hours=2))
+    scheduled_start = factory.LazyAttribute(lambda m: m.start)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    item_type = "discussion"
+    duration_minutes = 15
+
+
+class PaperFactory(factory.django.DjangoModelFactory):
+    """A published public PDF paper of a meeting (the file holds a minimal PDF)."""
+
+    class Meta:
+        model = Paper
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Paper {n}")
+    classification = "public"
+    file = factory.django.FileField(filename="paper.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "paper.pdf"
+    content_type = "application/pdf"
+    size_bytes = 15
+    sha256 = "0" * 64
+    published_at = factory.LazyFunction(lambda: datetime(2023, 8, 30, 9, 0, tzinfo=UTC))
+
+
+class HeadlineReportFactory(factory.django.DjangoModelFactory):
+    """A draft headline report (publish by setting status and published_at)."""
+
+    class Meta:
+        model = HeadlineReport
+
+    meeting = factory.SubFactory(MeetingFactory)
+    body = "# Decisions\n\n- None recorded.\n"
