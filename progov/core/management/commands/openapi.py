@@ -8,17 +8,16 @@ reviewed as a change of the contract.
 
 from __future__ import annotations
 
-import difflib
 import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from progov.core.commands import ProgovCommand
+from progov.core.drift import DOCS, write_or_check
 
-MAX_DIFF_LINES = 400
-DEFAULT_PATH = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
+DEFAULT_PATH = DOCS / "openapi.json"
 
 
 def render_schema() -> str:
@@ -43,31 +42,11 @@ class Command(ProgovCommand):
         )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
-        path = Path(options["path"])
-        fresh = render_schema()
-        if not options["check"]:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(fresh, encoding="utf-8")
-            self.stdout.write(f"Wrote {path}.")
-            return
-        if not path.exists():
-            raise CommandError(f"{path} is missing. Run `python manage.py openapi` and commit it.")
-        committed = path.read_text(encoding="utf-8")
-        if committed == fresh:
-            self.stdout.write(f"{path} matches the code.")
-            return
-        diff = list(
-            difflib.unified_diff(
-                committed.splitlines(keepends=True),
-                fresh.splitlines(keepends=True),
-                fromfile=f"{path} (committed)",
-                tofile=f"{path} (from the code)",
-            )
-        )
-        self.stdout.write("".join(diff[:MAX_DIFF_LINES]))
-        if len(diff) > MAX_DIFF_LINES:
-            self.stdout.write(f"… {len(diff) - MAX_DIFF_LINES} more diff lines not shown.\n")
-        raise CommandError(
-            f"{path} is out of date with the API. Run `python manage.py openapi` and "
-            "commit the result (review the diff above: it is a change of the API contract)."
+        write_or_check(
+            Path(options["path"]),
+            render_schema(),
+            check=options["check"],
+            command="openapi",
+            what="API contract",
+            out=self.stdout,
         )
