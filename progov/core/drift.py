@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import TextIO
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def write_or_check(
-    path: Path, fresh: str, *, check: bool, command: str, what: str, out: TextIO
+    path: Path, fresh: str, *, check: bool, command: str, what: str, out: Any
 ) -> None:
     """Write `fresh` to `path`, or (`check`) compare and raise CommandError with a diff."""
     if not check:
