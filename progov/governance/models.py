@@ -155,7 +155,12 @@ class GroupStatus(models.TextChoices):
     STOOD_DOWN = "stood_down", "Stood down"
 
 
-class Attendance(models.TextChoices):
+class AttendancePolicy(models.TextChoices):
+    """Who may attend a group's meetings (not a person's attendance at one: `meetings.Attendance`).
+
+    Example: PSG is `closed`; BPRWG-TDWG is `open` ("Open to all. Primarily Programme Design team…").
+    """
+
     CLOSED = "closed", "Closed"
     OPEN = "open", "Open to all"
 
@@ -189,7 +194,7 @@ class GovernanceGroup(VersionedModel):
     purpose = models.TextField(blank=True)
     objectives = models.TextField(blank=True, help_text="One objective per line.")
     attendance = models.CharField(
-        max_length=10, choices=Attendance.choices, default=Attendance.OPEN
+        max_length=10, choices=AttendancePolicy.choices, default=AttendancePolicy.OPEN
     )
     attendance_note = models.TextField(
         blank=True, help_text='e.g. "Closed attendance of core Programme leads…"'

@@ -49,7 +49,7 @@ from progov.calendars.workdays import CALENDARS
 from progov.core.errors import DomainError
 from progov.governance import services
 from progov.governance.models import (
-    Attendance,
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     DeadlineRule,
@@ -1074,7 +1074,7 @@ def _groups(
                 workstream=workstream,
                 purpose=c.text(m, "purpose", what),
                 objectives=c.text_list(m, "objectives", what),
-                attendance=c.choice(m, "attendance", what, Attendance.values, default="open"),
+                attendance=c.choice(m, "attendance", what, AttendancePolicy.values, default="open"),
                 attendance_note=c.text(m, "attendance_note", what),
                 status=history[-1].status if history else (status or "mobilised"),
                 status_history=history,

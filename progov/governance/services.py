@@ -24,7 +24,7 @@ from progov.calendars.workdays import CALENDARS
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import (
-    Attendance,
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     DeadlineRule,
@@ -175,9 +175,9 @@ def _validate_group(group: GovernanceGroup) -> None:
         errors.setdefault("name", []).append("Every group needs a name.")
     if group.level is not None and not 1 <= group.level <= 4:
         errors.setdefault("level", []).append("Level must be 1, 2, 3 or 4 (or none).")
-    if group.attendance not in Attendance.values:
+    if group.attendance not in AttendancePolicy.values:
         errors.setdefault("attendance", []).append(
-            f"Attendance must be one of {Attendance.values}."
+            f"Attendance must be one of {AttendancePolicy.values}."
         )
     if group.status not in GroupStatus.values:
         errors.setdefault("status", []).append(f"Status must be one of {GroupStatus.values}.")

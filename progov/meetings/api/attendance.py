@@ -89,7 +89,7 @@ class InvitationsOut(Schema):
     summary: str
 
 
-class PartOut(Schema):
+class ConstituencyPartOut(Schema):
     part: str = Field(description='"" when the constituency is not split')
     covered: bool
     present: list[str]
@@ -103,7 +103,7 @@ class ConstituencyCoverageOut(Schema):
     summary: str = Field(
         description='e.g. "Large Supplier — Testing: covered, Migration: not covered"'
     )
-    parts: list[PartOut]
+    parts: list[ConstituencyPartOut]
 
 
 class QuorumOut(Schema):

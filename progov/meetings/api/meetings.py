@@ -27,9 +27,9 @@ from progov.meetings.schemas import (
     GenerateOut,
     HeldIn,
     MeetingListOut,
+    MeetingMoveIn,
     MeetingOut,
     MeetingPatch,
-    MoveIn,
     NoteIn,
 )
 from progov.meetings.selectors.agenda import agenda_for
@@ -179,7 +179,7 @@ def patch_meeting(
 
 @router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
 def move_meeting(
-    request: HttpRequest, meeting_id: int, payload: MoveIn, response: HttpResponse
+    request: HttpRequest, meeting_id: int, payload: MeetingMoveIn, response: HttpResponse
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
     user = actor(request)

@@ -34,32 +34,32 @@ ERRORS = WRITE_ERRORS
 LONDON = ZoneInfo("Europe/London")
 
 
-class SectionItemOut(Schema):
+class ReportSectionItemOut(Schema):
     label: str
     text: str
     detail: str
     url: str
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str = Field(description='e.g. "decisions", "actions" (added by those apps)')
     title: str
-    items: list[SectionItemOut]
+    items: list[ReportSectionItemOut]
 
 
-class ReportOut(Schema):
+class HeadlineReportOut(Schema):
     meeting: int
     status: Literal["draft", "published"]
     body: str = Field(description="Markdown: headings, lists, links, emphasis, tables")
     body_html: str = Field(description="The body rendered and sanitised")
     published_at: datetime | None
-    sections: list[SectionOut] = Field(
+    sections: list[ReportSectionOut] = Field(
         description="Sections other apps add (the meeting's decisions and actions)"
     )
     version: int
 
 
-class ReportPatch(Schema):
+class HeadlineReportPatch(Schema):
     body: str = Field(max_length=100_000)
 
 
@@ -150,16 +150,16 @@ def _answer_report(request: HttpRequest, response: HttpResponse, meeting_id: int
     return report_out(request, meeting, report)
 
 
-@router.get("/{int:meeting_id}/headline-report", response={200: ReportOut, **ERRORS})
+@router.get("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
 def get_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """The meeting's headline report. A draft is only shown to the secretariat (404
     for anyone else, as before the meeting is held)."""
     return _answer_report(request, response, meeting_id)
 
 
-@router.patch("/{int:meeting_id}/headline-report", response={200: ReportOut, **ERRORS})
+@router.patch("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
 def patch_headline_report(
-    request: HttpRequest, meeting_id: int, payload: ReportPatch, response: HttpResponse
+    request: HttpRequest, meeting_id: int, payload: HeadlineReportPatch, response: HttpResponse
 ) -> Any:
     """Change the report's Markdown body (draft or published). Needs `If-Match`."""
     user = actor(request)
@@ -172,7 +172,9 @@ def patch_headline_report(
     return _answer_report(request, response, meeting_id)
 
 
-@router.post("/{int:meeting_id}/headline-report/publish", response={200: ReportOut, **ERRORS})
+@router.post(
+    "/{int:meeting_id}/headline-report/publish", response={200: HeadlineReportOut, **ERRORS}
+)
 def publish_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """Publish the report (the meeting must have been held). Needs `If-Match`. The
     publication time is what the two-working-day deadline is judged on."""

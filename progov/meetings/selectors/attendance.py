@@ -39,8 +39,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 
 from progov.core.errors import NotFound
-from progov.governance.models import Attendance as GroupAttendance
 from progov.governance.models import (
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     Membership,
@@ -629,7 +629,7 @@ def coverage_for(
     )
     return Coverage(
         meeting_id=meeting.pk,
-        closed=meeting.group.attendance == GroupAttendance.CLOSED,
+        closed=meeting.group.attendance == AttendancePolicy.CLOSED,
         recorded=recorded,
         constituencies=tuple(sorted(counted, key=lambda c: (c.name.lower(), c.pk))),
         others=tuple(sorted(others, key=lambda c: (c.name.lower(), c.pk))),
