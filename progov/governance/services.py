@@ -46,6 +46,7 @@ from progov.governance.models import (
     Workstream,
 )
 from progov.governance.schedules import ScheduleError, validate_rrule
+from progov.governance.timezones import is_known_zone, unknown_zone_message
 
 GROUP_FIELDS = (
     "name",
@@ -100,6 +101,8 @@ def _validate_programme(programme: Programme) -> None:
             f"Unknown working-day calendar {programme.governance_calendar!r}; "
             f"use one of {', '.join(sorted(CALENDARS))}."
         ]
+    if not is_known_zone(programme.timezone):
+        errors["timezone"] = [unknown_zone_message(programme.timezone)]
     if errors:
         raise ValidationError.from_field_errors(errors)
 
@@ -116,7 +119,8 @@ def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Prog
         actor=actor,
         obj=programme,
         fields=snapshot(
-            programme, ["slug", "name", "short_name", "sponsor", "governance_calendar"]
+            programme,
+            ["slug", "name", "short_name", "sponsor", "governance_calendar", "timezone"],
         ),
     )
     return programme
@@ -184,6 +188,10 @@ def _validate_group(group: GovernanceGroup) -> None:
     if group.visibility not in Visibility.values:
         errors.setdefault("visibility", []).append(
             f"Visibility must be one of {Visibility.values}."
+        )
+    if not is_known_zone(group.schedule_timezone):
+        errors.setdefault("schedule_timezone", []).append(
+            unknown_zone_message(group.schedule_timezone)
         )
     parent = group.parent
     if parent is not None:

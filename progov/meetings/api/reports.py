@@ -28,10 +28,10 @@ from progov.meetings.selectors.reports import (
     headline_report_for,
     report_sections,
 )
+from progov.meetings.times import meeting_tz
 
 router = Router(tags=["meetings"])
 ERRORS = WRITE_ERRORS
-LONDON = ZoneInfo("Europe/London")
 
 
 class ReportSectionItemOut(Schema):
@@ -89,8 +89,8 @@ class AnswerIn(Schema):
     close: bool = Field(True, description="Close the request with this answer")
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(LONDON) if moment else None
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return moment.astimezone(tz) if moment else None
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -113,7 +113,7 @@ def report_out(request: HttpRequest, meeting: Meeting, report: HeadlineReport) -
         "status": report.status,
         "body": report.body,
         "body_html": str(render_markdown(report.body)),
-        "published_at": _local(report.published_at),
+        "published_at": _local(report.published_at, meeting_tz(meeting)),
         "sections": [
             {
                 "key": s.key,
@@ -129,16 +129,17 @@ def report_out(request: HttpRequest, meeting: Meeting, report: HeadlineReport) -
     }
 
 
-def amendment_out(a: AmendmentRequest) -> dict[str, Any]:
+def amendment_out(a: AmendmentRequest, tz: ZoneInfo) -> dict[str, Any]:
+    """An amendment request's API shape, its times in `tz` (the meeting's zone)."""
     return {
         "id": a.pk,
         "requester_name": a.requester_name,
         "text": a.text,
-        "submitted_at": _local(a.submitted_at),
+        "submitted_at": _local(a.submitted_at, tz),
         "status": a.status,
         "response": a.response,
-        "answered_at": _local(a.answered_at),
-        "closed_at": _local(a.closed_at),
+        "answered_at": _local(a.answered_at, tz),
+        "closed_at": _local(a.closed_at, tz),
         "version": a.version,
     }
 
@@ -165,7 +166,8 @@ def patch_headline_report(
     user = actor(request)
     require_writer(user)
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     services.update_headline_report(
         actor=user, report=report, expected_version=expected, body=payload.body
     )
@@ -181,7 +183,8 @@ def publish_headline_report(request: HttpRequest, meeting_id: int, response: Htt
     user = actor(request)
     require_writer(user)
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     services.publish_headline_report(actor=user, report=report, expected_version=expected)
     return _answer_report(request, response, meeting_id)
 
@@ -192,11 +195,12 @@ def publish_headline_report(request: HttpRequest, meeting_id: int, response: Htt
 def list_amendments(request: HttpRequest, meeting_id: int) -> Any:
     """Amendment requests to the report, oldest first (signed-in users)."""
     user = actor(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     if not is_signed_in(user):
         raise PermissionDenied("Sign in to see amendment requests.")
     items = amendments_for(user=user, report=report)
-    return {"items": [amendment_out(a) for a in items], "count": len(items)}
+    return {"items": [amendment_out(a, meeting_tz(meeting)) for a in items], "count": len(items)}
 
 
 @router.post("/{int:meeting_id}/headline-report/amendments", response={201: AmendmentOut, **ERRORS})
@@ -205,10 +209,11 @@ def create_amendment(
 ) -> Any:
     """Ask for an addition or correction to a published report (any signed-in user)."""
     user = actor(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     amendment = services.request_amendment(actor=user, report=report, text=payload.text)
     response["ETag"] = etag_for(amendment.version)
-    return Status(201, amendment_out(amendment))
+    return Status(201, amendment_out(amendment, meeting_tz(meeting)))
 
 
 @router.post(
@@ -227,7 +232,8 @@ def answer_amendment(
     user = actor(request)
     require_writer(user)
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     amendment = amendment_get(user=user, report=report, pk=amendment_id)
     amendment = services.answer_amendment(
         actor=user,
@@ -237,4 +243,4 @@ def answer_amendment(
         close=payload.close,
     )
     response["ETag"] = etag_for(amendment.version)
-    return amendment_out(amendment)
+    return amendment_out(amendment, meeting_tz(meeting))

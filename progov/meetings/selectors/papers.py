@@ -15,25 +15,24 @@ user may not see is NotFound, exactly like a missing one.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 
 from progov.accounts.permissions import can_write, is_signed_in
 from progov.core.errors import NotFound
-from progov.governance.models import Membership
+from progov.governance.models import Membership, Programme
+from progov.governance.timezones import today_for
 from progov.meetings.models import Classification, Meeting, Paper
-
-LONDON = ZoneInfo("Europe/London")
 
 
 def is_current_member(*, user: Any, group_id: int, on: date | None = None) -> bool:
     """True when a Person linked to `user` has a current membership of the group."""
     if not is_signed_in(user):
         return False
-    on = on or datetime.now(LONDON).date()
+    if on is None:
+        on = today_for(Programme.objects.get(groups__pk=group_id))
     return (
         Membership.objects.filter(group_id=group_id, person__user=user, start_date__lte=on)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))

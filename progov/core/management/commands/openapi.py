@@ -36,8 +36,7 @@ def render_schema() -> str:
         lines = [f"  {name}: {', '.join(paths)}" for name, paths in collisions.items()]
         raise CommandError(
             "Schema classes share a component name, so the OpenAPI document would "
-            "collapse them into one; give each a unique, domain-worded name:\n"
-            + "\n".join(lines)
+            "collapse them into one; give each a unique, domain-worded name:\n" + "\n".join(lines)
         )
     schema = api.get_openapi_schema()
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
