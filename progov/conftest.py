@@ -4,10 +4,14 @@
   `live_server` itself, made to speak plain HTTP (see progov/core/testing/browser.py).
 - Pages render `{% static %}` without `collectstatic`: tests use the plain
   static storage (the manifest storage needs collected files to name them).
+- Uploaded files go to a media directory of the test process's own (scripts/test runs
+  the suite in parallel workers), never the shared data dir's; a test may still point
+  MEDIA_ROOT at its own `tmp_path`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,3 +27,13 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def _worker_media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root_of_this_worker(settings: Any, _worker_media_root: Path) -> None:
+    settings.MEDIA_ROOT = _worker_media_root

@@ -18,8 +18,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +51,16 @@ def _secret_key() -> str:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
+        # Written aside and linked into place: two processes starting at once (the
+        # test suite's workers, say) both read one whole key, never a half-written one.
+        fd, scratch = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as scratch_file:  # mkstemp makes it 0600
+                scratch_file.write(secrets.token_urlsafe(64))
+            with contextlib.suppress(FileExistsError):
+                os.link(scratch, key_file)
+        finally:
+            os.unlink(scratch)
     return key_file.read_text().strip()
 
 

@@ -23,14 +23,14 @@ from ninja import Query, Router, Status
 from progov.accounts.permissions import require_writer
 from progov.calendars import selectors, services
 from progov.calendars.schemas import (
-    AddOut,
     CalendarOut,
     ClosureDayIn,
     ClosureDayOut,
-    CountOut,
     HolidaysOut,
     IsoDate,
     WorkingDayOut,
+    WorkingDaysAddOut,
+    WorkingDaysCountOut,
 )
 from progov.calendars.workdays import (
     CALENDARS,
@@ -88,7 +88,7 @@ def list_holidays(
     }
 
 
-@router.get("/{name}/add", response={200: AddOut, **ERRORS})
+@router.get("/{name}/add", response={200: WorkingDaysAddOut, **ERRORS})
 def add_days(
     request: HttpRequest,
     name: str,
@@ -110,7 +110,7 @@ def add_days(
     return {"date": calendar.add_working_days(date, days)}
 
 
-@router.get("/{name}/count", response={200: CountOut, **ERRORS})
+@router.get("/{name}/count", response={200: WorkingDaysCountOut, **ERRORS})
 def count_days(
     request: HttpRequest,
     name: str,

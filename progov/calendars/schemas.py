@@ -63,11 +63,11 @@ class HolidaysOut(Schema):
     holidays: list[HolidayOut]
 
 
-class AddOut(Schema):
+class WorkingDaysAddOut(Schema):
     date: date
 
 
-class CountOut(Schema):
+class WorkingDaysCountOut(Schema):
     working_days: int
 
 

@@ -14,7 +14,8 @@ class Programme(VersionedModel):
     """An industry programme run on progov.
 
     Example: "Market-wide Half-Hourly Settlement" (slug `mhhs`), sponsored by Ofgem,
-    with Elexon as SRO, whose governance deadlines count England & Wales working days.
+    with Elexon as SRO, whose governance deadlines count England & Wales working days
+    and whose dates are in Europe/London.
     """
 
     slug = models.SlugField(max_length=50, unique=True)
@@ -26,6 +27,11 @@ class Programme(VersionedModel):
         max_length=50,
         default="england-and-wales",
         help_text="The working-day calendar governance deadlines are counted in.",
+    )
+    timezone = models.CharField(
+        max_length=50,
+        default="Europe/London",
+        help_text="The IANA time zone of the programme's dates: today, clashes, feeds.",
     )
 
     class Meta:
@@ -60,6 +66,25 @@ class FrameworkVersion(models.Model):
         return f"v{self.version} ({self.date:%d %b %Y})"
 
 
+class DeadlineKey(models.TextChoices):
+    """The deadlines progov knows the meaning of: what meets each one (`meetings.deadlines`).
+
+    Example: MHHS's `papers_due` (5 working days before the meeting) is met when every
+    paper is published; `amendments_due` is the participants' deadline before the next
+    meeting. A pack may add a rule with another key: it is computed, never met by a fact.
+    """
+
+    PAPERS_DUE = "papers_due", "Papers"
+    HEADLINE_REPORT_DUE = "headline_report_due", "Headline report"
+    MINUTES_DUE = "minutes_due", "Minutes"
+    DECISIONS_PUBLISHED_DUE = "decisions_published_due", "Decisions published"
+    AMENDMENTS_DUE = "amendments_due", "Amendment requests"
+    CHANGE_REQUEST_DECISION_COMMUNICATED_DUE = (
+        "change_request_decision_communicated_due",
+        "Change request decision communicated",
+    )
+
+
 class DeadlineRule(models.Model):
     """A working-day deadline the framework sets, from which meeting deadlines are computed.
 
@@ -80,7 +105,7 @@ class DeadlineRule(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="deadline_rules"
     )
-    key = models.SlugField(max_length=60)
+    key = models.SlugField(max_length=60)  # a DeadlineKey, e.g. papers_due
     label = models.CharField(max_length=200)
     working_days = models.PositiveSmallIntegerField()
     direction = models.CharField(max_length=10, choices=Direction.choices)
@@ -156,7 +181,12 @@ class GroupStatus(models.TextChoices):
     STOOD_DOWN = "stood_down", "Stood down"
 
 
-class Attendance(models.TextChoices):
+class AttendancePolicy(models.TextChoices):
+    """Who may attend a group's meetings (not a person's attendance at one: `meetings.Attendance`).
+
+    Example: PSG is `closed`; BPRWG-TDWG is `open` ("Open to all. Primarily Programme Design team…").
+    """
+
     CLOSED = "closed", "Closed"
     OPEN = "open", "Open to all"
 
@@ -191,7 +221,7 @@ class GovernanceGroup(VersionedModel):
     purpose = models.TextField(blank=True)
     objectives = models.TextField(blank=True, help_text="One objective per line.")
     attendance = models.CharField(
-        max_length=10, choices=Attendance.choices, default=Attendance.OPEN
+        max_length=10, choices=AttendancePolicy.choices, default=AttendancePolicy.OPEN
     )
     attendance_note = models.TextField(
         blank=True, help_text='e.g. "Closed attendance of core Programme leads…"'

@@ -49,7 +49,7 @@ from progov.calendars.workdays import CALENDARS
 from progov.core.errors import DomainError
 from progov.governance import services
 from progov.governance.models import (
-    Attendance,
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     DeadlineRule,
@@ -70,6 +70,7 @@ from progov.governance.models import (
     Workstream,
 )
 from progov.governance.schedules import ScheduleError, parse_schedule_text
+from progov.governance.timezones import DEFAULT_TIMEZONE
 
 # --- errors and the report -----------------------------------------------------------
 
@@ -1074,7 +1075,7 @@ def _groups(
                 workstream=workstream,
                 purpose=c.text(m, "purpose", what),
                 objectives=c.text_list(m, "objectives", what),
-                attendance=c.choice(m, "attendance", what, Attendance.values, default="open"),
+                attendance=c.choice(m, "attendance", what, AttendancePolicy.values, default="open"),
                 attendance_note=c.text(m, "attendance_note", what),
                 status=history[-1].status if history else (status or "mobilised"),
                 status_history=history,
@@ -1598,7 +1599,7 @@ def _scheduled_days(g: GroupSpec, first_day: date, last_day: date) -> list[date]
         rrule=g.schedule_rrule,
         start_time=g.schedule_start_time,
         end_time=g.schedule_end_time,
-        tz_name="Europe/London",
+        tz_name=DEFAULT_TIMEZONE,  # a pack's groups schedule in the programme's default zone
         first_day=first_day,
         last_day=last_day,
     )
@@ -2455,15 +2456,14 @@ def apply_meeting_changes(
 def _apply_meeting_change(
     programme: Programme, ch: MeetingChangeSpec, actor: Any, report: MeetingChangesReport
 ) -> None:
-    from zoneinfo import ZoneInfo
-
+    from progov.governance.timezones import group_tz
     from progov.meetings import services as meeting_services
     from progov.meetings.models import Meeting, MeetingKind, MeetingStatus
 
     group = GovernanceGroup.objects.filter(programme=programme, acronym__iexact=ch.group).first()
     if group is None:
         raise PackError([f"line {ch.line}: group {ch.group} is not loaded; load the pack first."])
-    tz = ZoneInfo(group.schedule_timezone or "Europe/London")
+    tz = group_tz(group)
     day_start = datetime.combine(ch.day, time.min, tzinfo=tz)
     day_end = datetime.combine(ch.day + timedelta(days=1), time.min, tzinfo=tz)
     on_day = Meeting.objects.filter(group=group)

@@ -9,11 +9,11 @@ from ninja import Field, Schema
 
 from progov.core import access
 from progov.core.api import actor
-from progov.governance.models import Attendance, GroupStatus, MembershipRole
+from progov.governance.models import AttendancePolicy, GroupStatus, MembershipRole
 from progov.governance.schedules import describe_schedule
 
 StatusValue = Literal[tuple(GroupStatus.values)]  # type: ignore[valid-type]
-AttendanceValue = Literal[tuple(Attendance.values)]  # type: ignore[valid-type]
+AttendancePolicyValue = Literal[tuple(AttendancePolicy.values)]  # type: ignore[valid-type]
 RoleValue = Literal[tuple(MembershipRole.values)]  # type: ignore[valid-type]
 
 
@@ -93,7 +93,7 @@ class GroupIn(Schema):
     workstream: str | None = None
     purpose: str = ""
     objectives: list[str] = []
-    attendance: AttendanceValue = "open"  # type: ignore[valid-type]
+    attendance: AttendancePolicyValue = "open"  # type: ignore[valid-type]
     status: StatusValue = "mobilised"  # type: ignore[valid-type]
     timeframe: str = ""
     schedule: ScheduleIn | None = None
@@ -107,7 +107,7 @@ class GroupPatch(Schema):
     workstream: str | None = None
     purpose: str | None = None
     objectives: list[str] | None = None
-    attendance: AttendanceValue | None = None  # type: ignore[valid-type]
+    attendance: AttendancePolicyValue | None = None  # type: ignore[valid-type]
     status: StatusValue | None = None  # type: ignore[valid-type]
     status_date: date | None = None
     timeframe: str | None = None

@@ -24,7 +24,7 @@ from progov.calendars.workdays import CALENDARS
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import (
-    Attendance,
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     DeadlineRule,
@@ -46,6 +46,7 @@ from progov.governance.models import (
     Workstream,
 )
 from progov.governance.schedules import ScheduleError, validate_rrule
+from progov.governance.timezones import is_known_zone, unknown_zone_message
 
 GROUP_FIELDS = (
     "name",
@@ -100,6 +101,8 @@ def _validate_programme(programme: Programme) -> None:
             f"Unknown working-day calendar {programme.governance_calendar!r}; "
             f"use one of {', '.join(sorted(CALENDARS))}."
         ]
+    if not is_known_zone(programme.timezone):
+        errors["timezone"] = [unknown_zone_message(programme.timezone)]
     if errors:
         raise ValidationError.from_field_errors(errors)
 
@@ -116,7 +119,8 @@ def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Prog
         actor=actor,
         obj=programme,
         fields=snapshot(
-            programme, ["slug", "name", "short_name", "sponsor", "governance_calendar"]
+            programme,
+            ["slug", "name", "short_name", "sponsor", "governance_calendar", "timezone"],
         ),
     )
     return programme
@@ -175,15 +179,19 @@ def _validate_group(group: GovernanceGroup) -> None:
         errors.setdefault("name", []).append("Every group needs a name.")
     if group.level is not None and not 1 <= group.level <= 4:
         errors.setdefault("level", []).append("Level must be 1, 2, 3 or 4 (or none).")
-    if group.attendance not in Attendance.values:
+    if group.attendance not in AttendancePolicy.values:
         errors.setdefault("attendance", []).append(
-            f"Attendance must be one of {Attendance.values}."
+            f"Attendance must be one of {AttendancePolicy.values}."
         )
     if group.status not in GroupStatus.values:
         errors.setdefault("status", []).append(f"Status must be one of {GroupStatus.values}.")
     if group.visibility not in Visibility.values:
         errors.setdefault("visibility", []).append(
             f"Visibility must be one of {Visibility.values}."
+        )
+    if not is_known_zone(group.schedule_timezone):
+        errors.setdefault("schedule_timezone", []).append(
+            unknown_zone_message(group.schedule_timezone)
         )
     parent = group.parent
     if parent is not None:

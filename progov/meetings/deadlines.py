@@ -4,6 +4,7 @@ A deadline is never typed: it is the rule (e.g. `papers_due`, 5 working days bef
 the meeting) applied to the meeting's date in the programme's working-day calendar,
 so a moved meeting's deadlines move with it and bank holidays are skipped. Whether
 it was met comes from facts: when the papers or the headline report were published.
+The keys are one enum, `governance.models.DeadlineKey`:
 
 | key                      | anchor        | met when                                            |
 |--------------------------|---------------|-----------------------------------------------------|
@@ -20,20 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 from django.utils import timezone
 
 from progov.calendars.workdays import WorkingCalendar
-from progov.governance.models import DeadlineRule, GovernanceGroup
+from progov.governance.models import DeadlineKey, DeadlineRule, GovernanceGroup
 
 MEETING_ANCHORS = (DeadlineRule.Anchor.MEETING, DeadlineRule.Anchor.NEXT_MEETING)
-PARTICIPANT_DEADLINES = {"amendments_due"}
+PARTICIPANT_DEADLINES = {DeadlineKey.AMENDMENTS_DUE}
 
 
 @dataclass(frozen=True)
 class Deadline:
-    key: str
+    key: str  # a DeadlineKey
     label: str
     due: date
     working_days: int
@@ -41,6 +42,7 @@ class Deadline:
     met_at: datetime | None
     status: str  # met | late | overdue | due | open | closed
     source: str = ""
+    anchor: str = DeadlineRule.Anchor.MEETING
 
     @property
     def is_met(self) -> bool:
@@ -84,21 +86,26 @@ def _in_force(rule: DeadlineRule, day: date) -> bool:
     )
 
 
+def rules_in_force(rules: Iterable[DeadlineRule], day: date) -> dict[str, DeadlineRule]:
+    """The group's rules that govern a meeting on `day`, by key (what the pages word)."""
+    return {rule.key: rule for rule in rules if _in_force(rule, day)}
+
+
 def _met_at(key: str, facts: MeetingFacts) -> datetime | None:
-    if key == "papers_due":
+    if key == DeadlineKey.PAPERS_DUE:
         return facts.papers_published_at
-    if key in ("headline_report_due", "decisions_published_due"):
+    if key in (DeadlineKey.HEADLINE_REPORT_DUE, DeadlineKey.DECISIONS_PUBLISHED_DUE):
         return facts.report_published_at
-    if key == "minutes_due":
+    if key == DeadlineKey.MINUTES_DUE:
         return facts.minutes_published_at
     return None
 
 
-def _status(key: str, due: date, met_at: datetime | None, today: date) -> str:
+def _status(key: str, due: date, met_at: datetime | None, today: date, tz: tzinfo | None) -> str:
     if key in PARTICIPANT_DEADLINES:
         return "open" if today <= due else "closed"
     if met_at is not None:
-        return "met" if timezone.localtime(met_at).date() <= due else "late"
+        return "met" if timezone.localtime(met_at, tz).date() <= due else "late"
     return "overdue" if today > due else "due"
 
 
@@ -108,8 +115,13 @@ def meeting_deadlines(
     facts: MeetingFacts,
     calendar: WorkingCalendar,
     today: date | None = None,
+    tz: tzinfo | None = None,
 ) -> list[Deadline]:
-    """Every deadline of one meeting, in due-date order; none for a cancelled meeting."""
+    """Every deadline of one meeting, in due-date order; none for a cancelled meeting.
+
+    `today` and `tz` are the programme's (`governance.timezones`): a deadline is met on
+    time when its fact happened by the end of the due day there.
+    """
     if facts.cancelled:
         return []
     today = today or timezone.localdate()
@@ -138,8 +150,9 @@ def meeting_deadlines(
                 working_days=rule.working_days,
                 direction=rule.direction,
                 met_at=met_at,
-                status=_status(rule.key, due, met_at, today),
+                status=_status(rule.key, due, met_at, today, tz),
                 source=rule.source,
+                anchor=rule.anchor,
             )
         )
     return sorted(found, key=lambda d: (d.due, d.key))

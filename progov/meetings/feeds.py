@@ -26,8 +26,9 @@ Example: PSG #24 becomes
 - STATUS: `planned` and `moved` (a new time not yet confirmed) → TENTATIVE; `confirmed`
   and `held` → CONFIRMED; `cancelled` → CANCELLED (and TRANSP:TRANSPARENT, so it no
   longer blocks the time).
-- Times are local (DTSTART;TZID=Europe/London) with the VTIMEZONE that defines them,
-  built by icalendar's `Timezone.from_tzid` for the years the feed covers.
+- Times are local to the programme (`Programme.timezone`; MHHS: DTSTART;TZID=Europe/London)
+  with the VTIMEZONE that defines them, built by icalendar's `Timezone.from_tzid` for
+  the years the feed covers.
 - DESCRIPTION holds the agenda with computed times (start + the durations before each
   item), then the online link and the meeting page.
 
@@ -51,8 +52,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Timezone
 
-TZID = "Europe/London"
-LONDON = ZoneInfo(TZID)
+from progov.governance.timezones import DEFAULT_TIMEZONE, zone
+
 PRODID = "-//progov//Meeting feeds//EN"
 # Part of every ETag: raise it whenever the rendering changes, so clients refetch.
 FEED_FORMAT = "1"
@@ -187,20 +188,20 @@ def format_utc(value: datetime) -> str:
     )
 
 
-def format_local(value: datetime) -> str:
-    """A local DATE-TIME to go with TZID=Europe/London: 20230906T100000."""
-    v = value.astimezone(LONDON)
+def format_local(value: datetime, tz: ZoneInfo) -> str:
+    """A local DATE-TIME to go with TZID=<tz>: 20230906T100000 (Europe/London)."""
+    v = value.astimezone(tz)
     return "%04d%02d%02dT%02d%02d%02d" % (v.year, v.month, v.day, v.hour, v.minute, v.second)  # noqa: UP031
 
 
 @functools.lru_cache(maxsize=32)
-def vtimezone(first_year: int, last_year: int) -> str:
-    """The Europe/London VTIMEZONE for the years given (its lines, CRLF-terminated).
+def vtimezone(first_year: int, last_year: int, tzid: str = DEFAULT_TIMEZONE) -> str:
+    """The VTIMEZONE of `tzid` (Europe/London) for the years given (CRLF-terminated lines).
 
     Built once per range by icalendar (which warns that it is slow) and cached.
     """
     component = Timezone.from_tzid(
-        TZID, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
     text = component.to_ical().decode()
     return text if text.endswith(CRLF) else text + CRLF
@@ -233,12 +234,16 @@ def escape_cached(escapes: dict[str, str], value: str) -> str:
 
 
 def agenda_lines(
-    start: datetime, items: Sequence[FeedAgendaItem], escapes: dict[str, str] | None = None
+    start: datetime,
+    items: Sequence[FeedAgendaItem],
+    escapes: dict[str, str] | None = None,
+    tz: ZoneInfo | None = None,
 ) -> list[str]:
     """ "1. Welcome (10:00–10:05, Chair)", escaped as TEXT: each item starts when the
-    ones before it end. (The hottest loop of a feed: 25,000 items at 5,000 meetings.)"""
+    ones before it end, in `tz` (the feed's). (The hottest loop of a feed: 25,000 items
+    at 5,000 meetings.)"""
     escapes = {} if escapes is None else escapes
-    local = start.astimezone(LONDON)
+    local = start.astimezone(tz or zone(DEFAULT_TIMEZONE))
     at = local.hour * 60 + local.minute
     lines = []
     for n, (_meeting, title, minutes, lead_text, person, organisation) in enumerate(items, 1):
@@ -263,20 +268,22 @@ def description(
     items: Sequence[FeedAgendaItem],
     page_url: str,
     escapes: dict[str, str] | None = None,
+    tz: ZoneInfo | None = None,
 ) -> str:
     """The DESCRIPTION value, already escaped as TEXT (so "\\n" separates its lines):
     what happened to the meeting, the agenda, the online link and the meeting page
     (`page_url` already escaped)."""
+    tz = tz or zone(DEFAULT_TIMEZONE)
     parts: list[str] = []
     if meeting.status == "cancelled":
         note = f" {meeting.status_note}" if meeting.status_note else ""
         parts.append(escape_text(f"This meeting is cancelled.{note}"))
     elif meeting.original_start is not None:
-        moved = f"Moved from {meeting.original_start.astimezone(LONDON):%a %d %b %Y %H:%M}."
+        moved = f"Moved from {meeting.original_start.astimezone(tz):%a %d %b %Y %H:%M}."
         note = f" {meeting.status_note}" if meeting.status_note else ""
         parts.append(escape_text(moved + note))
     if items:
-        parts.append("Agenda:\\n" + "\\n".join(agenda_lines(meeting.start, items, escapes)))
+        parts.append("Agenda:\\n" + "\\n".join(agenda_lines(meeting.start, items, escapes, tz)))
     if meeting.online_link:
         parts.append(f"Join online: {escape_text(meeting.online_link)}")
     parts.append(f"Meeting page: {page_url}")
@@ -289,10 +296,13 @@ def vevent(
     page_url: str,
     uid_domain: str,
     escapes: dict[str, str] | None = None,
+    tzid: str = DEFAULT_TIMEZONE,
 ) -> str:
     """One VEVENT, folded, CRLF-terminated; `page_url` is the meeting's page (a URI:
-    no TEXT escapes needed) and `uid_domain` the programme's ("mhhs.progov")."""
+    no TEXT escapes needed), `uid_domain` the programme's ("mhhs.progov") and `tzid`
+    its time zone ("Europe/London")."""
     m = meeting
+    tz = zone(tzid)
     escapes = {} if escapes is None else escapes
     stamp = format_utc(m.updated_at)
     status = STATUS_MAP.get(m.status, "TENTATIVE")
@@ -304,14 +314,14 @@ def vevent(
         f"LAST-MODIFIED:{stamp}\r\n"
         f"SEQUENCE:{max(m.version - 1, 0)}\r\n"
         f"{fold('SUMMARY:' + escape_text(summary(m)))}\r\n"
-        f"DTSTART;TZID={TZID}:{format_local(m.start)}\r\n"
-        f"DTEND;TZID={TZID}:{format_local(m.end)}\r\n"
+        f"DTSTART;TZID={tzid}:{format_local(m.start, tz)}\r\n"
+        f"DTEND;TZID={tzid}:{format_local(m.end, tz)}\r\n"
         f"STATUS:{status}\r\n"
         f"TRANSP:{'TRANSPARENT' if status == 'CANCELLED' else 'OPAQUE'}\r\n"
         f"{fold('CATEGORIES:' + escape_cached(escapes, m.acronym))}\r\n"
         + (f"{fold('LOCATION:' + escape_cached(escapes, location))}\r\n" if location else "")
         + f"{fold('URL:' + (m.online_link or page_url))}\r\n"
-        f"{fold('DESCRIPTION:' + description(m, items, escape_text(page_url), escapes))}\r\n"
+        f"{fold('DESCRIPTION:' + description(m, items, escape_text(page_url), escapes, tz))}\r\n"
         "END:VEVENT\r\n"
     )
 
@@ -360,12 +370,14 @@ def render_calendar(
     last_day: date,
     refresh_minutes: int = 60,
     events_cache: EventCache | None = None,
+    tzid: str = DEFAULT_TIMEZONE,
 ) -> str:
     """The whole VCALENDAR as text (CRLF line endings); encode it as UTF-8.
 
     `page_url` is the absolute URL of a meeting's page with `{id}` for its primary key
     ("https://progov.example.org/meetings/{id}/"); UIDs end with `@<programme_slug>.progov`;
-    `first_day`/`last_day` is the window the feed covers (the VTIMEZONE spans its years).
+    `first_day`/`last_day` is the window the feed covers (the VTIMEZONE spans its years);
+    `tzid` is the programme's time zone, which the events' local times are in.
     With `events_cache` (the views pass `EVENTS`) unchanged meetings are not rendered again.
     """
     header = [
@@ -375,7 +387,7 @@ def render_calendar(
         "CALSCALE:GREGORIAN",
         fold(f"NAME:{escape_text(name)}"),
         fold(f"X-WR-CALNAME:{escape_text(name)}"),
-        f"X-WR-TIMEZONE:{TZID}",
+        f"X-WR-TIMEZONE:{tzid}",
         f"REFRESH-INTERVAL;VALUE=DURATION:PT{refresh_minutes}M",
         f"X-PUBLISHED-TTL:PT{refresh_minutes}M",
     ]
@@ -388,12 +400,12 @@ def render_calendar(
         items = agenda.get(m.id, no_items)
         url = f"{url_head}{m.id}{url_tail}"
         if events_cache is None:
-            parts.append(vevent(m, items, url, uid_domain, escapes))
+            parts.append(vevent(m, items, url, uid_domain, escapes, tzid))
             continue
-        inputs = (m, tuple(items), url, uid_domain)
+        inputs = (m, tuple(items), url, uid_domain, tzid)
         text = events_cache.get(m.id, inputs)
         if text is None:
-            text = vevent(m, items, url, uid_domain, escapes)
+            text = vevent(m, items, url, uid_domain, escapes, tzid)
             events_cache.put(m.id, inputs, text)
         parts.append(text)
     events = "".join(parts)
@@ -402,7 +414,7 @@ def render_calendar(
     return (
         CRLF.join(header)
         + CRLF
-        + vtimezone(first_year, last_year)
+        + vtimezone(first_year, last_year, tzid)
         + events
         + "END:VCALENDAR"
         + CRLF

@@ -1,4 +1,4 @@
-"""Occurrences of a group's schedule: RRULE + local times in Europe/London → aware datetimes."""
+"""Occurrences of a group's schedule: RRULE + local times in its zone → aware datetimes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from progov.governance.models import GovernanceGroup
+from progov.governance.timezones import group_tz
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def group_occurrences(group: GovernanceGroup, first_day: date, last_day: date) -
         rrule=group.schedule_rrule,
         start_time=group.schedule_start_time,
         end_time=group.schedule_end_time,
-        tz_name=group.schedule_timezone or "Europe/London",
+        tz_name=group_tz(group).key,
         first_day=first_day,
         last_day=last_day,
     )

@@ -54,10 +54,12 @@ class MeetingPatch(Schema):
     recording_link: str | None = None
 
 
-class MoveIn(Schema):
-    start: datetime
-    end: datetime
-    note: str = ""
+class MeetingMoveIn(Schema):
+    """A meeting's new time (`POST /meetings/{id}/move`); it keeps its original one."""
+
+    start: datetime = Field(description="The new start, with its UTC offset")
+    end: datetime = Field(description="The new end, after the start")
+    note: str = Field("", description='Why it moved, e.g. "Moved for the bank holiday"')
 
 
 class NoteIn(Schema):

@@ -42,7 +42,7 @@ ItemType = Literal["decision", "discussion", "information", "break"]
 # --- shapes --------------------------------------------------------------------------
 
 
-class LeadOut(Schema):
+class AgendaLeadOut(Schema):
     text: str = Field(description='What the agenda shows, e.g. "Programme (Kate Goodman)"')
     person: int | None
     organisation: int | None
@@ -60,7 +60,7 @@ class AgendaItemOut(Schema):
     title: str
     objective: str
     type: ItemType
-    lead: LeadOut
+    lead: AgendaLeadOut
     duration_minutes: int
     start: datetime = Field(description="Computed from the meeting's start and the order")
     end: datetime
@@ -117,7 +117,7 @@ class AgendaItemPatch(Schema):
     not_reached: bool | None = None
 
 
-class MoveIn(Schema):
+class AgendaItemMoveIn(Schema):
     position: int = Field(..., ge=1, description="The new place (1 = first)")
 
 
@@ -132,7 +132,7 @@ class ForwardLookItemOut(Schema):
     title: str
     objective: str
     type: ItemType
-    lead: LeadOut
+    lead: AgendaLeadOut
     duration_minutes: int
     status: Literal["planned", "scheduled", "done", "dropped"]
     agenda_items: list[int] = Field(description="Agenda items made from it")
@@ -334,7 +334,9 @@ def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> A
 
 
 @router.post("/{int:meeting_id}/agenda/{int:item_id}/move", response={200: AgendaOut, **ERRORS})
-def move_agenda_item(request: HttpRequest, meeting_id: int, item_id: int, payload: MoveIn) -> Any:
+def move_agenda_item(
+    request: HttpRequest, meeting_id: int, item_id: int, payload: AgendaItemMoveIn
+) -> Any:
     """Put an item at `position`; answers the whole agenda. Needs `If-Match`."""
     user = actor(request)
     access.require_anywhere(user=user, kind="meetings.agendaitem", action="move")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -23,6 +22,7 @@ from ninja import Field, Query, Router, Schema
 from progov.core import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.governance import selectors as governance_selectors
+from progov.governance.timezones import programme_tz
 from progov.meetings import selectors, services
 from progov.meetings.models import Attendance, Meeting
 from progov.meetings.selectors.attendance import (
@@ -37,7 +37,6 @@ from progov.meetings.selectors.clashes import clashes_for
 
 router = Router(tags=["meetings"])
 ERRORS = WRITE_ERRORS
-LONDON = ZoneInfo("Europe/London")
 StatusValue = Literal["invited", "present", "apologies", "represented", "observer", "guest"]
 
 
@@ -89,7 +88,7 @@ class InvitationsOut(Schema):
     summary: str
 
 
-class PartOut(Schema):
+class ConstituencyPartOut(Schema):
     part: str = Field(description='"" when the constituency is not split')
     covered: bool
     present: list[str]
@@ -103,7 +102,7 @@ class ConstituencyCoverageOut(Schema):
     summary: str = Field(
         description='e.g. "Large Supplier — Testing: covered, Migration: not covered"'
     )
-    parts: list[PartOut]
+    parts: list[ConstituencyPartOut]
 
 
 class QuorumOut(Schema):
@@ -332,14 +331,15 @@ def list_clashes(request: HttpRequest, filters: Query[ClashFilters]) -> Any:
     user = actor(request)
     programme = governance_selectors.current_programme(slug=filters.programme)
     found = clashes_for(user=user, programme=programme, start=filters.start, end=filters.end)
+    tz = programme_tz(programme)
 
     def meeting_ref(m: Meeting) -> dict[str, Any]:
         return {
             "id": m.pk,
             "group": m.group.acronym,
             "number": m.number,
-            "start": m.start.astimezone(LONDON),
-            "end": m.end.astimezone(LONDON),
+            "start": m.start.astimezone(tz),
+            "end": m.end.astimezone(tz),
         }
 
     return {
@@ -349,8 +349,8 @@ def list_clashes(request: HttpRequest, filters: Query[ClashFilters]) -> Any:
             {
                 "first": meeting_ref(c.first),
                 "second": meeting_ref(c.second),
-                "overlap_start": c.overlap_start.astimezone(LONDON),
-                "overlap_end": c.overlap_end.astimezone(LONDON),
+                "overlap_start": c.overlap_start.astimezone(tz),
+                "overlap_end": c.overlap_end.astimezone(tz),
                 "people": [
                     {
                         "person": _ref(p.person),

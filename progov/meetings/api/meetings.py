@@ -2,7 +2,6 @@
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
@@ -11,6 +10,7 @@ from progov.core import access
 from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
+from progov.governance.models import DeadlineKey
 from progov.meetings import selectors, services
 from progov.meetings.api.agenda import AgendaOut, agenda_out
 from progov.meetings.api.attendance import (
@@ -27,24 +27,25 @@ from progov.meetings.schemas import (
     GenerateOut,
     HeldIn,
     MeetingListOut,
+    MeetingMoveIn,
     MeetingOut,
     MeetingPatch,
-    MoveIn,
     NoteIn,
 )
 from progov.meetings.selectors.agenda import agenda_for
 from progov.meetings.selectors.attendance import register_summary_for
 from progov.meetings.selectors.papers import papers_for
+from progov.meetings.times import local, meeting_date
 
 router = Router(tags=["meetings"])
 ERRORS = WRITE_ERRORS
-LONDON = ZoneInfo("Europe/London")
+# MeetingOut's own fields, one per meeting deadline.
 NAMED_DEADLINES = (
-    "papers_due",
-    "headline_report_due",
-    "amendments_due",
-    "minutes_due",
-    "decisions_published_due",
+    DeadlineKey.PAPERS_DUE,
+    DeadlineKey.HEADLINE_REPORT_DUE,
+    DeadlineKey.AMENDMENTS_DUE,
+    DeadlineKey.MINUTES_DUE,
+    DeadlineKey.DECISIONS_PUBLISHED_DUE,
 )
 
 
@@ -59,19 +60,15 @@ def meeting_out(meeting: Meeting, context: selectors.DeadlineContext) -> dict[st
         "kind": meeting.kind,
         "status": meeting.status,
         "title": meeting.title,
-        "start": meeting.start.astimezone(LONDON),
-        "end": meeting.end.astimezone(LONDON),
-        "original_start": meeting.original_start.astimezone(LONDON)
-        if meeting.original_start
-        else None,
-        "scheduled_start": meeting.scheduled_start.astimezone(LONDON)
-        if meeting.scheduled_start
-        else None,
+        "start": local(meeting.start, meeting),
+        "end": local(meeting.end, meeting),
+        "original_start": local(meeting.original_start, meeting),
+        "scheduled_start": local(meeting.scheduled_start, meeting),
         "location": meeting.location,
         "online_link": meeting.online_link,
         "recording_link": meeting.recording_link,
         "on_non_working_day": not context.is_working_day(meeting),
-        **{key: by_key.get(key) for key in NAMED_DEADLINES},
+        **{key.value: by_key.get(key) for key in NAMED_DEADLINES},
         "deadlines": [
             {
                 "key": d.key,
@@ -179,7 +176,7 @@ def patch_meeting(
 
 @router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
 def move_meeting(
-    request: HttpRequest, meeting_id: int, payload: MoveIn, response: HttpResponse
+    request: HttpRequest, meeting_id: int, payload: MeetingMoveIn, response: HttpResponse
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
     user = actor(request)
@@ -270,8 +267,6 @@ def generate(request: HttpRequest, acronym: str, payload: GenerateIn) -> Any:
         "kept": report.kept,
         "removed": len(report.removed),
         "renumbered": report.renumbered,
-        "on_non_working_days": [
-            m.start.astimezone(LONDON).date() for m in report.on_non_working_days
-        ],
+        "on_non_working_days": [meeting_date(m) for m in report.on_non_working_days],
         "summary": report.render(),
     }

@@ -29,38 +29,38 @@ from progov.meetings.selectors.reports import (
     headline_report_for,
     report_sections,
 )
+from progov.meetings.times import meeting_tz
 
 router = Router(tags=["meetings"])
 ERRORS = WRITE_ERRORS
-LONDON = ZoneInfo("Europe/London")
 
 
-class SectionItemOut(Schema):
+class ReportSectionItemOut(Schema):
     label: str
     text: str
     detail: str
     url: str
 
 
-class SectionOut(Schema):
+class ReportSectionOut(Schema):
     key: str = Field(description='e.g. "decisions", "actions" (added by those apps)')
     title: str
-    items: list[SectionItemOut]
+    items: list[ReportSectionItemOut]
 
 
-class ReportOut(Schema):
+class HeadlineReportOut(Schema):
     meeting: int
     status: Literal["draft", "published"]
     body: str = Field(description="Markdown: headings, lists, links, emphasis, tables")
     body_html: str = Field(description="The body rendered and sanitised")
     published_at: datetime | None
-    sections: list[SectionOut] = Field(
+    sections: list[ReportSectionOut] = Field(
         description="Sections other apps add (the meeting's decisions and actions)"
     )
     version: int
 
 
-class ReportPatch(Schema):
+class HeadlineReportPatch(Schema):
     body: str = Field(max_length=100_000)
 
 
@@ -90,8 +90,8 @@ class AnswerIn(Schema):
     close: bool = Field(True, description="Close the request with this answer")
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(LONDON) if moment else None
+def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return moment.astimezone(tz) if moment else None
 
 
 def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
@@ -114,7 +114,7 @@ def report_out(request: HttpRequest, meeting: Meeting, report: HeadlineReport) -
         "status": report.status,
         "body": report.body,
         "body_html": str(render_markdown(report.body)),
-        "published_at": _local(report.published_at),
+        "published_at": _local(report.published_at, meeting_tz(meeting)),
         "sections": [
             {
                 "key": s.key,
@@ -130,16 +130,17 @@ def report_out(request: HttpRequest, meeting: Meeting, report: HeadlineReport) -
     }
 
 
-def amendment_out(a: AmendmentRequest) -> dict[str, Any]:
+def amendment_out(a: AmendmentRequest, tz: ZoneInfo) -> dict[str, Any]:
+    """An amendment request's API shape, its times in `tz` (the meeting's zone)."""
     return {
         "id": a.pk,
         "requester_name": a.requester_name,
         "text": a.text,
-        "submitted_at": _local(a.submitted_at),
+        "submitted_at": _local(a.submitted_at, tz),
         "status": a.status,
         "response": a.response,
-        "answered_at": _local(a.answered_at),
-        "closed_at": _local(a.closed_at),
+        "answered_at": _local(a.answered_at, tz),
+        "closed_at": _local(a.closed_at, tz),
         "version": a.version,
     }
 
@@ -151,36 +152,40 @@ def _answer_report(request: HttpRequest, response: HttpResponse, meeting_id: int
     return report_out(request, meeting, report)
 
 
-@router.get("/{int:meeting_id}/headline-report", response={200: ReportOut, **ERRORS})
+@router.get("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
 def get_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """The meeting's headline report. A draft is only shown to the secretariat (404
     for anyone else, as before the meeting is held)."""
     return _answer_report(request, response, meeting_id)
 
 
-@router.patch("/{int:meeting_id}/headline-report", response={200: ReportOut, **ERRORS})
+@router.patch("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
 def patch_headline_report(
-    request: HttpRequest, meeting_id: int, payload: ReportPatch, response: HttpResponse
+    request: HttpRequest, meeting_id: int, payload: HeadlineReportPatch, response: HttpResponse
 ) -> Any:
     """Change the report's Markdown body (draft or published). Needs `If-Match`."""
     user = actor(request)
     access.require_anywhere(user=user, kind="meetings.headlinereport", action="change")
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     services.update_headline_report(
         actor=user, report=report, expected_version=expected, body=payload.body
     )
     return _answer_report(request, response, meeting_id)
 
 
-@router.post("/{int:meeting_id}/headline-report/publish", response={200: ReportOut, **ERRORS})
+@router.post(
+    "/{int:meeting_id}/headline-report/publish", response={200: HeadlineReportOut, **ERRORS}
+)
 def publish_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """Publish the report (the meeting must have been held). Needs `If-Match`. The
     publication time is what the two-working-day deadline is judged on."""
     user = actor(request)
     access.require_anywhere(user=user, kind="meetings.headlinereport", action="publish")
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     services.publish_headline_report(actor=user, report=report, expected_version=expected)
     return _answer_report(request, response, meeting_id)
 
@@ -191,11 +196,12 @@ def publish_headline_report(request: HttpRequest, meeting_id: int, response: Htt
 def list_amendments(request: HttpRequest, meeting_id: int) -> Any:
     """Amendment requests to the report, oldest first (signed-in users)."""
     user = actor(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     if not is_signed_in(user):
         raise PermissionDenied("Sign in to see amendment requests.")
     items = amendments_for(user=user, report=report)
-    return {"items": [amendment_out(a) for a in items], "count": len(items)}
+    return {"items": [amendment_out(a, meeting_tz(meeting)) for a in items], "count": len(items)}
 
 
 @router.post("/{int:meeting_id}/headline-report/amendments", response={201: AmendmentOut, **ERRORS})
@@ -204,10 +210,11 @@ def create_amendment(
 ) -> Any:
     """Ask for an addition or correction to a published report (any signed-in user)."""
     user = actor(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     amendment = services.request_amendment(actor=user, report=report, text=payload.text)
     response["ETag"] = etag_for(amendment.version)
-    return Status(201, amendment_out(amendment))
+    return Status(201, amendment_out(amendment, meeting_tz(meeting)))
 
 
 @router.post(
@@ -226,7 +233,8 @@ def answer_amendment(
     user = actor(request)
     access.require_anywhere(user=user, kind="meetings.amendmentrequest", action="answer")
     expected = if_match(request)
-    report = _report(request, _meeting(request, meeting_id))
+    meeting = _meeting(request, meeting_id)
+    report = _report(request, meeting)
     amendment = amendment_get(user=user, report=report, pk=amendment_id)
     amendment = services.answer_amendment(
         actor=user,
@@ -236,4 +244,4 @@ def answer_amendment(
         close=payload.close,
     )
     response["ETag"] = etag_for(amendment.version)
-    return amendment_out(amendment)
+    return amendment_out(amendment, meeting_tz(meeting))

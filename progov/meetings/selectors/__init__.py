@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
@@ -20,10 +19,16 @@ from progov.calendars.workdays import WorkingCalendar
 from progov.core import access
 from progov.core.errors import NotFound, ValidationError
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
-from progov.meetings.deadlines import Deadline, MeetingFacts, meeting_deadlines, rules_for_group
+from progov.governance.timezones import today_for
+from progov.meetings.deadlines import (
+    Deadline,
+    MeetingFacts,
+    meeting_deadlines,
+    rules_for_group,
+    rules_in_force,
+)
 from progov.meetings.models import Meeting, MeetingStatus, PaperKind
-
-LONDON = ZoneInfo("Europe/London")
+from progov.meetings.times import day_range, local, meeting_date, meeting_tz, zone_of
 
 
 def visible_meetings(*, user: Any) -> QuerySet[Meeting]:
@@ -70,10 +75,11 @@ def meeting_list(
         qs = qs.filter(group=group)
     if groups:
         qs = qs.filter(group__acronym__in=list(groups))
+    tz = zone_of(programme=programme, group=group)
     if start is not None:
-        qs = qs.filter(start__gte=datetime.combine(start, time.min, tzinfo=LONDON))
+        qs = qs.filter(start__gte=day_range(start, start, tz)[0])
     if end is not None:
-        qs = qs.filter(start__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=LONDON))
+        qs = qs.filter(start__lt=day_range(end, end, tz)[1])
     if status:
         qs = qs.filter(status=status)
     return with_deadline_facts(qs).order_by("start", "group__acronym", "id")
@@ -151,9 +157,9 @@ def facts_of(meeting: Meeting) -> MeetingFacts:
         papers_at = None  # not every paper is out yet
     next_start = getattr(meeting, "next_meeting_start", None)
     return MeetingFacts(
-        meeting_date=meeting.start.astimezone(LONDON).date(),
+        meeting_date=meeting_date(meeting),
         cancelled=meeting.status == MeetingStatus.CANCELLED,
-        next_meeting_date=next_start.astimezone(LONDON).date() if next_start else None,
+        next_meeting_date=local(next_start, meeting).date() if next_start else None,
         papers_published_at=papers_at,
         minutes_published_at=getattr(meeting, "minutes_published", None),
         report_published_at=getattr(meeting, "report_published", None),
@@ -187,13 +193,23 @@ class DeadlineContext:
             rules=self._by_group[group.pk],
             facts=facts_of(meeting),
             calendar=self.calendars[group.programme_id],
-            today=today,
+            today=today or today_for(group.programme),
+            tz=meeting_tz(meeting),
         )
 
     def is_working_day(self, meeting: Meeting) -> bool:
-        return self.calendars[meeting.group.programme_id].is_working_day(
-            meeting.start.astimezone(LONDON).date()
-        )
+        return self.calendars[meeting.group.programme_id].is_working_day(meeting_date(meeting))
+
+
+def deadline_rules_for(meeting: Meeting) -> dict[str, DeadlineRule]:
+    """The rules that set this meeting's deadlines, by DeadlineKey (one query).
+
+    Pages word a deadline from its rule ("due two working days after"), never from a
+    number of their own.
+    """
+    group = meeting.group
+    rules = rules_for_group(DeadlineRule.objects.filter(programme_id=group.programme_id), group)
+    return rules_in_force(rules, meeting_date(meeting))
 
 
 def deadlines_by_meeting(

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from progov.core.errors import NotFound
 from progov.governance.models import GovernanceGroup, Membership, Person
 from progov.governance.selectors import group_is_visible
+from progov.governance.timezones import group_tz, today_for
 from progov.meetings.models import (
     AgendaItem,
     AgendaTemplateItem,
@@ -27,8 +27,7 @@ from progov.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-
-LONDON = ZoneInfo("Europe/London")
+from progov.meetings.times import local, meeting_date, meeting_tz
 
 
 def _visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -165,6 +164,7 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
 def compute_agenda(meeting: Meeting, items: list[AgendaItem]) -> AgendaView:
     """Slots for `items` in order from the meeting's start (a pure function of its inputs)."""
     start = meeting.start
+    tz = meeting_tz(meeting)
     rows: list[AgendaRow] = []
     elapsed = 0
     for item in items:
@@ -175,8 +175,8 @@ def compute_agenda(meeting: Meeting, items: list[AgendaItem]) -> AgendaView:
         rows.append(
             AgendaRow(
                 item=item,
-                start=slot_start.astimezone(LONDON),
-                end=slot_end.astimezone(LONDON),
+                start=slot_start.astimezone(tz),
+                end=slot_end.astimezone(tz),
                 carried_from=item.carried_from if item.carried_from_id else None,
                 carried_to=carried_to,
             )
@@ -186,9 +186,9 @@ def compute_agenda(meeting: Meeting, items: list[AgendaItem]) -> AgendaView:
     return AgendaView(
         meeting=meeting,
         rows=rows,
-        starts_at=start.astimezone(LONDON),
-        ends_at=ends_at.astimezone(LONDON),
-        meeting_ends_at=meeting.end.astimezone(LONDON),
+        starts_at=start.astimezone(tz),
+        ends_at=ends_at.astimezone(tz),
+        meeting_ends_at=meeting.end.astimezone(tz),
         total_minutes=elapsed,
         overrun_minutes=max(0, gap),
         spare_minutes=max(0, -gap),
@@ -226,7 +226,7 @@ def next_meeting_after(meeting: Meeting) -> Meeting | None:
 
 def lead_people(meeting: Meeting, on: date | None = None) -> QuerySet[Person]:
     """People who may be picked as an item's lead: the group's current members."""
-    on = on or meeting.start.astimezone(LONDON).date()
+    on = on or meeting_date(meeting)
     current = Membership.objects.filter(group_id=meeting.group_id, start_date__lte=on).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=on)
     )
@@ -259,7 +259,9 @@ class ForwardLookSlot:
     def label(self) -> str:
         if self.meeting is None:
             return "Not yet placed"
-        return f"{meeting_label(self.meeting)}, {self.meeting.start.astimezone(LONDON):%a %d %b %Y}"
+        return (
+            f"{meeting_label(self.meeting)}, {local(self.meeting.start, self.meeting):%a %d %b %Y}"
+        )
 
 
 @dataclass(frozen=True)
@@ -293,8 +295,8 @@ def forward_look_for(
     """
     if not group_is_visible(user=user, group=group):
         raise NotFound(f"No group {group.acronym!r}.")
-    today = today or datetime.now(LONDON).date()
-    from_start = datetime.combine(today, time.min, tzinfo=LONDON)
+    today = today or today_for(group.programme)
+    from_start = datetime.combine(today, time.min, tzinfo=group_tz(group))
     items_qs = (
         ForwardLookItem.objects.filter(group=group)
         .select_related("target_meeting__group", "lead_person", "lead_organisation")

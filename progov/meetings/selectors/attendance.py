@@ -34,13 +34,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 
 from progov.core.errors import NotFound
-from progov.governance.models import Attendance as GroupAttendance
 from progov.governance.models import (
+    AttendancePolicy,
     Constituency,
     ConstituencyKind,
     Membership,
@@ -49,8 +48,7 @@ from progov.governance.models import (
 )
 from progov.governance.selectors import group_is_visible
 from progov.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingSeries
-
-LONDON = ZoneInfo("Europe/London")
+from progov.meetings.times import meeting_date
 
 # Kinds of constituency that run or watch a meeting rather than represent industry.
 NOT_COUNTED_KINDS = (
@@ -80,8 +78,8 @@ NO_PART = ""
 
 
 def meeting_day(meeting: Meeting) -> date:
-    """The meeting's date in UK time: memberships are current (or not) on this day."""
-    return meeting.start.astimezone(LONDON).date()
+    """The meeting's local date: memberships are current (or not) on this day."""
+    return meeting_date(meeting)
 
 
 def current_on(day: date) -> Q:
@@ -629,7 +627,7 @@ def coverage_for(
     )
     return Coverage(
         meeting_id=meeting.pk,
-        closed=meeting.group.attendance == GroupAttendance.CLOSED,
+        closed=meeting.group.attendance == AttendancePolicy.CLOSED,
         recorded=recorded,
         constituencies=tuple(sorted(counted, key=lambda c: (c.name.lower(), c.pk))),
         others=tuple(sorted(others, key=lambda c: (c.name.lower(), c.pk))),

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils import timezone
 
 from progov.core import access
 from progov.core.errors import ValidationError
@@ -34,10 +34,11 @@ from progov.governance.models import (
     Person,
     Programme,
 )
+from progov.governance.timezones import local_date, programme_tz, today_for
 from progov.meetings.models import Meeting, MeetingSeries, MeetingStatus
 from progov.meetings.occurrences import Occurrence, group_occurrences
+from progov.meetings.times import day_range, meeting_date
 
-LONDON = ZoneInfo("Europe/London")
 DEFAULT_DAYS = 90
 MAX_DAYS = 731  # two years: schedules are expanded in memory
 
@@ -92,7 +93,7 @@ def clash_window(
     start: date | None, end: date | None, *, today: date | None = None
 ) -> tuple[date, date]:
     """The period asked for: by default the next 90 days; at most two years."""
-    today = today or datetime.now(LONDON).date()
+    today = today or timezone.localdate()
     start = start or today
     end = end or start + timedelta(days=DEFAULT_DAYS)
     if end < start:
@@ -102,13 +103,6 @@ def clash_window(
             "end", f"Look at {MAX_DAYS} days or fewer at a time (two years)."
         )
     return start, end
-
-
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (
-        datetime.combine(start, time.min, tzinfo=LONDON),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=LONDON),
-    )
 
 
 def _is_current(m: Membership, day: date) -> bool:
@@ -151,10 +145,6 @@ def _overlapping_pairs(
     return pairs
 
 
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(LONDON).date()
-
-
 def _times(group: GovernanceGroup) -> str:
     if group.schedule_start_time is None or group.schedule_end_time is None:
         return ""
@@ -182,9 +172,14 @@ def clashes_for(
     end: date | None = None,
     today: date | None = None,
 ) -> Clashes:
-    """Meeting clashes and schedule collisions in [start, end] (default: the next 90 days)."""
-    start, end = clash_window(start, end, today=today)
-    lower, upper = _bounds(start, end)
+    """Meeting clashes and schedule collisions in [start, end] (default: the next 90 days).
+
+    Dates are the programme's (`Programme.timezone`); who is expected at a meeting is
+    read on its own local date.
+    """
+    tz = programme_tz(programme)
+    start, end = clash_window(start, end, today=today or today_for(programme))
+    lower, upper = day_range(start, end, tz)
     scheduled = list(
         access.restrict(GovernanceGroup.objects.filter(programme=programme), user=user)
         .exclude(schedule_rrule="")
@@ -217,16 +212,16 @@ def clashes_for(
     for a, b, overlap_start, overlap_end in _overlapping_pairs(
         [(m.start, m.end, m.group_id, m) for m in meetings]
     ):
-        on_a = _members_on(by_group.get(a.group_id, []), _local_day(a.start))
-        on_b = _members_on(by_group.get(b.group_id, []), _local_day(b.start))
+        on_a = _members_on(by_group.get(a.group_id, []), meeting_date(a))
+        on_b = _members_on(by_group.get(b.group_id, []), meeting_date(b))
         both = sorted(set(on_a) & set(on_b), key=lambda pid: (on_a[pid].person.name, pid))
         if both:
             meeting_clashes.append(
                 MeetingClash(
                     first=a,
                     second=b,
-                    overlap_start=overlap_start.astimezone(LONDON),
-                    overlap_end=overlap_end.astimezone(LONDON),
+                    overlap_start=overlap_start.astimezone(tz),
+                    overlap_end=overlap_end.astimezone(tz),
                     people=[
                         ClashingPerson(on_a[pid].person, _role(on_a[pid]), _role(on_b[pid]))
                         for pid in both
@@ -244,7 +239,7 @@ def clashes_for(
     collisions: dict[tuple[int, int], dict[str, Any]] = {}
     for (ga, oa), (gb, ob), _, _ in _overlapping_pairs(occurrences):
         first, second = sorted((ga, gb), key=lambda g: (g.acronym, g.pk))
-        day = _local_day(max(oa.start, ob.start))
+        day = local_date(max(oa.start, ob.start), tz)
         on_first = _members_on(by_group.get(first.pk, []), day)
         on_second = _members_on(by_group.get(second.pk, []), day)
         shared = set(on_first) & set(on_second)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
@@ -32,16 +33,17 @@ from progov.accounts.services import hash_token
 from progov.core.errors import NotFound, ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Membership, Organisation, Person, Programme
+from progov.governance.timezones import programme_tz
 from progov.meetings.feeds import (
     FEED_AGENDA_FIELDS,
     FEED_FORMAT,
     FEED_MEETING_FIELDS,
-    LONDON,
     FeedAgendaItem,
     FeedMeeting,
 )
 from progov.meetings.models import AgendaItem, CalendarFeedToken, Meeting
 from progov.meetings.selectors import visible_meetings
+from progov.meetings.times import day_range
 
 DEFAULT_PAST_DAYS = 365
 DEFAULT_FUTURE_DAYS = 730
@@ -82,9 +84,9 @@ class FeedWindow:
             raise ValidationError.for_field("from", "Give dates between 1970 and 2200.")
         return cls(first_day, last_day)
 
-    def apply(self, qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
-        start = datetime.combine(self.first_day, time.min, tzinfo=LONDON)
-        end = datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=LONDON)
+    def apply(self, qs: QuerySet[Meeting], tz: ZoneInfo) -> QuerySet[Meeting]:
+        """Meetings starting on the window's days, local to `tz` (the programme's)."""
+        start, end = day_range(self.first_day, self.last_day, tz)
         return qs.filter(start__gte=start, start__lt=end)
 
 
@@ -102,7 +104,9 @@ class Feed:
 
 
 def _window_meetings(user: Any, programme: Programme, window: FeedWindow) -> QuerySet[Meeting]:
-    return window.apply(visible_meetings(user=user).filter(group__programme=programme))
+    return window.apply(
+        visible_meetings(user=user).filter(group__programme=programme), programme_tz(programme)
+    )
 
 
 def _programme_label(programme: Programme) -> str:

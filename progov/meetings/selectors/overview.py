@@ -17,15 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from progov.calendars.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
-from progov.governance.models import GovernanceGroup, Programme
+from progov.governance.models import DeadlineKey, GovernanceGroup, Programme
 from progov.meetings.deadlines import PARTICIPANT_DEADLINES, Deadline
 from progov.meetings.models import Meeting, MeetingStatus
 from progov.meetings.selectors import DeadlineContext, meeting_list
+from progov.meetings.times import meeting_date
 
-LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = [(pycalendar.day_abbr[i], pycalendar.day_name[i]) for i in range(7)]  # Monday first
 
 # How far outside the shown window a meeting can be and still have a deadline in it:
@@ -37,7 +36,7 @@ MARGIN_AFTER = timedelta(days=30)
 
 
 def local_date(meeting: Meeting) -> date:
-    return meeting.start.astimezone(LONDON).date()
+    return meeting_date(meeting)
 
 
 # --- months ----------------------------------------------------------------------------
@@ -328,16 +327,10 @@ def deadline_overview(
     )
 
 
-SHORT_LABELS = {
-    "papers_due": "Papers",
-    "headline_report_due": "Headline report",
-    "minutes_due": "Minutes",
-    "decisions_published_due": "Decisions published",
-    "amendments_due": "Amendment requests",
-}
-_COLUMN_ORDER = {
-    "papers_due": 0,
-    "headline_report_due": 1,
-    "minutes_due": 2,
-    "decisions_published_due": 3,
+SHORT_LABELS: dict[str, str] = dict(DeadlineKey.choices)
+_COLUMN_ORDER: dict[str, int] = {
+    DeadlineKey.PAPERS_DUE: 0,
+    DeadlineKey.HEADLINE_REPORT_DUE: 1,
+    DeadlineKey.MINUTES_DUE: 2,
+    DeadlineKey.DECISIONS_PUBLISHED_DUE: 3,
 }

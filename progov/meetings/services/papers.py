@@ -22,7 +22,7 @@ from progov.core import access
 from progov.core.access import is_signed_in
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
-from progov.governance.models import GovernanceGroup
+from progov.governance.models import AttendancePolicy, GovernanceGroup
 from progov.governance.services import snapshot
 from progov.meetings.models import AgendaItem, Classification, Meeting, Paper, PaperKind
 from progov.meetings.uploads import UploadRejected, UploadTooLarge, check_upload
@@ -92,7 +92,7 @@ def _raise(errors: dict[str, list[str]], too_large: bool = False) -> None:
 
 def default_classification(group: GovernanceGroup) -> str:
     """A closed group's papers are for its members; an open group's are public."""
-    if group.attendance == "closed":
+    if group.attendance == AttendancePolicy.CLOSED:
         return Classification.GROUP
     return Classification.PUBLIC
 

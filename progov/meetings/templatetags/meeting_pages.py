@@ -2,6 +2,7 @@
 
 {{ deadline.status|deadline_status }}      → "Met on time"
 {{ deadline|deadline_rule }}               → "5 working days before the meeting"
+{{ deadline_rules.headline_report_due|working_days_words }} → "two working days"
 {{ deadline|deadline_short }}              → "Papers"
 {{ row.days|days_from_today }}             → "in 3 days", "2 days ago", "today"
 """
@@ -13,6 +14,7 @@ from datetime import date
 from django import template
 from django.utils import timezone
 
+from progov.governance.models import DeadlineRule
 from progov.meetings.deadlines import Deadline
 from progov.meetings.selectors.overview import SHORT_LABELS
 
@@ -26,7 +28,12 @@ DEADLINE_STATUS = {
     "open": "Open",
     "closed": "Closed",
 }
-NEXT_MEETING_KEYS = {"amendments_due"}
+ANCHORS: dict[str, str] = {
+    DeadlineRule.Anchor.MEETING: "the meeting",
+    DeadlineRule.Anchor.NEXT_MEETING: "the next meeting",
+    DeadlineRule.Anchor.DECISION: "the decision",
+}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 @register.filter
@@ -39,8 +46,22 @@ def deadline_status(status: str) -> str:
 def deadline_rule(deadline: Deadline) -> str:
     """The rule a deadline comes from, e.g. "2 working days after the meeting"."""
     days = deadline.working_days
-    anchor = "the next meeting" if deadline.key in NEXT_MEETING_KEYS else "the meeting"
+    anchor = ANCHORS.get(deadline.anchor, "the meeting")
     return f"{days} working day{'s' if days != 1 else ''} {deadline.direction} {anchor}"
+
+
+@register.filter
+def working_days_words(rule: DeadlineRule | Deadline | None) -> str:
+    """A rule's working days in prose, as the framework words them: "two working days".
+
+    Templates word a deadline from its rule, never from a number of their own:
+    `due within {{ deadline_rules.headline_report_due|working_days_words }} of the meeting`.
+    """
+    if rule is None or rule == "":
+        return ""
+    days = rule.working_days
+    number = NUMBER_WORDS[days] if 0 <= days < len(NUMBER_WORDS) else str(days)
+    return f"{number} working day{'' if days == 1 else 's'}"
 
 
 @register.filter

@@ -120,6 +120,7 @@ def serve_feed(
                 first_day=feed.window.first_day,
                 last_day=feed.window.last_day,
                 events_cache=EVENTS,
+                tzid=feed.programme.timezone,
             ).encode()
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{feed.filename}"'

@@ -2,7 +2,8 @@
 
 Each action form carries the `version` of the meeting the page showed, passed to the
 service as `expected_version`, so a change made meanwhile by someone else is refused
-("changed since you loaded it") instead of silently overwritten. Times are UK time.
+("changed since you loaded it") instead of silently overwritten. Times are the
+meeting's local time (its group's zone: Europe/London for MHHS).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django import forms
 
 from progov.calendars.forms import DayField
 
-LONDON = ZoneInfo("Europe/London")
 # Generating more than a few years ahead is almost certainly a typo (2207 for 2027).
 MAX_GENERATE_YEARS = 6
 
@@ -78,15 +78,16 @@ class MoveForm(VersionForm):
             self.add_error("end_time", "The meeting must end after it starts.")
         return data
 
-    def start(self) -> datetime:
-        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["start_time"], LONDON)
+    def start(self, tz: ZoneInfo) -> datetime:
+        """The new start, the form's local date and time in `tz` (the meeting's zone)."""
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["start_time"], tz)
 
-    def end(self) -> datetime:
-        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["end_time"], LONDON)
+    def end(self, tz: ZoneInfo) -> datetime:
+        return datetime.combine(self.cleaned_data["date"], self.cleaned_data["end_time"], tz)
 
     @classmethod
-    def initial_for(cls, start: datetime, end: datetime) -> dict[str, Any]:
-        local_start, local_end = start.astimezone(LONDON), end.astimezone(LONDON)
+    def initial_for(cls, start: datetime, end: datetime, tz: ZoneInfo) -> dict[str, Any]:
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
         return {
             "date": local_start.date(),
             "start_time": local_start.time().replace(second=0, microsecond=0),

@@ -36,6 +36,7 @@ from progov.core.errors import DomainError, NotFound, StaleVersion, ValidationEr
 from progov.core.pages import is_htmx, not_found_as_404, paginate, render_page
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
+from progov.governance.timezones import today_for
 from progov.meetings import selectors, services
 from progov.meetings.models import Meeting, MeetingStatus
 from progov.meetings.selectors.agenda import agenda_for, forward_look_for
@@ -49,6 +50,7 @@ from progov.meetings.selectors.overview import (
     month_grid,
 )
 from progov.meetings.selectors.papers import papers_for
+from progov.meetings.times import meeting_tz
 from progov.meetings.views.attendance import REGISTER_ON_MEETING_PAGE, attendance_context
 from progov.meetings.views.page_forms import (
     ACTION_FORMS,
@@ -155,7 +157,7 @@ def _calendar_response(
 @programme_page
 def group_calendar(request: HttpRequest, programme: Programme, acronym: str) -> HttpResponse:
     group = governance_selectors.group_get(user=request.user, acronym=acronym, programme=programme)
-    today = timezone.localdate()
+    today = today_for(programme)
     writer = access.allowed(user=request.user, action="generate_meetings", obj=group)
     status = 200
     generate_form: GenerateForm | None = None
@@ -194,7 +196,7 @@ def group_calendar(request: HttpRequest, programme: Programme, acronym: str) -> 
 
 @programme_page
 def programme_calendar(request: HttpRequest, programme: Programme) -> HttpResponse:
-    today = timezone.localdate()
+    today = today_for(programme)
     groups = list(governance_selectors.group_list(user=request.user, programme=programme))
     chosen = {a.upper() for a in request.GET.getlist("group") if a}
     workstream = request.GET.get("workstream", "").strip()
@@ -248,7 +250,7 @@ def _action_forms(
             continue
         initial: dict[str, Any] = {"version": meeting.version}
         if action == "move":
-            initial.update(MoveForm.initial_for(meeting.start, meeting.end))
+            initial.update(MoveForm.initial_for(meeting.start, meeting.end, meeting_tz(meeting)))
         if action == "recording":
             initial["recording_link"] = meeting.recording_link
         forms[action] = ACTION_FORMS[action](initial=initial, prefix=action)
@@ -312,7 +314,10 @@ def _apply(action: str, form: VersionForm, meeting: Meeting, actor: Any) -> Meet
     if action == "move":
         assert isinstance(form, MoveForm)
         return services.move_meeting(
-            **common, start=form.start(), end=form.end(), note=data["note"]
+            **common,
+            start=form.start(meeting_tz(meeting)),
+            end=form.end(meeting_tz(meeting)),
+            note=data["note"],
         )
     if action == "cancel":
         return services.cancel_meeting(**common, note=data["note"])
@@ -384,7 +389,7 @@ def meeting_by_number(
 
 @programme_page
 def deadlines(request: HttpRequest, programme: Programme) -> HttpResponse:
-    today = timezone.localdate()
+    today = today_for(programme)
     groups = list(governance_selectors.group_list(user=request.user, programme=programme))
     form = DeadlineFilterForm(
         request.GET or None,

@@ -51,11 +51,13 @@ STALE = (
 
 def headline_report_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """What `meetings/_headline_report.html` needs: `meeting`, `report` (None when there
-    is none the user may see), `amendments`, `can_write`, `user`, and `report_sections`
-    (decisions, actions… from the apps that register them)."""
+    is none the user may see), `amendments`, `can_write`, `user`, `report_sections`
+    (decisions, actions… from the apps that register them) and `deadline_rules` (the
+    rules its deadlines are worded from, by DeadlineKey)."""
     report = headline_report_for(user=request.user, meeting=meeting)
     return {
         "meeting": meeting,
+        "deadline_rules": selectors.deadline_rules_for(meeting),
         "report": report,
         "amendments": amendments_for(user=request.user, report=report),
         "can_write": access.allowed(user=request.user, action="edit_report", obj=meeting),
