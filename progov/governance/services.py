@@ -11,17 +11,23 @@ Rules enforced here (each raises a ValidationError a user can act on):
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 
 from progov.accounts.permissions import require_writer
-from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.audit.services import record_create, record_delete
+from progov.audit.writes import (
+    changing,
+    check_fields,
+    refuse_empty,
+    snapshot,
+    update_versioned,
+)
 from progov.calendars.workdays import CALENDARS
-from progov.core.concurrency import bump_version, check_version
+from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import (
     Attendance,
@@ -68,22 +74,6 @@ GROUP_FIELDS = (
 )
 
 
-def audit_value(obj: Model, field: str) -> Any:
-    """A field's value as the audit trail shows it: related objects by their name."""
-    value = getattr(obj, field)
-    if isinstance(value, GovernanceGroup):
-        return value.acronym
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    return value
-
-
-def snapshot(obj: Model, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    return {f: audit_value(obj, f) for f in fields}
-
-
 # --- programme -----------------------------------------------------------------------
 
 
@@ -126,20 +116,14 @@ def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Prog
 def update_programme(
     *, actor: Any, programme: Programme, expected_version: int | None, **changes: Any
 ) -> Programme:
-    require_writer(actor)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    check_version(programme, expected_version)
-    fields = list(changes)
-    before = snapshot(programme, fields)
-    for key, value in changes.items():
-        setattr(programme, key, value)
-    _validate_programme(programme)
-    delta = diff(before, snapshot(programme, fields))
-    if delta:
-        bump_version(programme)
-        programme.save()
-        record_update(actor=actor, obj=programme, changes=delta)
-    return programme
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Programme,
+        pk=programme.pk,
+        expected_version=expected_version,
+        changes=changes,
+        validate=_validate_programme,
+    )
 
 
 @transaction.atomic
@@ -274,31 +258,28 @@ def update_group(
     **changes: Any,
 ) -> GovernanceGroup:
     """Change a group's fields; a status change is also recorded with its date."""
-    require_writer(actor)
-    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
-    check_version(group, expected_version)
-    unknown = set(changes) - set(GROUP_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown group fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(group, GROUP_FIELDS)
-    old_status = group.status
-    for key, value in changes.items():
-        setattr(group, key, value.strip() if key == "acronym" and isinstance(value, str) else value)
-    _validate_group(group)
-    delta = diff(before, snapshot(group, GROUP_FIELDS))
-    if not delta:
-        return group
-    bump_version(group)
-    group.save()
-    if group.status != old_status:
+    check_fields(changes, GROUP_FIELDS)
+    if isinstance(changes.get("acronym"), str):
+        changes["acronym"] = changes["acronym"].strip()
+    with changing(
+        GovernanceGroup,
+        group.pk,
+        actor=actor,
+        expected_version=expected_version,
+        fields=GROUP_FIELDS,
+        validate=_validate_group,
+    ) as change:
+        refuse_empty(changes, ("name", "acronym", "attendance", "status"))
+        for key, value in changes.items():
+            setattr(change.obj, key, value)
+    if "status" in change.delta:
         GroupStatusChange.objects.create(
-            group=group,
-            status=group.status,
+            group=change.obj,
+            status=change.obj.status,
             effective_date=status_date or date.today(),
             note=status_note,
         )
-    record_update(actor=actor, obj=group, changes=delta)
-    return group
+    return change.obj
 
 
 @transaction.atomic
@@ -416,49 +397,19 @@ def create_constituency(
     return constituency
 
 
-def _update_simple(
-    *,
-    actor: Any,
-    model: type[Any],
-    obj: Any,
-    expected_version: int | None,
-    allowed: tuple[str, ...],
-    changes: dict[str, Any],
-    validate: Any = None,
-) -> Any:
-    """Shared body of the plain field updates (constituency, organisation, person)."""
-    require_writer(actor)
-    obj = model.objects.select_for_update().get(pk=obj.pk)
-    check_version(obj, expected_version)
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(obj, allowed)
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    if validate is not None:
-        validate(obj)
-    delta = diff(before, snapshot(obj, allowed))
-    if delta:
-        bump_version(obj)
-        obj.save()
-        record_update(actor=actor, obj=obj, changes=delta)
-    return obj
-
-
+@transaction.atomic
 def update_constituency(
     *, actor: Any, constituency: Constituency, expected_version: int | None, **changes: Any
 ) -> Constituency:
-    with transaction.atomic():
-        result: Constituency = _update_simple(
-            actor=actor,
-            model=Constituency,
-            obj=constituency,
-            expected_version=expected_version,
-            allowed=("name", "kind", "description"),
-            changes=changes,
-        )
-    return result
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Constituency,
+        pk=constituency.pk,
+        expected_version=expected_version,
+        changes={k: v or "" for k, v in changes.items()},
+        fields=("name", "kind", "description"),
+        required=("name", "kind"),
+    )
 
 
 @transaction.atomic
@@ -491,29 +442,26 @@ def create_organisation(
     return organisation
 
 
+@transaction.atomic
 def update_organisation(
     *, actor: Any, organisation: Organisation, expected_version: int | None, **changes: Any
 ) -> Organisation:
-    with transaction.atomic():
-        roles = changes.pop("market_roles", None)
-        result: Organisation = _update_simple(
-            actor=actor,
-            model=Organisation,
-            obj=organisation,
-            expected_version=expected_version,
-            allowed=("name", "short_name", "website"),
-            changes=changes,
-        )
+    """Change an organisation's names, website or market roles (one version, one entry)."""
+    roles = changes.pop("market_roles", None)
+    check_fields(changes, ("name", "short_name", "website"))
+    with changing(
+        Organisation,
+        organisation.pk,
+        actor=actor,
+        expected_version=expected_version,
+        fields=("name", "short_name", "website", "market_roles"),
+    ) as change:
+        refuse_empty(changes, ("name",))
+        for key, value in changes.items():
+            setattr(change.obj, key, value or "")
         if roles is not None:
-            before = sorted(r.name for r in result.market_roles.all())
-            after = sorted(r.name for r in roles)
-            if before != after:
-                result.market_roles.set(roles)
-                if not changes or result.version == organisation.version:
-                    bump_version(result)
-                    result.save()
-                record_update(actor=actor, obj=result, changes={"market_roles": [before, after]})
-    return result
+            change.obj.market_roles.set(roles)
+    return change.obj
 
 
 @transaction.atomic
@@ -546,19 +494,20 @@ def create_person(
     return person
 
 
+@transaction.atomic
 def update_person(
     *, actor: Any, person: Person, expected_version: int | None, **changes: Any
 ) -> Person:
-    with transaction.atomic():
-        result: Person = _update_simple(
-            actor=actor,
-            model=Person,
-            obj=person,
-            expected_version=expected_version,
-            allowed=("name", "email", "job_title", "organisation", "user"),
-            changes=changes,
-        )
-    return result
+    text = ("name", "email", "job_title")
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Person,
+        pk=person.pk,
+        expected_version=expected_version,
+        changes={k: (v or "") if k in text else v for k, v in changes.items()},
+        fields=("name", "email", "job_title", "organisation", "user"),
+        required=("name",),
+    )
 
 
 # --- seats and memberships -----------------------------------------------------------
@@ -687,26 +636,18 @@ def create_membership(
 def update_membership(
     *, actor: Any, membership: Membership, expected_version: int | None, **changes: Any
 ) -> Membership:
-    require_writer(actor)
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("group", "person")
-        .get(pk=membership.pk)
+    if "part" in changes:
+        changes["part"] = changes["part"] or ""
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Membership.objects.select_related("group", "person"),
+        pk=membership.pk,
+        expected_version=expected_version,
+        changes=changes,
+        fields=MEMBERSHIP_FIELDS,
+        validate=_validate_membership,
+        required=("role", "start_date"),
     )
-    check_version(membership, expected_version)
-    unknown = set(changes) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown membership fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
-    for key, value in changes.items():
-        setattr(membership, key, value)
-    _validate_membership(membership)
-    delta = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
-    if delta:
-        bump_version(membership)
-        membership.save()
-        record_update(actor=actor, obj=membership, changes=delta)
-    return membership
 
 
 @transaction.atomic
@@ -738,26 +679,18 @@ def _update_plain(
     changes: dict[str, Any],
     validate: Any = None,
 ) -> Any:
-    """Shared body of updates to rows that carry no `version` (seats, rules, history rows).
-
-    Locks the row, applies the changes, validates, and writes + audits only when a
-    value really changed, so re-applying the same values is a no-op.
-    """
+    """Updates to rows that carry no `version` (seats, rules, history rows): the same
+    write path, without a version to check or bump."""
     require_writer(actor)
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    obj = model.objects.select_for_update().get(pk=obj.pk)
-    before = snapshot(obj, allowed)
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    if validate is not None:
-        validate(obj)
-    delta = diff(before, snapshot(obj, allowed))
-    if delta:
-        obj.save()
-        record_update(actor=actor, obj=obj, changes=delta)
-    return obj
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=model,
+        pk=obj.pk,
+        expected_version=None,
+        changes=changes,
+        fields=allowed,
+        validate=validate,
+    )
 
 
 # --- workstreams and market roles ----------------------------------------------------

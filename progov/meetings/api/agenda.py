@@ -17,8 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts.permissions import require_writer
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -274,6 +273,23 @@ def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
     return {**out, **data}
 
 
+def _on_item(service: Any, meeting_id: int, item_id: int, **arguments: Any) -> Any:
+    """`write(user, expected)` calling an agenda item verb on the item the caller may see."""
+    return lambda user, expected: service(
+        actor=user,
+        item=agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id),
+        expected_version=expected,
+        **arguments,
+    )
+
+
+def _on_forward_look(service: Any, item_id: int) -> Any:
+    """`write(user, expected)` calling a forward-look verb on the item the caller may see."""
+    return lambda user, expected: service(
+        actor=user, item=forward_look_item_get(user=user, pk=item_id), expected_version=expected
+    )
+
+
 # --- agenda --------------------------------------------------------------------------
 
 
@@ -288,8 +304,7 @@ def add_agenda_item(
     request: HttpRequest, meeting_id: int, payload: AgendaItemIn, response: HttpResponse
 ) -> Any:
     """Add an item (by default last before closing standing items such as the summary)."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     fields = _leads(meeting.group, payload.dict())
     item = services.add_agenda_item(actor=user, meeting=meeting, **fields)
@@ -313,35 +328,32 @@ def patch_agenda_item(
     response: HttpResponse,
 ) -> Any:
     """Change an item. Send `If-Match: <version>`; missing → 428, stale → 412."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    changes = _leads(item.meeting.group, payload.dict(exclude_unset=True))
-    item = services.update_agenda_item(actor=user, item=item, expected_version=expected, **changes)
-    return _item_answer(response, item)
+    data = payload.dict(exclude_unset=True)
+
+    def write(user: Any, expected: int) -> AgendaItem:
+        item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
+        changes = _leads(item.meeting.group, data)
+        return services.update_agenda_item(
+            actor=user, item=item, expected_version=expected, **changes
+        )
+
+    return versioned_write(request, response, write, lambda item: _item_answer(response, item))
 
 
 @router.delete("/{int:meeting_id}/agenda/{int:item_id}", response={204: None, **ERRORS})
 def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> Any:
     """Remove an item; later items move up. Needs `If-Match`."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    services.remove_agenda_item(actor=user, item=item, expected_version=expected)
+    versioned_write(request, None, _on_item(services.remove_agenda_item, meeting_id, item_id))
     return Status(204, None)
 
 
 @router.post("/{int:meeting_id}/agenda/{int:item_id}/move", response={200: AgendaOut, **ERRORS})
 def move_agenda_item(request: HttpRequest, meeting_id: int, item_id: int, payload: MoveIn) -> Any:
     """Put an item at `position`; answers the whole agenda. Needs `If-Match`."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    services.move_agenda_item(
-        actor=user, item=item, expected_version=expected, position=payload.position
+    versioned_write(
+        request,
+        None,
+        _on_item(services.move_agenda_item, meeting_id, item_id, position=payload.position),
     )
     return agenda_out(agenda_for(_meeting(request, meeting_id)))
 
@@ -350,8 +362,7 @@ def move_agenda_item(request: HttpRequest, meeting_id: int, item_id: int, payloa
 def reorder_agenda(request: HttpRequest, meeting_id: int, payload: ReorderIn) -> Any:
     """Order the whole agenda. `items` lists every item id once; if the agenda gained or
     lost items since you read it the answer is 412 and nothing changes."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     services.reorder_agenda(actor=user, meeting=meeting, order=payload.items)
     return agenda_out(agenda_for(meeting))
@@ -365,12 +376,13 @@ def carry_agenda_item(
 ) -> Any:
     """Mark the item not reached and copy it onto the group's next (not cancelled)
     meeting; answers the copy, whose `carried_from` names this meeting. Needs `If-Match`."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    copy = services.carry_agenda_item(actor=user, item=item, expected_version=expected)
-    return Status(201, _item_answer(response, copy))
+    copy = versioned_write(
+        request,
+        response,
+        _on_item(services.carry_agenda_item, meeting_id, item_id),
+        lambda copy: _item_answer(response, copy),
+    )
+    return Status(201, copy)
 
 
 # --- forward look --------------------------------------------------------------------
@@ -444,8 +456,7 @@ def create_forward_look_item(
     request: HttpRequest, payload: ForwardLookIn, response: HttpResponse
 ) -> Any:
     """Plan an item for a coming meeting of the group (`target_meeting`), or for later."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     data = payload.dict()
     data.pop("group")
@@ -465,26 +476,26 @@ def patch_forward_look_item(
     request: HttpRequest, item_id: int, payload: ForwardLookPatch, response: HttpResponse
 ) -> Any:
     """Change, retarget or close (`status` done/dropped) a planned item. Needs `If-Match`."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {}
-    if "target_meeting" in data:
-        changes["target_meeting"] = _target(item.group, data.pop("target_meeting"), user)
-    changes.update(_leads(item.group, data))
-    services.update_forward_look_item(actor=user, item=item, expected_version=expected, **changes)
-    return _forward_look_answer(response, request, item_id)
+
+    def write(user: Any, expected: int) -> ForwardLookItem:
+        item = forward_look_item_get(user=user, pk=item_id)
+        changes: dict[str, Any] = {}
+        if "target_meeting" in data:
+            changes["target_meeting"] = _target(item.group, data.pop("target_meeting"), user)
+        changes.update(_leads(item.group, data))
+        return services.update_forward_look_item(
+            actor=user, item=item, expected_version=expected, **changes
+        )
+
+    return versioned_write(
+        request, response, write, lambda _item: _forward_look_answer(response, request, item_id)
+    )
 
 
 @router.delete("/forward-look/{int:item_id}", response={204: None, **ERRORS})
 def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
-    services.remove_forward_look_item(actor=user, item=item, expected_version=expected)
+    versioned_write(request, None, _on_forward_look(services.remove_forward_look_item, item_id))
     return Status(204, None)
 
 
@@ -492,11 +503,10 @@ def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
 def schedule_forward_look_item(request: HttpRequest, item_id: int, response: HttpResponse) -> Any:
     """Put the item on its target meeting's agenda; answers the new agenda item.
     Needs `If-Match` with the forward-look item's version."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
-    agenda_item = services.schedule_forward_look_item(
-        actor=user, item=item, expected_version=expected
+    agenda_item = versioned_write(
+        request,
+        response,
+        _on_forward_look(services.schedule_forward_look_item, item_id),
+        lambda agenda_item: _item_answer(response, agenda_item),
     )
-    return Status(201, _item_answer(response, agenda_item))
+    return Status(201, agenda_item)

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from progov.accounts.permissions import require_writer
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
@@ -160,21 +159,32 @@ def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -
     }
 
 
+def _meeting_write(
+    request: HttpRequest, response: HttpResponse, meeting_id: int, service: Any, **arguments: Any
+) -> Any:
+    """Call a meeting verb (`services.move_meeting`, …) through `versioned_write` and
+    answer the meeting as it is now."""
+    return versioned_write(
+        request,
+        response,
+        lambda user, expected: service(
+            actor=user,
+            meeting=_one(request, meeting_id),
+            expected_version=expected,
+            **arguments,
+        ),
+        lambda _meeting: _answer(request, response, meeting_id),
+    )
+
+
 @router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
 def patch_meeting(
     request: HttpRequest, meeting_id: int, payload: MeetingPatch, response: HttpResponse
 ) -> Any:
     """Change title, location, online link or recording link. Needs `If-Match`."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.update_meeting(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
-        **payload.dict(exclude_unset=True),
+    return _meeting_write(
+        request, response, meeting_id, services.update_meeting, **payload.dict(exclude_unset=True)
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
@@ -182,42 +192,27 @@ def move_meeting(
     request: HttpRequest, meeting_id: int, payload: MoveIn, response: HttpResponse
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.move_meeting(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
+    return _meeting_write(
+        request,
+        response,
+        meeting_id,
+        services.move_meeting,
         start=payload.start,
         end=payload.end,
         note=payload.note,
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/{int:meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
 def cancel_meeting(
     request: HttpRequest, meeting_id: int, payload: NoteIn, response: HttpResponse
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.cancel_meeting(
-        actor=user, meeting=_one(request, meeting_id), expected_version=expected, note=payload.note
-    )
-    return _answer(request, response, meeting_id)
+    return _meeting_write(request, response, meeting_id, services.cancel_meeting, note=payload.note)
 
 
 @router.post("/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS})
 def confirm_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.confirm_meeting(
-        actor=user, meeting=_one(request, meeting_id), expected_version=expected
-    )
-    return _answer(request, response, meeting_id)
+    return _meeting_write(request, response, meeting_id, services.confirm_meeting)
 
 
 @router.post("/{int:meeting_id}/held", response={200: MeetingOut, **ERRORS})
@@ -225,16 +220,13 @@ def mark_held(
     request: HttpRequest, meeting_id: int, payload: HeldIn, response: HttpResponse
 ) -> Any:
     """Record that the meeting took place; its headline report draft starts."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.mark_meeting_held(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
+    return _meeting_write(
+        request,
+        response,
+        meeting_id,
+        services.mark_meeting_held,
         recording_link=payload.recording_link,
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/extraordinary", response={201: MeetingOut, **ERRORS})
@@ -242,8 +234,7 @@ def create_extraordinary(
     request: HttpRequest, payload: ExtraordinaryIn, response: HttpResponse
 ) -> Any:
     """Add an extraordinary meeting, numbered after the last regular one (e.g. 24.1)."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     meeting = services.create_extraordinary_meeting(
         actor=user,
@@ -260,8 +251,7 @@ def create_extraordinary(
 @router.post("/generate/{acronym}", response={200: GenerateOut, **ERRORS})
 def generate(request: HttpRequest, acronym: str, payload: GenerateIn) -> Any:
     """Generate the group's scheduled meetings up to `until` (nothing is duplicated)."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=acronym)
     report = services.generate_meetings(actor=user, group=group, until=payload.until)
     return {
