@@ -24,6 +24,7 @@ meanwhile is refused, not lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -34,8 +35,17 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.accounts.permissions import can_write
-from progov.core.errors import DomainError, NotFound, StaleVersion
-from progov.core.pages import is_htmx, not_found_as_404
+from progov.core.errors import NotFound
+from progov.core.forms import VersionForm
+from progov.core.pages import (
+    MISSING_VERSION,
+    Refusal,
+    handle_write,
+    is_htmx,
+    not_found_as_404,
+    write_done,
+    write_refused,
+)
 from progov.meetings import selectors, services
 from progov.meetings.models import Classification, Meeting
 from progov.meetings.selectors.agenda import (
@@ -51,8 +61,6 @@ from progov.meetings.views.agenda_forms import (
     AgendaItemForm,
     MoveForm,
     PaperUploadForm,
-    VersionForm,
-    add_domain_errors,
 )
 
 logger = logging.getLogger(__name__)
@@ -150,6 +158,74 @@ def _form_page(
 # --- agenda items --------------------------------------------------------------------
 
 
+def _fragment_for(part: str) -> Any:
+    return _papers_fragment if part == "papers" else _agenda_fragment
+
+
+def _done_in(request: HttpRequest, meeting: Meeting, part: str, message: str) -> HttpResponse:
+    """The change is made: the part's fragment for HTMX, else back to the meeting page."""
+    return write_done(
+        request,
+        message,
+        url=_meeting_url(meeting.pk, part),
+        fragment=lambda: _fragment_for(part)(request, meeting, notice=message),
+    )
+
+
+def _refused(request: HttpRequest, meeting: Meeting, part: str, problem: str) -> HttpResponse:
+    """A button's change was refused: say why where the button was."""
+    return write_refused(
+        request,
+        problem,
+        url=_meeting_url(meeting.pk, part),
+        fragment=lambda: _fragment_for(part)(request, meeting, problem=problem),
+    )
+
+
+def _button(
+    request: HttpRequest,
+    meeting: Meeting,
+    part: str,
+    form: VersionForm,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    *,
+    what: str,
+    invalid: str = MISSING_VERSION,
+) -> HttpResponse:
+    """A button on the meeting page (move, remove, carry, publish) through `handle_write`."""
+    return handle_write(
+        request,
+        form,
+        call=call,
+        success=lambda result: _done_in(request, meeting, part, done(result)),
+        refused=lambda refusal: _refused(request, meeting, part, refusal.message),
+        stale=STALE.format(what=what),
+        invalid=invalid,
+    )
+
+
+def _form_write(
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], HttpResponse],
+    show: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """An add or upload form: GET shows it; POST writes, or shows it again with errors
+    (400; the fragment, 200, for HTMX)."""
+    if request.method != "POST":
+        return show(200)
+    return handle_write(
+        request,
+        form,
+        call=call,
+        success=done,
+        refused=lambda _refusal: show(400),
+        fields={"lead": "lead_text"},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -157,29 +233,34 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = AgendaItemForm(request.POST or None, meeting=meeting, prefix="agenda")
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.add_agenda_item(
-                actor=request.user, meeting=meeting, **form.service_fields()
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc, fields={"lead": "lead_text"})
-        else:
-            done = f"“{item.title}” is item {item.position} of {meeting_label(meeting)}."
-            if is_htmx(request):
-                return _agenda_fragment(request, meeting, notice=done)
-            return _done(request, meeting.pk, "agenda", done)
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, agenda_form=form)
-    return _form_page(
+
+    def show(status: int) -> HttpResponse:
+        if is_htmx(request):
+            return _agenda_fragment(request, meeting, agenda_form=form)
+        return _form_page(
+            request,
+            meeting,
+            form=form,
+            heading=f"Add an item to the agenda of {meeting_label(meeting)}",
+            action=reverse("meetings:agenda_add", args=[meeting.pk]),
+            submit="Add the item",
+            anchor="agenda",
+            status=status,
+        )
+
+    return _form_write(
         request,
-        meeting,
-        form=form,
-        heading=f"Add an item to the agenda of {meeting_label(meeting)}",
-        action=reverse("meetings:agenda_add", args=[meeting.pk]),
-        submit="Add the item",
-        anchor="agenda",
-        status=400 if form.is_bound else 200,
+        form,
+        lambda _data: services.add_agenda_item(
+            actor=request.user, meeting=meeting, **form.service_fields()
+        ),
+        lambda item: _done_in(
+            request,
+            meeting,
+            "agenda",
+            f"“{item.title}” is item {item.position} of {meeting_label(meeting)}.",
+        ),
+        show,
     )
 
 
@@ -192,45 +273,46 @@ def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
     version_form = VersionForm(request.POST or None, initial={"version": item.version})
     form = AgendaItemForm(request.POST or None, meeting=meeting, item=item, prefix="agenda")
-    status = 200
-    problem = ""
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and version_form.is_valid():
-            try:
-                services.update_agenda_item(
-                    actor=request.user,
-                    item=item,
-                    expected_version=version_form.cleaned_data["version"],
-                    **form.service_fields(),
-                )
-            except StaleVersion:
-                item.refresh_from_db()
-                form = AgendaItemForm(meeting=meeting, item=item, prefix="agenda")
-                version_form = VersionForm(initial={"version": item.version})
-                problem = STALE.format(what=f"Item {item.position}")
-                status = 409
-            except DomainError as exc:
-                add_domain_errors(form, exc, fields={"lead": "lead_text"})
-            else:
-                return _done(
-                    request, meeting.pk, "agenda", f"Item {item.position}, “{item.title}”, saved."
-                )
-        elif not version_form.is_valid():
-            form.add_error(None, "The form is missing its version: reload the page.")
-    page = _form_page(
+
+    def page(status: int, problem: str = "") -> HttpResponse:
+        nonlocal form, version_form
+        if status == 409:
+            item.refresh_from_db()
+            form = AgendaItemForm(meeting=meeting, item=item, prefix="agenda")
+            version_form = VersionForm(initial={"version": item.version})
+            problem = STALE.format(what=f"Item {item.position}")
+        elif status == 400 and version_form.is_bound and not version_form.is_valid():
+            form.add_error(None, MISSING_VERSION)
+        return _form_page(
+            request,
+            meeting,
+            form=form,
+            heading=f"Edit item {item.position} of {meeting_label(meeting)}",
+            action=reverse("meetings:agenda_edit", args=[item.pk]),
+            submit="Save the item",
+            anchor="agenda",
+            version_form=version_form,
+            problem=problem if status == 409 else "",
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(200)
+    return handle_write(
         request,
-        meeting,
-        form=form,
-        heading=f"Edit item {item.position} of {meeting_label(meeting)}",
-        action=reverse("meetings:agenda_edit", args=[item.pk]),
-        submit="Save the item",
-        anchor="agenda",
-        version_form=version_form,
-        problem=problem,
-        status=status,
+        [form, version_form],
+        call=lambda data: services.update_agenda_item(
+            actor=request.user,
+            item=item,
+            expected_version=data["version"],
+            **form.service_fields(),
+        ),
+        success=lambda _saved: _done(
+            request, meeting.pk, "agenda", f"Item {item.position}, “{item.title}”, saved."
+        ),
+        refused=lambda refusal: page(refusal.status),
+        fields={"lead": "lead_text"},
     )
-    return page
 
 
 @require_POST
@@ -239,27 +321,24 @@ def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, meeting, "agenda", "The move was not understood: reload the page.")
-    count = meeting.agenda_items.count()
-    step = -1 if form.cleaned_data["direction"] == "up" else 1
-    position = min(max(1, item.position + step), count)
-    try:
-        moved = services.move_agenda_item(
-            actor=request.user,
-            item=item,
-            expected_version=form.cleaned_data["version"],
-            position=position,
+
+    def move(data: dict[str, Any]) -> Any:
+        step = -1 if data["direction"] == "up" else 1
+        position = min(max(1, item.position + step), meeting.agenda_items.count())
+        return services.move_agenda_item(
+            actor=request.user, item=item, expected_version=data["version"], position=position
         )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what="The agenda"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = f"“{moved.title}” is now item {moved.position}."
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
+
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        MoveForm(request.POST),
+        move,
+        lambda moved: f"“{moved.title}” is now item {moved.position}.",
+        what="The agenda",
+        invalid="The move was not understood: reload the page.",
+    )
 
 
 @require_POST
@@ -268,23 +347,17 @@ def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
     _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "agenda", "The form is missing its version: reload the page."
-        )
-    try:
-        services.remove_agenda_item(
-            actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what=f"Item {item.position}"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = f"“{item.title}” was taken off the agenda; the items after it moved up."
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        VersionForm(request.POST),
+        lambda data: services.remove_agenda_item(
+            actor=request.user, item=item, expected_version=data["version"]
+        ),
+        lambda _none: f"“{item.title}” was taken off the agenda; the items after it moved up.",
+        what=f"Item {item.position}",
+    )
 
 
 @require_POST
@@ -294,36 +367,20 @@ def agenda_carry(request: HttpRequest, item_pk: int) -> HttpResponse:
     _require_writer(request)
     item = agenda_item_get(user=request.user, pk=item_pk)
     meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "agenda", "The form is missing its version: reload the page."
-        )
-    try:
-        copy = services.carry_agenda_item(
-            actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what=f"Item {item.position}"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = (
-        f"“{item.title}” is marked not reached and carried to "
-        f"{meeting_label(copy.meeting)} as item {copy.position}."
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        VersionForm(request.POST),
+        lambda data: services.carry_agenda_item(
+            actor=request.user, item=item, expected_version=data["version"]
+        ),
+        lambda copy: (
+            f"“{item.title}” is marked not reached and carried to "
+            f"{meeting_label(copy.meeting)} as item {copy.position}."
+        ),
+        what=f"Item {item.position}",
     )
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
-
-
-def _refused(request: HttpRequest, meeting: Meeting, part: str, problem: str) -> HttpResponse:
-    """A button's change was refused: say why where the button was."""
-    if is_htmx(request):
-        if part == "papers":
-            return _papers_fragment(request, meeting, problem=problem)
-        return _agenda_fragment(request, meeting, problem=problem)
-    messages.error(request, problem)
-    return redirect(_meeting_url(meeting.pk, part))
 
 
 # --- papers --------------------------------------------------------------------------
@@ -338,41 +395,43 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaperUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, prefix="paper"
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            paper = services.upload_paper(
-                actor=request.user,
-                meeting=meeting,
-                file=data["file"],
-                title=data["title"],
-                kind=data["kind"],
-                classification=data["classification"],
-                paper_version=data["paper_version"],
-                agenda_item=data["agenda_item"],
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
-            done = (
-                f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "
-                "uploaded. It is not published yet."
-            )
-            if is_htmx(request):
-                return _papers_fragment(request, meeting, notice=done)
-            return _done(request, meeting.pk, "papers", done)
-    if is_htmx(request):
-        return _papers_fragment(request, meeting, paper_form=form)
-    return _form_page(
+
+    def show(status: int) -> HttpResponse:
+        if is_htmx(request):
+            return _papers_fragment(request, meeting, paper_form=form)
+        return _form_page(
+            request,
+            meeting,
+            form=form,
+            heading=f"Upload a paper for {meeting_label(meeting)}",
+            action=reverse("meetings:paper_upload", args=[meeting.pk]),
+            submit="Upload the paper",
+            anchor="papers",
+            multipart=True,
+            status=status,
+        )
+
+    return _form_write(
         request,
-        meeting,
-        form=form,
-        heading=f"Upload a paper for {meeting_label(meeting)}",
-        action=reverse("meetings:paper_upload", args=[meeting.pk]),
-        submit="Upload the paper",
-        anchor="papers",
-        multipart=True,
-        status=400 if form.is_bound else 200,
+        form,
+        lambda data: services.upload_paper(
+            actor=request.user,
+            meeting=meeting,
+            file=data["file"],
+            title=data["title"],
+            kind=data["kind"],
+            classification=data["classification"],
+            paper_version=data["paper_version"],
+            agenda_item=data["agenda_item"],
+        ),
+        lambda paper: _done_in(
+            request,
+            meeting,
+            "papers",
+            f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "
+            "uploaded. It is not published yet.",
+        ),
+        show,
     )
 
 
@@ -382,24 +441,19 @@ def paper_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _require_writer(request)
     paper = paper_get(user=request.user, pk=pk)
     meeting = selectors.meeting_get(user=request.user, pk=paper.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "papers", "The form is missing its version: reload the page."
-        )
-    try:
-        services.publish_paper(
-            actor=request.user, paper=paper, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "papers", STALE.format(what=f"“{paper.title}”"))
-    except DomainError as exc:
-        return _refused(request, meeting, "papers", exc.message)
-    audience = Classification(paper.classification).label
-    done = f"“{paper.title}” is published ({audience})."
-    if is_htmx(request):
-        return _papers_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "papers", done)
+    return _button(
+        request,
+        meeting,
+        "papers",
+        VersionForm(request.POST),
+        lambda data: services.publish_paper(
+            actor=request.user, paper=paper, expected_version=data["version"]
+        ),
+        lambda published: (
+            f"“{published.title}” is published ({Classification(published.classification).label})."
+        ),
+        what=f"“{paper.title}”",
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -437,43 +491,51 @@ def forward_look_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a planned item on its meeting's agenda."""
     _require_writer(request)
     item = forward_look_item_get(user=request.user, pk=pk)
-    form = VersionForm(request.POST)
-    problem = ""
-    agenda_item = None
-    if not form.is_valid():
-        problem = "The form is missing its version: reload the page."
-    else:
-        try:
-            agenda_item = services.schedule_forward_look_item(
-                actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-            )
-        except StaleVersion:
-            problem = STALE.format(what=f"“{item.title}”")
-        except DomainError as exc:
-            problem = exc.message
-    done = ""
-    if agenda_item is not None:
-        done = (
-            f"“{item.title}” is item {agenda_item.position} of "
-            f"{meeting_label(agenda_item.meeting)}."
-        )
-    if is_htmx(request):
+
+    def fragment(*, notice: str = "", problem: str = "") -> HttpResponse:
         context = {
             "group": item.group,
             "forward_look": forward_look_for(user=request.user, group=item.group),
             "can_write": True,
-            "forward_look_notice": done,
+            "forward_look_notice": notice,
             "forward_look_problem": problem,
         }
         return render(request, FORWARD_LOOK_FRAGMENT, context)
-    if problem:
-        messages.error(request, problem)
+
+    def done(agenda_item: Any) -> HttpResponse:
+        notice = (
+            f"“{item.title}” is item {agenda_item.position} of "
+            f"{meeting_label(agenda_item.meeting)}."
+        )
+        return write_done(
+            request,
+            notice,
+            url=_meeting_url(agenda_item.meeting_id, "agenda"),
+            fragment=lambda: fragment(notice=notice),
+        )
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        problem = refusal.message
         target = item.target_meeting_id
-        if target:
-            return redirect(_meeting_url(target, "agenda"))
-        return redirect(reverse("meetings:group_calendar", args=[item.group.acronym]))
-    assert agenda_item is not None
-    return _done(request, agenda_item.meeting_id, "agenda", done)
+        return write_refused(
+            request,
+            problem,
+            url=_meeting_url(target, "agenda")
+            if target
+            else reverse("meetings:group_calendar", args=[item.group.acronym]),
+            fragment=lambda: fragment(problem=problem),
+        )
+
+    return handle_write(
+        request,
+        VersionForm(request.POST),
+        call=lambda data: services.schedule_forward_look_item(
+            actor=request.user, item=item, expected_version=data["version"]
+        ),
+        success=done,
+        refused=refused,
+        stale=STALE.format(what=f"“{item.title}”"),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from progov.calendars.forms import DayField
+from progov.core.forms import VersionForm
 
 LONDON = ZoneInfo("Europe/London")
 # Generating more than a few years ahead is almost certainly a typo (2207 for 2027).
@@ -48,12 +49,6 @@ class GenerateForm(forms.Form):
                 params={"years": MAX_GENERATE_YEARS, "latest": f"{latest:%-d %B %Y}"},
             )
         return until
-
-
-class VersionForm(forms.Form):
-    """The version of the meeting the page was showing."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ConfirmForm(VersionForm):
