@@ -151,7 +151,7 @@ class Change(Generic[M]):
 def lock(model_or_queryset: type[M] | QuerySet[M], pk: Any) -> M:
     """The row, locked for the rest of the transaction; NotFound when it is gone."""
     qs: QuerySet[M] = (
-        model_or_queryset._default_manager.all()  # type: ignore[assignment]
+        model_or_queryset._default_manager.all()
         if isinstance(model_or_queryset, type)
         else model_or_queryset
     )

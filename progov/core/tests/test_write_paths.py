@@ -244,7 +244,7 @@ def test_page_write_field_errors_land_on_the_form_with_400():
 
 
 def test_page_write_invalid_form_is_400_without_calling_the_service():
-    called = []
+    called: list[dict[str, object]] = []
     response, refusal = _write(_post({}), NameForm({"name": "DAG"}), called.append)
     assert response.status_code == 400
     assert called == []
@@ -275,7 +275,7 @@ class Answer:
 def _api_request(user, if_match=None):
     headers = {"HTTP_IF_MATCH": if_match} if if_match is not None else {}
     request = RequestFactory().patch("/api/v1/x", **headers)
-    request.auth = user
+    request.auth = user  # type: ignore[attr-defined]
     request.user = user
     return request
 
@@ -307,7 +307,7 @@ def test_versioned_write_shapes_the_answer_and_takes_the_etag_from_it(pmo_user):
 
 
 def test_versioned_write_without_if_match_is_428_and_calls_nothing(pmo_user):
-    called = []
+    called: list[int] = []
     with pytest.raises(PreconditionRequired) as caught:
         versioned_write(_api_request(pmo_user), HttpResponse(), lambda u, v: called.append(v))
     assert caught.value.status_code == 428
