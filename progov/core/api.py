@@ -98,6 +98,18 @@ def _version_of(answer: Any) -> int | None:
     return version if isinstance(version, int) else None
 
 
+def verb_on(
+    service: Callable[..., R], name: str, get: Callable[[Any], Any], **arguments: Any
+) -> Callable[[Any, int], R]:
+    """`write(user, expected)` for `versioned_write`: calls
+    `service(actor=user, <name>=get(user), expected_version=expected, **arguments)`, where
+    `get` reads the object through a selector (hidden is 404), e.g.
+    `verb_on(services.cancel_meeting, "meeting", lambda user: meeting_get(user=user, pk=pk))`."""
+    return lambda user, expected: service(
+        actor=user, **{name: get(user)}, expected_version=expected, **arguments
+    )
+
+
 def versioned_write(
     request: HttpRequest,
     response: HttpResponse | None,

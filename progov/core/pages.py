@@ -161,6 +161,33 @@ def write_refused(
     return redirect(url)
 
 
+def section_answer(
+    request: HttpRequest,
+    *,
+    url: str,
+    message: str,
+    problem: str,
+    context: Callable[[], dict[str, Any]],
+    fragment: str,
+    page: str,
+    status: int,
+) -> HttpResponse:
+    """After a write to one section of a page (the register, the headline report): with
+    nothing to show, back to `url` with the `message`; otherwise the section rendered
+    with `context()`, as the `fragment` for HTMX (200, so htmx swaps it in) or on the
+    section's own `page` with `status` (400, 409)."""
+    if not is_htmx(request) and not problem:
+        if message:
+            messages.success(request, message)
+        return redirect(url)
+    if is_htmx(request):
+        response = render(request, fragment, context())
+    else:
+        response = render(request, page, context(), status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
 @dataclass(frozen=True)
 class Tab:
     key: str

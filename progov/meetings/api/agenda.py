@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -239,24 +239,18 @@ def _item_answer(response: HttpResponse, item: AgendaItem) -> dict[str, Any]:
 def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
     """`lead_person`/`lead_organisation` ids → objects of the group's programme."""
     out: dict[str, Any] = {}
-    if "lead_person" in data:
-        pk = data.pop("lead_person")
-        out["lead_person"] = None
+    for key, model, noun in (
+        ("lead_person", Person, "person"),
+        ("lead_organisation", Organisation, "organisation"),
+    ):
+        if key not in data:
+            continue
+        pk = data.pop(key)
+        out[key] = None
         if pk is not None:
-            out["lead_person"] = Person.objects.filter(
-                pk=pk, programme_id=group.programme_id
-            ).first()
-            if out["lead_person"] is None:
-                raise ValidationError.for_field("lead_person", f"No person #{pk}.")
-    if "lead_organisation" in data:
-        pk = data.pop("lead_organisation")
-        out["lead_organisation"] = None
-        if pk is not None:
-            out["lead_organisation"] = Organisation.objects.filter(
-                pk=pk, programme_id=group.programme_id
-            ).first()
-            if out["lead_organisation"] is None:
-                raise ValidationError.for_field("lead_organisation", f"No organisation #{pk}.")
+            out[key] = model.objects.filter(pk=pk, programme_id=group.programme_id).first()
+            if out[key] is None:
+                raise ValidationError.for_field(key, f"No {noun} #{pk}.")
     if "type" in data:
         out["item_type"] = data.pop("type")
     for key in ("title", "objective", "lead_text"):
@@ -275,19 +269,17 @@ def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
 
 def _on_item(service: Any, meeting_id: int, item_id: int, **arguments: Any) -> Any:
     """`write(user, expected)` calling an agenda item verb on the item the caller may see."""
-    return lambda user, expected: service(
-        actor=user,
-        item=agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id),
-        expected_version=expected,
+    return verb_on(
+        service,
+        "item",
+        lambda user: agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id),
         **arguments,
     )
 
 
 def _on_forward_look(service: Any, item_id: int) -> Any:
     """`write(user, expected)` calling a forward-look verb on the item the caller may see."""
-    return lambda user, expected: service(
-        actor=user, item=forward_look_item_get(user=user, pk=item_id), expected_version=expected
-    )
+    return verb_on(service, "item", lambda user: forward_look_item_get(user=user, pk=item_id))
 
 
 # --- agenda --------------------------------------------------------------------------

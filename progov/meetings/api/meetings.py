@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.meetings import selectors, services
@@ -167,12 +167,7 @@ def _meeting_write(
     return versioned_write(
         request,
         response,
-        lambda user, expected: service(
-            actor=user,
-            meeting=_one(request, meeting_id),
-            expected_version=expected,
-            **arguments,
-        ),
+        verb_on(service, "meeting", lambda _user: _one(request, meeting_id), **arguments),
         lambda _meeting: _answer(request, response, meeting_id),
     )
 

@@ -19,7 +19,15 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from progov.core.api import WRITE_ERRORS, ErrorOut, actor, etag_for, versioned_write, writer
+from progov.core.api import (
+    WRITE_ERRORS,
+    ErrorOut,
+    actor,
+    etag_for,
+    verb_on,
+    versioned_write,
+    writer,
+)
 from progov.core.errors import ValidationError
 from progov.meetings import selectors, services
 from progov.meetings.models import AgendaItem, Meeting, Paper
@@ -148,10 +156,8 @@ def get_paper(request: HttpRequest, meeting_id: int, paper_id: int, response: Ht
 
 def _on_paper(service: Any, meeting_id: int, paper_id: int) -> Any:
     """`write(user, expected)` calling a paper verb on the paper the caller may see."""
-    return lambda user, expected: service(
-        actor=user,
-        paper=paper_get(user=user, pk=paper_id, meeting_id=meeting_id),
-        expected_version=expected,
+    return verb_on(
+        service, "paper", lambda user: paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     )
 
 

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from progov.accounts.permissions import is_signed_in
-from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services
@@ -164,10 +164,10 @@ def _report_write(
     return versioned_write(
         request,
         response,
-        lambda user, expected: service(
-            actor=user,
-            report=_report(request, _meeting(request, meeting_id)),
-            expected_version=expected,
+        verb_on(
+            service,
+            "report",
+            lambda _user: _report(request, _meeting(request, meeting_id)),
             **arguments,
         ),
         lambda _report: _answer_report(request, response, meeting_id),

@@ -47,7 +47,7 @@ from progov.core.pages import (
     write_refused,
 )
 from progov.meetings import selectors, services
-from progov.meetings.models import Classification, Meeting
+from progov.meetings.models import AgendaItem, Classification, Meeting
 from progov.meetings.selectors.agenda import (
     agenda_for,
     agenda_item_get,
@@ -77,6 +77,13 @@ STALE = (
 def _require_writer(request: HttpRequest) -> None:
     if not can_write(request.user):
         raise DjangoPermissionDenied("Only the secretariat can change agendas and papers.")
+
+
+def _item_and_meeting(request: HttpRequest, item_pk: int) -> tuple[AgendaItem, Meeting]:
+    """The agenda item a secretariat form is about, and its meeting (hidden is 404)."""
+    _require_writer(request)
+    item = agenda_item_get(user=request.user, pk=item_pk)
+    return item, selectors.meeting_get(user=request.user, pk=item.meeting_id)
 
 
 def _meeting_url(meeting_id: int, anchor: str) -> str:
@@ -186,18 +193,23 @@ def _button(
     request: HttpRequest,
     meeting: Meeting,
     part: str,
-    form: VersionForm,
-    call: Callable[[dict[str, Any]], Any],
+    service: Callable[..., Any],
     done: Callable[[Any], str],
     *,
     what: str,
+    form: VersionForm | None = None,
     invalid: str = MISSING_VERSION,
+    arguments: Callable[[dict[str, Any]], dict[str, Any]] = lambda _data: {},
+    **target: Any,
 ) -> HttpResponse:
-    """A button on the meeting page (move, remove, carry, publish) through `handle_write`."""
+    """A button on the meeting page (move, remove, carry, publish) through `handle_write`:
+    `service(actor=…, expected_version=<the form's version>, **target, **arguments(data))`."""
     return handle_write(
         request,
-        form,
-        call=call,
+        form or VersionForm(request.POST),
+        call=lambda data: service(
+            actor=request.user, expected_version=data["version"], **target, **arguments(data)
+        ),
         success=lambda result: _done_in(request, meeting, part, done(result)),
         refused=lambda refusal: _refused(request, meeting, part, refusal.message),
         stale=STALE.format(what=what),
@@ -205,22 +217,34 @@ def _button(
     )
 
 
+_FORM_IN_FRAGMENT = {"agenda": "agenda_form", "papers": "paper_form"}
+
+
 def _form_write(
     request: HttpRequest,
+    meeting: Meeting,
+    part: str,
     form: Any,
     call: Callable[[dict[str, Any]], Any],
-    done: Callable[[Any], HttpResponse],
-    show: Callable[[int], HttpResponse],
+    done: Callable[[Any], str],
+    page: dict[str, Any],
 ) -> HttpResponse:
-    """An add or upload form: GET shows it; POST writes, or shows it again with errors
-    (400; the fragment, 200, for HTMX)."""
+    """An add or upload form: GET shows it; POST writes and goes back to the meeting, or
+    shows the form again with its errors (on its own `page`, 400; the part's fragment,
+    200, for HTMX)."""
+
+    def show(status: int) -> HttpResponse:
+        if is_htmx(request):
+            return _fragment_for(part)(request, meeting, **{_FORM_IN_FRAGMENT[part]: form})
+        return _form_page(request, meeting, form=form, anchor=part, status=status, **page)
+
     if request.method != "POST":
         return show(200)
     return handle_write(
         request,
         form,
         call=call,
-        success=done,
+        success=lambda result: _done_in(request, meeting, part, done(result)),
         refused=lambda _refusal: show(400),
         fields={"lead": "lead_text"},
     )
@@ -233,34 +257,20 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require_writer(request)
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     form = AgendaItemForm(request.POST or None, meeting=meeting, prefix="agenda")
-
-    def show(status: int) -> HttpResponse:
-        if is_htmx(request):
-            return _agenda_fragment(request, meeting, agenda_form=form)
-        return _form_page(
-            request,
-            meeting,
-            form=form,
-            heading=f"Add an item to the agenda of {meeting_label(meeting)}",
-            action=reverse("meetings:agenda_add", args=[meeting.pk]),
-            submit="Add the item",
-            anchor="agenda",
-            status=status,
-        )
-
     return _form_write(
         request,
+        meeting,
+        "agenda",
         form,
         lambda _data: services.add_agenda_item(
             actor=request.user, meeting=meeting, **form.service_fields()
         ),
-        lambda item: _done_in(
-            request,
-            meeting,
-            "agenda",
-            f"“{item.title}” is item {item.position} of {meeting_label(meeting)}.",
-        ),
-        show,
+        lambda item: f"“{item.title}” is item {item.position} of {meeting_label(meeting)}.",
+        {
+            "heading": f"Add an item to the agenda of {meeting_label(meeting)}",
+            "action": reverse("meetings:agenda_add", args=[meeting.pk]),
+            "submit": "Add the item",
+        },
     )
 
 
@@ -268,9 +278,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Edit an item on a page of its own (works the same with or without JavaScript)."""
-    _require_writer(request)
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
+    item, meeting = _item_and_meeting(request, item_pk)
     version_form = VersionForm(request.POST or None, initial={"version": item.version})
     form = AgendaItemForm(request.POST or None, meeting=meeting, item=item, prefix="agenda")
 
@@ -318,45 +326,38 @@ def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
-    _require_writer(request)
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
+    item, meeting = _item_and_meeting(request, item_pk)
 
-    def move(data: dict[str, Any]) -> Any:
+    def position(data: dict[str, Any]) -> dict[str, Any]:
         step = -1 if data["direction"] == "up" else 1
-        position = min(max(1, item.position + step), meeting.agenda_items.count())
-        return services.move_agenda_item(
-            actor=request.user, item=item, expected_version=data["version"], position=position
-        )
+        return {"position": min(max(1, item.position + step), meeting.agenda_items.count())}
 
     return _button(
         request,
         meeting,
         "agenda",
-        MoveForm(request.POST),
-        move,
+        services.move_agenda_item,
         lambda moved: f"“{moved.title}” is now item {moved.position}.",
         what="The agenda",
+        form=MoveForm(request.POST),
         invalid="The move was not understood: reload the page.",
+        arguments=position,
+        item=item,
     )
 
 
 @require_POST
 @not_found_as_404
 def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
-    _require_writer(request)
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
+    item, meeting = _item_and_meeting(request, item_pk)
     return _button(
         request,
         meeting,
         "agenda",
-        VersionForm(request.POST),
-        lambda data: services.remove_agenda_item(
-            actor=request.user, item=item, expected_version=data["version"]
-        ),
+        services.remove_agenda_item,
         lambda _none: f"“{item.title}” was taken off the agenda; the items after it moved up.",
         what=f"Item {item.position}",
+        item=item,
     )
 
 
@@ -364,22 +365,18 @@ def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
 @not_found_as_404
 def agenda_carry(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Not reached: mark it so and put it on the group's next meeting."""
-    _require_writer(request)
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
+    item, meeting = _item_and_meeting(request, item_pk)
     return _button(
         request,
         meeting,
         "agenda",
-        VersionForm(request.POST),
-        lambda data: services.carry_agenda_item(
-            actor=request.user, item=item, expected_version=data["version"]
-        ),
+        services.carry_agenda_item,
         lambda copy: (
             f"“{item.title}” is marked not reached and carried to "
             f"{meeting_label(copy.meeting)} as item {copy.position}."
         ),
         what=f"Item {item.position}",
+        item=item,
     )
 
 
@@ -395,24 +392,10 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaperUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, prefix="paper"
     )
-
-    def show(status: int) -> HttpResponse:
-        if is_htmx(request):
-            return _papers_fragment(request, meeting, paper_form=form)
-        return _form_page(
-            request,
-            meeting,
-            form=form,
-            heading=f"Upload a paper for {meeting_label(meeting)}",
-            action=reverse("meetings:paper_upload", args=[meeting.pk]),
-            submit="Upload the paper",
-            anchor="papers",
-            multipart=True,
-            status=status,
-        )
-
     return _form_write(
         request,
+        meeting,
+        "papers",
         form,
         lambda data: services.upload_paper(
             actor=request.user,
@@ -424,14 +407,16 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
             paper_version=data["paper_version"],
             agenda_item=data["agenda_item"],
         ),
-        lambda paper: _done_in(
-            request,
-            meeting,
-            "papers",
+        lambda paper: (
             f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "
-            "uploaded. It is not published yet.",
+            "uploaded. It is not published yet."
         ),
-        show,
+        {
+            "heading": f"Upload a paper for {meeting_label(meeting)}",
+            "action": reverse("meetings:paper_upload", args=[meeting.pk]),
+            "submit": "Upload the paper",
+            "multipart": True,
+        },
     )
 
 
@@ -445,14 +430,12 @@ def paper_publish(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         meeting,
         "papers",
-        VersionForm(request.POST),
-        lambda data: services.publish_paper(
-            actor=request.user, paper=paper, expected_version=data["version"]
-        ),
+        services.publish_paper,
         lambda published: (
             f"“{published.title}” is published ({Classification(published.classification).label})."
         ),
         what=f"“{paper.title}”",
+        paper=paper,
     )
 
 

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from progov.accounts.permissions import can_write, is_signed_in
 from progov.core.errors import NotFound, ValidationError
-from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404
+from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404, section_answer
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import Person
 from progov.meetings import selectors, services
@@ -113,21 +113,20 @@ def _respond(
 ) -> HttpResponse:
     """After a write: the fragment for HTMX; otherwise back to the meeting page, or the
     register page when there is a problem to show."""
-    if not is_htmx(request) and not problem:
-        if message:
-            messages.success(request, message)
-        return redirect(meeting_url(meeting, "attendance"))
-    context = {
-        **attendance_context(request, meeting, register=register),
-        "attendance_message": message,
-        "attendance_problem": problem,
-    }
-    if is_htmx(request):
-        response = render(request, FRAGMENT, context)  # htmx swaps 200s only
-    else:
-        response = render(request, "meetings/attendance.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return section_answer(
+        request,
+        url=meeting_url(meeting, "attendance"),
+        message=message,
+        problem=problem,
+        context=lambda: {
+            **attendance_context(request, meeting, register=register),
+            "attendance_message": message,
+            "attendance_problem": problem,
+        },
+        fragment=FRAGMENT,
+        page="meetings/attendance.html",
+        status=status,
+    )
 
 
 @require_GET

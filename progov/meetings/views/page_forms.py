@@ -108,14 +108,14 @@ class HeldForm(VersionForm):
     )
 
 
-class RecordingForm(VersionForm):
-    recording_link = forms.URLField(
-        label="Recording link",
-        max_length=200,
-        required=False,
-        assume_scheme="https",
-        help_text="Leave empty to remove the link.",
-    )
+class RecordingForm(HeldForm):
+    """The recording link alone, on a meeting already held."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recording_link"]
+        field.label = "Recording link"
+        field.help_text = "Leave empty to remove the link."
 
 
 ACTION_FORMS: dict[str, type[VersionForm]] = {

@@ -21,17 +21,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.accounts.permissions import can_write, is_signed_in
 from progov.core.errors import NotFound
-from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404
+from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404, section_answer
 from progov.meetings import selectors, services
 from progov.meetings.models import HeadlineReport, Meeting
 from progov.meetings.selectors.reports import (
@@ -77,24 +76,23 @@ def _respond(
     answer_error_id: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if not is_htmx(request) and not problem:
-        if message:
-            messages.success(request, message)
-        return redirect(meeting_url(meeting, "headline-report"))
-    context = {
-        **headline_report_context(request, meeting),
-        "report_message": message,
-        "report_problem": problem,
-        "report_errors": errors or {},
-        "report_data": data or {},
-        "answer_error_id": answer_error_id,
-    }
-    if is_htmx(request):
-        response = render(request, FRAGMENT, context)  # htmx swaps 200s only
-    else:
-        response = render(request, "meetings/headline_report.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return section_answer(
+        request,
+        url=meeting_url(meeting, "headline-report"),
+        message=message,
+        problem=problem,
+        context=lambda: {
+            **headline_report_context(request, meeting),
+            "report_message": message,
+            "report_problem": problem,
+            "report_errors": errors or {},
+            "report_data": data or {},
+            "answer_error_id": answer_error_id,
+        },
+        fragment=FRAGMENT,
+        page="meetings/headline_report.html",
+        status=status,
+    )
 
 
 def _meeting_and_report(request: HttpRequest, pk: int) -> tuple[Meeting, HeadlineReport]:
