@@ -35,7 +35,7 @@ below `audit` and owns no tables (docs/architecture.md, "Layers").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any, Generic, TypeVar
@@ -185,6 +185,30 @@ def changing(
         change.commit(actor=actor)
 
 
+@dataclass(frozen=True)
+class WritePath(Generic[M]):
+    """`changing` bound to one kind of row: how to read it and which fields are audited.
+
+    MEETINGS = WritePath(Meeting.objects.select_related("group"), MEETING_FIELDS)
+    with MEETINGS.change(actor, meeting, expected_version, "cancel") as change: ...
+    """
+
+    rows: type[M] | QuerySet[M]
+    fields: tuple[str, ...]
+
+    def change(
+        self, actor: Any, obj: Model, expected_version: int | None, action: str = "change"
+    ) -> AbstractContextManager[Change[M]]:
+        return changing(
+            self.rows,
+            obj.pk,
+            actor=actor,
+            expected_version=expected_version,
+            fields=self.fields,
+            action=action,
+        )
+
+
 def update_versioned(
     *,
     actor: Any,
@@ -219,6 +243,7 @@ def update_versioned(
 
 __all__ = [
     "Change",
+    "WritePath",
     "audit_value",
     "changing",
     "check_fields",

@@ -9,7 +9,6 @@ item goes before them unless a position is asked for.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.db.models import QuerySet
 
 from progov.accounts.permissions import require_writer
 from progov.audit.services import record_create, record_delete, record_many
-from progov.audit.writes import Change, changing, update_versioned
+from progov.audit.writes import WritePath, changing, update_versioned
 from progov.core.concurrency import check_version
 from progov.core.errors import DomainError, ValidationError
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -259,17 +258,7 @@ def _locked_item(item: AgendaItem, expected_version: int | None) -> AgendaItem:
     return locked
 
 
-def _changing_item(
-    actor: Any, item: AgendaItem, expected_version: int | None, action: str = "change"
-) -> AbstractContextManager[Change[AgendaItem]]:
-    return changing(
-        AgendaItem.objects.select_related("meeting__group"),
-        item.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=ITEM_FIELDS,
-        action=action,
-    )
+_ITEMS = WritePath(AgendaItem.objects.select_related("meeting__group"), ITEM_FIELDS)
 
 
 @transaction.atomic
@@ -279,7 +268,7 @@ def update_agenda_item(
     """Change an item's title, objective, type, duration or lead; `not_reached` too."""
     require_writer(actor)
     _lock_meeting(item.meeting)
-    with _changing_item(actor, item, expected_version) as change:
+    with _ITEMS.change(actor, item, expected_version) as change:
         item = change.obj
         _require_open(item.meeting)
         not_reached = changes.pop("not_reached", None)
@@ -583,6 +572,9 @@ def _forward_looks() -> QuerySet[ForwardLookItem]:
     return ForwardLookItem.objects.select_related("group", "target_meeting__group")
 
 
+_FORWARD_LOOK = WritePath(_forward_looks(), FORWARD_LOOK_FIELDS)
+
+
 def _locked_forward_look(item: ForwardLookItem, expected_version: int | None) -> ForwardLookItem:
     locked = _forward_looks().select_for_update(of=("self",)).get(pk=item.pk)
     check_version(locked, expected_version)
@@ -595,13 +587,7 @@ def update_forward_look_item(
 ) -> ForwardLookItem:
     """Change a planned item, retarget it (`target_meeting`), or close it (`status` done
     or dropped). Once on an agenda, edit the agenda item instead."""
-    with changing(
-        _forward_looks(),
-        item.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=FORWARD_LOOK_FIELDS,
-    ) as change:
+    with _FORWARD_LOOK.change(actor, item, expected_version) as change:
         item = change.obj
         if "target_meeting" in changes:
             target = changes.pop("target_meeting")
@@ -645,14 +631,7 @@ def schedule_forward_look_item(
 ) -> AgendaItem:
     """Put a planned item on its target meeting's agenda (before the closing standing
     items); the forward-look item becomes "On an agenda". Returns the agenda item."""
-    with changing(
-        _forward_looks(),
-        item.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=FORWARD_LOOK_FIELDS,
-        action="schedule",
-    ) as change:
+    with _FORWARD_LOOK.change(actor, item, expected_version, "schedule") as change:
         item = change.obj
         if item.status != ForwardLookStatus.PLANNED:
             raise ValidationError(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from progov.accounts.permissions import is_signed_in, require_writer
 from progov.audit.services import record_create, record_delete
-from progov.audit.writes import Change, changing, check_fields
+from progov.audit.writes import WritePath, check_fields
 from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.services import snapshot
@@ -158,17 +157,7 @@ def _locked(paper: Paper, expected_version: int | None) -> Paper:
     return locked
 
 
-def _changing(
-    actor: Any, paper: Paper, expected_version: int | None, action: str
-) -> AbstractContextManager[Change[Paper]]:
-    return changing(
-        Paper.objects.select_related("meeting"),
-        paper.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=PAPER_FIELDS,
-        action=action,
-    )
+_PAPERS = WritePath(Paper.objects.select_related("meeting"), PAPER_FIELDS)
 
 
 @transaction.atomic
@@ -178,7 +167,7 @@ def update_paper(
     """Change a paper's title, kind, classification, version label or agenda item (a new
     file is a new paper)."""
     check_fields(changes, sorted(EDITABLE))
-    with _changing(actor, paper, expected_version, "change") as change:
+    with _PAPERS.change(actor, paper, expected_version, "change") as change:
         errors: dict[str, list[str]] = {}
         _clean_fields(change.obj, changes, change.obj.meeting, errors)
         _raise(errors)
@@ -191,7 +180,7 @@ def publish_paper(
 ) -> Paper:
     """Publish a paper: from now it is visible as its classification allows, and its
     publication time counts towards the papers deadline."""
-    with _changing(actor, paper, expected_version, "publish") as change:
+    with _PAPERS.change(actor, paper, expected_version, "publish") as change:
         paper = change.obj
         if paper.published_at is not None:
             raise ValidationError(

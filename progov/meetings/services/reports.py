@@ -9,7 +9,6 @@ stays the one the deadline was judged on.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from progov.accounts.permissions import is_signed_in, require_writer
 from progov.audit.services import record_create
-from progov.audit.writes import Change, changing
+from progov.audit.writes import WritePath
 from progov.core.errors import PermissionDenied, ValidationError
 from progov.governance.models import Person
 from progov.meetings.models import (
@@ -83,17 +82,8 @@ def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
     return report
 
 
-def _changing(
-    actor: Any, report: HeadlineReport, expected_version: int | None, action: str
-) -> AbstractContextManager[Change[HeadlineReport]]:
-    return changing(
-        HeadlineReport.objects.select_related("meeting"),
-        report.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=REPORT_FIELDS,
-        action=action,
-    )
+_REPORTS = WritePath(HeadlineReport.objects.select_related("meeting"), REPORT_FIELDS)
+_AMENDMENTS = WritePath(AmendmentRequest, AMENDMENT_FIELDS)
 
 
 @transaction.atomic
@@ -103,7 +93,7 @@ def update_headline_report(
     """Change the report's text. A published report may be amended (the framework issues
     amended headline reports alongside the next meeting's papers) but not emptied."""
     body = _normalise_body(body)
-    with _changing(actor, report, expected_version, "change") as change:
+    with _REPORTS.change(actor, report, expected_version, "change") as change:
         if change.obj.status == ReportStatus.PUBLISHED and not body.strip():
             raise ValidationError.for_field(
                 "body", "A published headline report cannot be emptied."
@@ -117,7 +107,7 @@ def publish_headline_report(
     *, actor: Any, report: HeadlineReport, expected_version: int | None, now: datetime | None = None
 ) -> HeadlineReport:
     """Publish the report; its publication time is what the 2-working-day deadline checks."""
-    with _changing(actor, report, expected_version, "publish") as change:
+    with _REPORTS.change(actor, report, expected_version, "publish") as change:
         report = change.obj
         if report.status == ReportStatus.PUBLISHED:
             raise ValidationError("The headline report is already published.")
@@ -186,14 +176,7 @@ def answer_amendment(
     """
     response = _normalise_body(response).strip()
     now = now or timezone.now()
-    with changing(
-        AmendmentRequest,
-        amendment.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=AMENDMENT_FIELDS,
-        action="answer",
-    ) as change:
+    with _AMENDMENTS.change(actor, amendment, expected_version, "answer") as change:
         amendment = change.obj
         if amendment.status == AmendmentStatus.CLOSED:
             raise ValidationError("This amendment request is already closed.")

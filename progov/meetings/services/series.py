@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from progov.accounts.permissions import require_writer
 from progov.audit.services import diff, record_create, record_many
-from progov.audit.writes import Change, changing, update_versioned
+from progov.audit.writes import WritePath, update_versioned
 from progov.calendars.selectors import calendar_for_programme
 from progov.core.errors import ValidationError
 from progov.governance.models import GovernanceGroup, GroupStatus, GroupStatusChange
@@ -378,18 +377,7 @@ def connection_lacks_returning(created: list[Meeting]) -> bool:
 # --- one meeting ---------------------------------------------------------------------
 
 
-def _changing(
-    actor: Any, meeting: Meeting, expected_version: int | None, action: str
-) -> AbstractContextManager[Change[Meeting]]:
-    """The write path for one meeting (`audit.writes.changing`)."""
-    return changing(
-        Meeting.objects.select_related("group"),
-        meeting.pk,
-        actor=actor,
-        expected_version=expected_version,
-        fields=MEETING_FIELDS,
-        action=action,
-    )
+_MEETINGS = WritePath(Meeting.objects.select_related("group"), MEETING_FIELDS)
 
 
 def _check_times(start: datetime, end: datetime) -> None:
@@ -412,7 +400,7 @@ def move_meeting(
     note: str = "",
 ) -> Meeting:
     """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022)."""
-    with _changing(actor, meeting, expected_version, "move") as change:
+    with _MEETINGS.change(actor, meeting, expected_version, "move") as change:
         meeting = change.obj
         _check_times(start, end)
         if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
@@ -432,7 +420,7 @@ def cancel_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
 ) -> Meeting:
     """Cancel (stand down) a meeting; regeneration leaves it cancelled."""
-    with _changing(actor, meeting, expected_version, "cancel") as change:
+    with _MEETINGS.change(actor, meeting, expected_version, "cancel") as change:
         meeting = change.obj
         if meeting.status == MeetingStatus.HELD:
             raise ValidationError("A meeting that was held cannot be cancelled.")
@@ -443,7 +431,7 @@ def cancel_meeting(
 
 @transaction.atomic
 def confirm_meeting(*, actor: Any, meeting: Meeting, expected_version: int | None) -> Meeting:
-    with _changing(actor, meeting, expected_version, "confirm") as change:
+    with _MEETINGS.change(actor, meeting, expected_version, "confirm") as change:
         meeting = change.obj
         if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
             raise ValidationError(
@@ -467,7 +455,7 @@ def mark_meeting_held(
     from progov.meetings.services.reports import start_headline_report
 
     now = now or timezone.now()
-    with _changing(actor, meeting, expected_version, "mark_held") as change:
+    with _MEETINGS.change(actor, meeting, expected_version, "mark_held") as change:
         meeting = change.obj
         if meeting.status == MeetingStatus.CANCELLED:
             raise ValidationError("A cancelled meeting cannot be marked held.")
