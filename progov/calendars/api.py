@@ -20,7 +20,6 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from progov.accounts.permissions import require_writer
 from progov.calendars import selectors, services
 from progov.calendars.schemas import (
     CalendarOut,
@@ -40,7 +39,7 @@ from progov.calendars.workdays import (
     check_date,
     get_spec,
 )
-from progov.core.api import ErrorOut, actor
+from progov.core.api import ErrorOut, actor, writer
 
 router = Router(tags=["calendars"])
 ERRORS: dict[int, Any] = {
@@ -153,8 +152,7 @@ def list_closure_days(request: HttpRequest, slug: str, year: int | None = None) 
 @router.post("/programmes/{slug}/closure-days", response={201: ClosureDayOut, **ERRORS})
 def add_closure_day(request: HttpRequest, slug: str, payload: ClosureDayIn) -> Any:
     """Close the programme on a day (secretariat). A second closure on the same day → 422."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     programme = selectors.programme_by_slug(user=user, slug=slug)
     closure = services.add_closure_day(
         actor=user, programme=programme, date=payload.date, name=payload.name
@@ -165,8 +163,7 @@ def add_closure_day(request: HttpRequest, slug: str, payload: ClosureDayIn) -> A
 @router.delete("/programmes/{slug}/closure-days/{day}", response={204: None, **ERRORS})
 def remove_closure_day(request: HttpRequest, slug: str, day: IsoDate) -> Any:
     """Reopen the programme on a day (secretariat); 404 when it was not closed."""
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     programme = selectors.programme_by_slug(user=user, slug=slug)
     services.remove_closure_day(actor=user, programme=programme, date=day)
     return Status(204, None)

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from progov.accounts.permissions import require_writer
 from progov.audit.services import record_create, record_delete
 from progov.calendars.models import ClosureDay
 from progov.calendars.workdays import MAX_YEAR, MIN_YEAR
+from progov.core import access
 from progov.core.errors import NotFound, ValidationError
 from progov.governance.models import Programme
 
@@ -36,7 +36,7 @@ def _validate(*, programme: Programme, day: date, name: str) -> str:
 @transaction.atomic
 def add_closure_day(*, actor: Any, programme: Programme, date: date, name: str) -> ClosureDay:
     """Close the programme on `date` (on top of its calendar), e.g. 27 Dec "Christmas shutdown"."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=ClosureDay(programme=programme))
     name = _validate(programme=programme, day=date, name=name)
     try:
         # A savepoint, so losing a race with a concurrent add becomes a clean 422
@@ -58,7 +58,7 @@ def add_closure_day(*, actor: Any, programme: Programme, date: date, name: str) 
 @transaction.atomic
 def remove_closure_day(*, actor: Any, programme: Programme, date: date) -> None:
     """Reopen the programme on `date`; NotFound when it was not closed that day."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=ClosureDay(programme=programme))
     closure = ClosureDay.objects.select_for_update().filter(programme=programme, date=date).first()
     if closure is None:
         raise NotFound(f"{programme} has no closure day on {date:%d %b %Y}.")

@@ -130,7 +130,7 @@ _MEETING_PART = {
 # needs the parent's `view` (see `register_kind`); drafts (unpublished papers, headline
 # reports not yet published) also need `view_draft`.
 POLICY: dict[str, dict[str, Allowed]] = {
-    "governance.programme": {"view": ANYONE, "change": STAFF},
+    "governance.programme": {"view": ANYONE, "create": STAFF, "change": STAFF},
     "governance.workstream": dict(_STRUCTURE),
     "governance.marketrole": dict(_STRUCTURE),
     "governance.constituency": dict(_STRUCTURE),
@@ -180,7 +180,7 @@ POLICY: dict[str, dict[str, Allowed]] = {
     "meetings.agendaitem": {
         **_MEETING_PART,
         "move": GROUP_MANAGERS,
-        "carry_forward": GROUP_MANAGERS,
+        "carry": GROUP_MANAGERS,
     },
     "meetings.forwardlookitem": {**_MEETING_PART, "schedule": GROUP_MANAGERS},
     "meetings.paper": {
@@ -698,12 +698,22 @@ def hidden_fields(*, user: Any, obj_or_kind: Any, object_id: Any = None) -> set[
     }
 
 
-def require_anywhere(*, user: Any, kind: str, action: str) -> None:
-    """Refuse early (before reading the request further) a user who may `action` no object
-    of `kind` at all; the service then checks the object itself.
+def manages_anything(*, user: Any) -> bool:
+    """True for the staff, and for whoever chairs or is secretariat of some group now."""
+    if user is None:
+        return True
+    scope = scope_of(user)
+    return scope.staff or bool(scope.group_ids("chair", "secretariat"))
 
-    So an anonymous write answers 401 and a participant without the role 403, whatever
-    else is wrong with the request, while a group's chair reaches the object's own check.
-    """
-    if not may_anywhere(user=user, kind=kind, action=action):
-        raise PermissionDenied(_denied_message(_KINDS[kind], action, scope_of(user)))
+
+def require_manager(*, user: Any) -> None:
+    """Refuse, before reading a write request further, a user who manages nothing (401 for
+    anonymous callers, 403 otherwise); the service then checks the object and the action."""
+    if not manages_anything(user=user):
+        scope = scope_of(user)
+        if scope.user_id is None:
+            raise PermissionDenied("Sign in to make this change.")
+        raise PermissionDenied(
+            "Only the programme secretariat, or a group's chair or secretariat, can make "
+            "this change."
+        )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
@@ -12,12 +13,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from progov.accounts.permissions import is_signed_in
 from progov.accounts.services import user_for_token
+from progov.core import access
+from progov.core.access import is_signed_in
 from progov.core.concurrency import parse_if_match
 from progov.core.errors import DomainError, PermissionDenied
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+R = TypeVar("R")
 
 
 class ErrorOut(Schema):
@@ -78,6 +82,67 @@ def if_match(request: HttpRequest) -> int:
 
 def etag_for(version: int) -> str:
     return f'"{version}"'
+
+
+def writer(request: HttpRequest) -> Any:
+    """The caller of a write endpoint, refused (401 anonymous, 403 signed in) unless the
+    access model lets them manage something at all (the programme secretariat, or a
+    group's chair or secretariat); the service then checks the object and the action."""
+    user = actor(request)
+    access.require_manager(user=user)
+    return user
+
+
+def _version_of(answer: Any) -> int | None:
+    version = (
+        answer.get("version") if isinstance(answer, dict) else getattr(answer, "version", None)
+    )
+    return version if isinstance(version, int) else None
+
+
+def verb_on(
+    service: Callable[..., R], name: str, get: Callable[[Any], Any], **arguments: Any
+) -> Callable[[Any, int], R]:
+    """`write(user, expected)` for `versioned_write`: calls
+    `service(actor=user, <name>=get(user), expected_version=expected, **arguments)`, where
+    `get` reads the object through a selector (hidden is 404), e.g.
+    `verb_on(services.cancel_meeting, "meeting", lambda user: meeting_get(user=user, pk=pk))`."""
+    return lambda user, expected: service(
+        actor=user, **{name: get(user)}, expected_version=expected, **arguments
+    )
+
+
+def versioned_write(
+    request: HttpRequest,
+    response: HttpResponse | None,
+    write: Callable[[Any, int], R],
+    answer: Callable[[R], Any] | None = None,
+) -> Any:
+    """The one path of a write endpoint on a versioned object (PATCH, POST verb, DELETE).
+
+    In this order: the caller may write at all (401/403), `If-Match` carries the version
+    they read (428 when missing), `write(user, expected_version)` calls the service
+    (412 when the version is stale; nothing is written), then `answer(result)` shapes
+    the answer (default: the service's result), sent with `ETag: "<version>"` when it
+    carries a `version`.
+
+        return versioned_write(
+            request,
+            response,
+            lambda user, expected: services.cancel_meeting(
+                actor=user, meeting=_one(request, pk), expected_version=expected
+            ),
+            lambda meeting: meeting_out(meeting),
+        )
+    """
+    user = writer(request)
+    expected = if_match(request)
+    result = write(user, expected)
+    out = answer(result) if answer is not None else result
+    version = _version_of(out)
+    if response is not None and version is not None:
+        response["ETag"] = etag_for(version)
+    return out
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

@@ -13,21 +13,28 @@ Views stay thin: they call selectors and hand the result to one of these.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec
+from typing import Any, ParamSpec, TypeVar
 
+from django import forms
 from django.apps import apps
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
-from progov.core.errors import NotFound, PermissionDenied
+from progov.core.errors import DomainError, NotFound, PermissionDenied, StaleVersion
+from progov.core.forms import add_domain_errors
 
 P = ParamSpec("P")
+R = TypeVar("R")
+
+STALE = "{what} changed since you loaded the page, so nothing was changed."
+MISSING_VERSION = "The form is missing its version: reload the page."
 
 PAGE_SIZE = 50
 
@@ -71,6 +78,115 @@ def render_page(
     chosen = partial_template if is_htmx(request) else template
     response = render(request, chosen, context, status=status)
     # The same URL answers two shapes: caches must key on the header.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a page write was refused: 400 (bad input, a rule) or 409 (stale version),
+    the message, and the service's field errors."""
+
+    status: int
+    message: str
+    field_errors: dict[str, list[str]]
+
+    @property
+    def stale(self) -> bool:
+        return self.status == 409
+
+
+def handle_write(
+    request: HttpRequest,
+    form: forms.Form | Sequence[forms.Form] | None,
+    *,
+    call: Callable[[dict[str, Any]], R],
+    success: Callable[[R], HttpResponse],
+    refused: Callable[[Refusal], HttpResponse],
+    stale: str = STALE.format(what="It"),
+    invalid: str = MISSING_VERSION,
+    fields: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """The one path of a page write (NetBox's `ObjectEditView.post`, as a function).
+
+    `form` is the form (or forms: their cleaned data are merged; the first one shows the
+    service's field errors) the page posted.
+
+    - a form is invalid → `refused(Refusal(400, invalid))` (the form holds its errors);
+    - else `call(form.cleaned_data)` calls the service, and `success(result)` answers
+      (`write_done`: the fragment for HTMX, else a message and a redirect);
+    - `StaleVersion` (someone changed it meanwhile) → `refused(Refusal(409, stale))`;
+    - any other refusal (`ValidationError`…) → its field errors go onto the form (renamed
+      by `fields`) and `refused(Refusal(400, message, field_errors))`;
+    - `PermissionDenied` → 403, `NotFound` → 404 (Django's pages).
+
+    `refused` renders the form again (or the fragment, or a message and a redirect for a
+    button), with the `Refusal`'s status; HTMX fragments answer 200 so htmx swaps them.
+    """
+    bound = [] if form is None else [form] if isinstance(form, forms.Form) else list(form)
+    # Every form is validated (a list, not a generator), so each one shows its errors.
+    if not all([f.is_valid() for f in bound]):  # noqa: C419
+        return refused(Refusal(400, invalid, {}))
+    try:
+        result = call({k: v for f in bound for k, v in f.cleaned_data.items()})
+    except StaleVersion:
+        return refused(Refusal(409, stale, {}))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except DomainError as exc:
+        if bound:
+            add_domain_errors(bound[0], exc, fields=fields)
+        return refused(Refusal(400, exc.message, exc.field_errors))
+    return success(result)
+
+
+def write_done(
+    request: HttpRequest, message: str, *, url: str, fragment: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """After a successful write: the refreshed fragment for HTMX, else the message
+    (shown on the next page) and a redirect to `url`."""
+    if is_htmx(request):
+        return fragment()
+    messages.success(request, message)
+    return redirect(url)
+
+
+def write_refused(
+    request: HttpRequest, problem: str, *, url: str, fragment: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """A button's change was refused: the fragment saying why for HTMX, else the message
+    and a redirect back to where the button was."""
+    if is_htmx(request):
+        return fragment()
+    messages.error(request, problem)
+    return redirect(url)
+
+
+def section_answer(
+    request: HttpRequest,
+    *,
+    url: str,
+    message: str,
+    problem: str,
+    context: Callable[[], dict[str, Any]],
+    fragment: str,
+    page: str,
+    status: int,
+) -> HttpResponse:
+    """After a write to one section of a page (the register, the headline report): with
+    nothing to show, back to `url` with the `message`; otherwise the section rendered
+    with `context()`, as the `fragment` for HTMX (200, so htmx swaps it in) or on the
+    section's own `page` with `status` (400, 409)."""
+    if not is_htmx(request) and not problem:
+        if message:
+            messages.success(request, message)
+        return redirect(url)
+    if is_htmx(request):
+        response = render(request, fragment, context())
+    else:
+        response = render(request, page, context(), status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

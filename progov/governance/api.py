@@ -11,8 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from progov.accounts.permissions import require_writer
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
 from progov.core.errors import NotFound, ValidationError
 from progov.governance import selectors, services
 from progov.governance.models import (
@@ -20,6 +19,8 @@ from progov.governance.models import (
     GovernanceGroup,
     MarketRole,
     Membership,
+    Organisation,
+    Person,
     Programme,
     Workstream,
 )
@@ -140,8 +141,7 @@ def get_group(
 def create_group(
     request: HttpRequest, payload: GroupIn, response: HttpResponse, programme: str | None = None
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     prog = _programme(programme)
     fields: dict[str, Any] = {
         "level": payload.level,
@@ -172,37 +172,33 @@ def patch_group(
     programme: str | None = None,
 ) -> Any:
     """Change a group. Send `If-Match: <version>`; missing → 428, stale → 412."""
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
     prog = _programme(programme)
-    group = selectors.group_get(user=user, acronym=acronym, programme=prog)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {}
-    for key in ("name", "acronym", "level", "purpose", "attendance", "status", "timeframe"):
-        if key in data:
-            changes[key] = data[key] if data[key] is not None or key == "level" else ""
-    for key in ("name", "acronym", "attendance", "status"):
-        if key in changes and not changes[key]:
-            raise ValidationError.for_field(key, f"{key} cannot be empty.")
-    if "parent" in data:
-        changes["parent"] = _parent(prog, data["parent"], user)
-    if "workstream" in data:
-        changes["workstream"] = _workstream(prog, data["workstream"])
-    if "objectives" in data:
-        changes["objectives"] = "\n".join(data["objectives"] or [])
-    if "schedule" in data and payload.schedule is not None:
-        changes.update(_schedule_fields(payload.schedule))
-    group = services.update_group(
-        actor=user,
-        group=group,
-        expected_version=expected,
-        status_date=data.get("status_date"),
-        **changes,
-    )
-    group = selectors.group_get(user=user, acronym=group.acronym, programme=prog)
-    response["ETag"] = etag_for(group.version)
-    return group
+
+    def write(user: Any, expected: int) -> GovernanceGroup:
+        group = selectors.group_get(user=user, acronym=acronym, programme=prog)
+        changes: dict[str, Any] = {}
+        for key in ("name", "acronym", "level", "purpose", "attendance", "status", "timeframe"):
+            if key in data:
+                changes[key] = data[key] if data[key] is not None or key == "level" else ""
+        if "parent" in data:
+            changes["parent"] = _parent(prog, data["parent"], user)
+        if "workstream" in data:
+            changes["workstream"] = _workstream(prog, data["workstream"])
+        if "objectives" in data:
+            changes["objectives"] = "\n".join(data["objectives"] or [])
+        if "schedule" in data and payload.schedule is not None:
+            changes.update(_schedule_fields(payload.schedule))
+        group = services.update_group(
+            actor=user,
+            group=group,
+            expected_version=expected,
+            status_date=data.get("status_date"),
+            **changes,
+        )
+        return selectors.group_get(user=user, acronym=group.acronym, programme=prog)
+
+    return versioned_write(request, response, write)
 
 
 @router.get("/groups/{acronym}/members", response={200: list[MembershipOut], **ERRORS})
@@ -230,8 +226,7 @@ def add_group_member(
     response: HttpResponse,
     programme: str | None = None,
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     prog = _programme(programme)
     group = selectors.group_get(user=user, acronym=acronym, programme=prog)
     person = selectors.person_get(user=user, pk=payload.person_id)
@@ -279,40 +274,39 @@ def get_membership(request: HttpRequest, membership_id: int, response: HttpRespo
 def patch_membership(
     request: HttpRequest, membership_id: int, payload: MembershipPatch, response: HttpResponse
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    membership = _membership(user, membership_id)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {
-        k: v for k, v in data.items() if k in ("role", "start_date", "end_date")
-    }
-    if "part" in data:
-        changes["part"] = data["part"] or ""
-    if "constituency" in data:
-        changes["constituency"] = _constituency(membership.group.programme, data["constituency"])
-    if "alternate_for" in data:
-        changes["alternate_for"] = (
-            _membership(user, data["alternate_for"]) if data["alternate_for"] is not None else None
+
+    def write(user: Any, expected: int) -> Membership:
+        membership = _membership(user, membership_id)
+        changes: dict[str, Any] = {
+            k: v for k, v in data.items() if k in ("role", "start_date", "end_date", "part")
+        }
+        if "constituency" in data:
+            changes["constituency"] = _constituency(
+                membership.group.programme, data["constituency"]
+            )
+        if "alternate_for" in data:
+            changes["alternate_for"] = (
+                _membership(user, data["alternate_for"])
+                if data["alternate_for"] is not None
+                else None
+            )
+        services.update_membership(
+            actor=user, membership=membership, expected_version=expected, **changes
         )
-    for key in ("role", "start_date"):
-        if key in changes and changes[key] is None:
-            raise ValidationError.for_field(key, f"{key} cannot be empty.")
-    membership = services.update_membership(
-        actor=user, membership=membership, expected_version=expected, **changes
-    )
-    membership = _membership(user, membership.pk)
-    response["ETag"] = etag_for(membership.version)
-    return membership
+        return _membership(user, membership_id)
+
+    return versioned_write(request, response, write)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
 def delete_membership(request: HttpRequest, membership_id: int) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    services.delete_membership(
-        actor=user, membership=_membership(user, membership_id), expected_version=expected
+    versioned_write(
+        request,
+        None,
+        lambda user, expected: services.delete_membership(
+            actor=user, membership=_membership(user, membership_id), expected_version=expected
+        ),
     )
     return Status(204, None)
 
@@ -357,17 +351,16 @@ def patch_constituency(
     response: HttpResponse,
     programme: str | None = None,
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
-    constituency = services.update_constituency(
-        actor=user,
-        constituency=_constituency_get(request, code, programme),
-        expected_version=expected,
-        **{k: (v or "") for k, v in payload.dict(exclude_unset=True).items()},
+    return versioned_write(
+        request,
+        response,
+        lambda user, expected: services.update_constituency(
+            actor=user,
+            constituency=_constituency_get(request, code, programme),
+            expected_version=expected,
+            **payload.dict(exclude_unset=True),
+        ),
     )
-    response["ETag"] = etag_for(constituency.version)
-    return constituency
 
 
 # --- organisations -------------------------------------------------------------------
@@ -400,8 +393,7 @@ def create_organisation(
     response: HttpResponse,
     programme: str | None = None,
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     organisation = services.create_organisation(
         actor=user,
         programme=_programme(programme),
@@ -418,23 +410,17 @@ def create_organisation(
 def patch_organisation(
     request: HttpRequest, organisation_id: int, payload: OrganisationPatch, response: HttpResponse
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {k: (v or "") for k, v in data.items() if k != "market_roles"}
-    if "name" in changes and not changes["name"]:
-        raise ValidationError.for_field("name", "name cannot be empty.")
-    if "market_roles" in data:
-        changes["market_roles"] = _market_roles(data["market_roles"] or [])
-    organisation = services.update_organisation(
-        actor=user,
-        organisation=selectors.organisation_get(user=user, pk=organisation_id),
-        expected_version=expected,
-        **changes,
-    )
-    response["ETag"] = etag_for(organisation.version)
-    return organisation
+
+    def write(user: Any, expected: int) -> Organisation:
+        organisation = selectors.organisation_get(user=user, pk=organisation_id)
+        if "market_roles" in data:
+            data["market_roles"] = _market_roles(data["market_roles"] or [])
+        return services.update_organisation(
+            actor=user, organisation=organisation, expected_version=expected, **data
+        )
+
+    return versioned_write(request, response, write)
 
 
 # --- people --------------------------------------------------------------------------
@@ -468,8 +454,7 @@ def get_person(request: HttpRequest, person_id: int, response: HttpResponse) -> 
 def create_person(
     request: HttpRequest, payload: PersonIn, response: HttpResponse, programme: str | None = None
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
+    user = writer(request)
     organisation = (
         selectors.organisation_get(user=user, pk=payload.organisation_id)
         if payload.organisation_id
@@ -491,24 +476,21 @@ def create_person(
 def patch_person(
     request: HttpRequest, person_id: int, payload: PersonPatch, response: HttpResponse
 ) -> Any:
-    user = actor(request)
-    require_writer(user)
-    expected = if_match(request)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {k: (v or "") for k, v in data.items() if k != "organisation_id"}
-    if "name" in changes and not changes["name"]:
-        raise ValidationError.for_field("name", "name cannot be empty.")
-    if "organisation_id" in data:
-        changes["organisation"] = (
-            selectors.organisation_get(user=user, pk=data["organisation_id"])
-            if data["organisation_id"]
-            else None
+
+    def write(user: Any, expected: int) -> Person:
+        changes = {k: v for k, v in data.items() if k != "organisation_id"}
+        if "organisation_id" in data:
+            changes["organisation"] = (
+                selectors.organisation_get(user=user, pk=data["organisation_id"])
+                if data["organisation_id"]
+                else None
+            )
+        return services.update_person(
+            actor=user,
+            person=selectors.person_get(user=user, pk=person_id),
+            expected_version=expected,
+            **changes,
         )
-    person = services.update_person(
-        actor=user,
-        person=selectors.person_get(user=user, pk=person_id),
-        expected_version=expected,
-        **changes,
-    )
-    response["ETag"] = etag_for(person.version)
-    return person
+
+    return versioned_write(request, response, write)

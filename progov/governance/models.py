@@ -256,6 +256,11 @@ class GovernanceGroup(VersionedModel):
         return f"{self.name} ({self.acronym})"
 
     @property
+    def audit_label(self) -> str:
+        """How the audit trail names the group in another object's fields: "DAG"."""
+        return self.acronym
+
+    @property
     def objectives_list(self) -> list[str]:
         return [line.strip() for line in self.objectives.splitlines() if line.strip()]
 

@@ -11,17 +11,23 @@ Rules enforced here (each raises a ValidationError a user can act on):
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
 
-from progov.accounts.permissions import require_writer
-from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.audit.services import record_create, record_delete
+from progov.audit.writes import (
+    changing,
+    check_fields,
+    refuse_empty,
+    snapshot,
+    update_versioned,
+)
 from progov.calendars.workdays import CALENDARS
-from progov.core.concurrency import bump_version, check_version
+from progov.core import access
+from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import (
     AttendancePolicy,
@@ -69,22 +75,6 @@ GROUP_FIELDS = (
 )
 
 
-def audit_value(obj: Model, field: str) -> Any:
-    """A field's value as the audit trail shows it: related objects by their name."""
-    value = getattr(obj, field)
-    if isinstance(value, GovernanceGroup):
-        return value.acronym
-    if isinstance(value, Model):
-        return str(value)
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    return value
-
-
-def snapshot(obj: Model, fields: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    return {f: audit_value(obj, f) for f in fields}
-
-
 # --- programme -----------------------------------------------------------------------
 
 
@@ -109,7 +99,7 @@ def _validate_programme(programme: Programme) -> None:
 
 @transaction.atomic
 def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Programme:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Programme())
     if Programme.objects.filter(slug=slug).exists():
         raise ValidationError.for_field("slug", f"A programme with slug {slug!r} already exists.")
     programme = Programme(slug=slug, name=name, **fields)
@@ -130,27 +120,21 @@ def create_programme(*, actor: Any, slug: str, name: str, **fields: Any) -> Prog
 def update_programme(
     *, actor: Any, programme: Programme, expected_version: int | None, **changes: Any
 ) -> Programme:
-    require_writer(actor)
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    check_version(programme, expected_version)
-    fields = list(changes)
-    before = snapshot(programme, fields)
-    for key, value in changes.items():
-        setattr(programme, key, value)
-    _validate_programme(programme)
-    delta = diff(before, snapshot(programme, fields))
-    if delta:
-        bump_version(programme)
-        programme.save()
-        record_update(actor=actor, obj=programme, changes=delta)
-    return programme
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Programme,
+        pk=programme.pk,
+        expected_version=expected_version,
+        changes=changes,
+        validate=_validate_programme,
+    )
 
 
 @transaction.atomic
 def create_workstream(
     *, actor: Any, programme: Programme, name: str, mailbox: str = ""
 ) -> Workstream:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Workstream(programme=programme))
     if Workstream.objects.filter(programme=programme, name=name).exists():
         raise ValidationError.for_field("name", f"Workstream {name!r} already exists.")
     workstream = Workstream.objects.create(programme=programme, name=name, mailbox=mailbox)
@@ -257,7 +241,7 @@ def create_group(
     A pack passes the seed's date and note for that first status, e.g. TAG
     "mobilised" on 1 Jan 2022 ("The TAG was convened in January 2022").
     """
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=GovernanceGroup(programme=programme))
     group = GovernanceGroup(programme=programme, name=name, acronym=acronym.strip(), **fields)
     _validate_group(group)
     group.save()
@@ -282,31 +266,28 @@ def update_group(
     **changes: Any,
 ) -> GovernanceGroup:
     """Change a group's fields; a status change is also recorded with its date."""
-    require_writer(actor)
-    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
-    check_version(group, expected_version)
-    unknown = set(changes) - set(GROUP_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown group fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(group, GROUP_FIELDS)
-    old_status = group.status
-    for key, value in changes.items():
-        setattr(group, key, value.strip() if key == "acronym" and isinstance(value, str) else value)
-    _validate_group(group)
-    delta = diff(before, snapshot(group, GROUP_FIELDS))
-    if not delta:
-        return group
-    bump_version(group)
-    group.save()
-    if group.status != old_status:
+    check_fields(changes, GROUP_FIELDS)
+    if isinstance(changes.get("acronym"), str):
+        changes["acronym"] = changes["acronym"].strip()
+    with changing(
+        GovernanceGroup,
+        group.pk,
+        actor=actor,
+        expected_version=expected_version,
+        fields=GROUP_FIELDS,
+        validate=_validate_group,
+    ) as change:
+        refuse_empty(changes, ("name", "acronym", "attendance", "status"))
+        for key, value in changes.items():
+            setattr(change.obj, key, value)
+    if "status" in change.delta:
         GroupStatusChange.objects.create(
-            group=group,
-            status=group.status,
+            group=change.obj,
+            status=change.obj.status,
             effective_date=status_date or date.today(),
             note=status_note,
         )
-    record_update(actor=actor, obj=group, changes=delta)
-    return group
+    return change.obj
 
 
 @transaction.atomic
@@ -320,7 +301,7 @@ def add_terms_of_reference(
     change_note: str = "",
 ) -> TermsOfReference:
     """Add a new version of a group's terms of reference; earlier versions stay readable."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=TermsOfReference(group=group))
     if not text.strip():
         raise ValidationError.for_field("text", "Terms of reference need some text.")
     if TermsOfReference.objects.filter(group=group, version_number=version_number).exists():
@@ -354,7 +335,7 @@ def record_group_succession(
     reason: str = "",
 ) -> GroupSuccession:
     """Record that `predecessor` was replaced by `successor` (e.g. TMAG → SITAG, CR035)."""
-    require_writer(actor)
+    access.require(user=actor, action="restructure", obj=predecessor)
     if predecessor.pk == successor.pk:
         raise ValidationError.for_field("successor", "A group cannot succeed itself.")
     if predecessor.programme_id != successor.programme_id:
@@ -412,7 +393,7 @@ def create_constituency(
     kind: str = ConstituencyKind.PARTICIPANT,
     description: str = "",
 ) -> Constituency:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Constituency(programme=programme))
     if kind not in ConstituencyKind.values:
         raise ValidationError.for_field("kind", f"Kind must be one of {ConstituencyKind.values}.")
     if Constituency.objects.filter(programme=programme, code=code).exists():
@@ -424,49 +405,19 @@ def create_constituency(
     return constituency
 
 
-def _update_simple(
-    *,
-    actor: Any,
-    model: type[Any],
-    obj: Any,
-    expected_version: int | None,
-    allowed: tuple[str, ...],
-    changes: dict[str, Any],
-    validate: Any = None,
-) -> Any:
-    """Shared body of the plain field updates (constituency, organisation, person)."""
-    require_writer(actor)
-    obj = model.objects.select_for_update().get(pk=obj.pk)
-    check_version(obj, expected_version)
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(obj, allowed)
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    if validate is not None:
-        validate(obj)
-    delta = diff(before, snapshot(obj, allowed))
-    if delta:
-        bump_version(obj)
-        obj.save()
-        record_update(actor=actor, obj=obj, changes=delta)
-    return obj
-
-
+@transaction.atomic
 def update_constituency(
     *, actor: Any, constituency: Constituency, expected_version: int | None, **changes: Any
 ) -> Constituency:
-    with transaction.atomic():
-        result: Constituency = _update_simple(
-            actor=actor,
-            model=Constituency,
-            obj=constituency,
-            expected_version=expected_version,
-            allowed=("name", "kind", "description"),
-            changes=changes,
-        )
-    return result
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Constituency,
+        pk=constituency.pk,
+        expected_version=expected_version,
+        changes={k: v or "" for k, v in changes.items()},
+        fields=("name", "kind", "description"),
+        required=("name", "kind"),
+    )
 
 
 @transaction.atomic
@@ -479,7 +430,7 @@ def create_organisation(
     market_roles: list[Any] | None = None,
     website: str = "",
 ) -> Organisation:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Organisation(programme=programme))
     if Organisation.objects.filter(programme=programme, name=name).exists():
         raise ValidationError.for_field("name", f"Organisation {name!r} already exists.")
     organisation = Organisation.objects.create(
@@ -499,29 +450,26 @@ def create_organisation(
     return organisation
 
 
+@transaction.atomic
 def update_organisation(
     *, actor: Any, organisation: Organisation, expected_version: int | None, **changes: Any
 ) -> Organisation:
-    with transaction.atomic():
-        roles = changes.pop("market_roles", None)
-        result: Organisation = _update_simple(
-            actor=actor,
-            model=Organisation,
-            obj=organisation,
-            expected_version=expected_version,
-            allowed=("name", "short_name", "website"),
-            changes=changes,
-        )
+    """Change an organisation's names, website or market roles (one version, one entry)."""
+    roles = changes.pop("market_roles", None)
+    check_fields(changes, ("name", "short_name", "website"))
+    with changing(
+        Organisation,
+        organisation.pk,
+        actor=actor,
+        expected_version=expected_version,
+        fields=("name", "short_name", "website", "market_roles"),
+    ) as change:
+        refuse_empty(changes, ("name",))
+        for key, value in changes.items():
+            setattr(change.obj, key, value or "")
         if roles is not None:
-            before = sorted(r.name for r in result.market_roles.all())
-            after = sorted(r.name for r in roles)
-            if before != after:
-                result.market_roles.set(roles)
-                if not changes or result.version == organisation.version:
-                    bump_version(result)
-                    result.save()
-                record_update(actor=actor, obj=result, changes={"market_roles": [before, after]})
-    return result
+            change.obj.market_roles.set(roles)
+    return change.obj
 
 
 @transaction.atomic
@@ -535,7 +483,7 @@ def create_person(
     organisation: Organisation | None = None,
     user: Any = None,
 ) -> Person:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Person(programme=programme))
     if not name.strip():
         raise ValidationError.for_field("name", "A person needs a name.")
     person = Person.objects.create(
@@ -554,19 +502,20 @@ def create_person(
     return person
 
 
+@transaction.atomic
 def update_person(
     *, actor: Any, person: Person, expected_version: int | None, **changes: Any
 ) -> Person:
-    with transaction.atomic():
-        result: Person = _update_simple(
-            actor=actor,
-            model=Person,
-            obj=person,
-            expected_version=expected_version,
-            allowed=("name", "email", "job_title", "organisation", "user"),
-            changes=changes,
-        )
-    return result
+    text = ("name", "email", "job_title")
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Person,
+        pk=person.pk,
+        expected_version=expected_version,
+        changes={k: (v or "") if k in text else v for k, v in changes.items()},
+        fields=("name", "email", "job_title", "organisation", "user"),
+        required=("name",),
+    )
 
 
 # --- seats and memberships -----------------------------------------------------------
@@ -583,7 +532,7 @@ def create_seat(
     position: int = 0,
 ) -> Seat:
     """Add a seat that the group's terms of reference define (filled later by a membership)."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Seat(group=group))
     if role not in MembershipRole.values:
         raise ValidationError.for_field("role", f"Role must be one of {MembershipRole.values}.")
     if Seat.objects.filter(group=group, label=label).exists():
@@ -665,7 +614,7 @@ def create_membership(
     alternate_for: Membership | None = None,
     end_date: date | None = None,
 ) -> Membership:
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=Membership(group=group, person=person))
     membership = Membership(
         group=group,
         person=person,
@@ -695,32 +644,24 @@ def create_membership(
 def update_membership(
     *, actor: Any, membership: Membership, expected_version: int | None, **changes: Any
 ) -> Membership:
-    require_writer(actor)
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("group", "person")
-        .get(pk=membership.pk)
+    if "part" in changes:
+        changes["part"] = changes["part"] or ""
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Membership.objects.select_related("group", "person"),
+        pk=membership.pk,
+        expected_version=expected_version,
+        changes=changes,
+        fields=MEMBERSHIP_FIELDS,
+        validate=_validate_membership,
+        required=("role", "start_date"),
     )
-    check_version(membership, expected_version)
-    unknown = set(changes) - set(MEMBERSHIP_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown membership fields: {', '.join(sorted(unknown))}.")
-    before = snapshot(membership, MEMBERSHIP_FIELDS)
-    for key, value in changes.items():
-        setattr(membership, key, value)
-    _validate_membership(membership)
-    delta = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
-    if delta:
-        bump_version(membership)
-        membership.save()
-        record_update(actor=actor, obj=membership, changes=delta)
-    return membership
 
 
 @transaction.atomic
 def delete_membership(*, actor: Any, membership: Membership, expected_version: int | None) -> None:
     """Remove a membership entered in error (ending it keeps history: prefer end_date)."""
-    require_writer(actor)
+    access.require(user=actor, action="delete", obj=membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     check_version(membership, expected_version)
     fields = {
@@ -746,26 +687,18 @@ def _update_plain(
     changes: dict[str, Any],
     validate: Any = None,
 ) -> Any:
-    """Shared body of updates to rows that carry no `version` (seats, rules, history rows).
-
-    Locks the row, applies the changes, validates, and writes + audits only when a
-    value really changed, so re-applying the same values is a no-op.
-    """
-    require_writer(actor)
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    obj = model.objects.select_for_update().get(pk=obj.pk)
-    before = snapshot(obj, allowed)
-    for key, value in changes.items():
-        setattr(obj, key, value)
-    if validate is not None:
-        validate(obj)
-    delta = diff(before, snapshot(obj, allowed))
-    if delta:
-        obj.save()
-        record_update(actor=actor, obj=obj, changes=delta)
-    return obj
+    """Updates to rows that carry no `version` (seats, rules, history rows): the same
+    write path, without a version to check or bump."""
+    access.require(user=actor, action="change", obj=obj)
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=model,
+        pk=obj.pk,
+        expected_version=None,
+        changes=changes,
+        fields=allowed,
+        validate=validate,
+    )
 
 
 # --- workstreams and market roles ----------------------------------------------------
@@ -802,7 +735,7 @@ _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 @transaction.atomic
 def create_market_role(*, actor: Any, code: str, name: str) -> MarketRole:
     """Add a market role organisations can play, e.g. `central-system-provider`."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=MarketRole())
     if not _SLUG.match(code or ""):
         raise ValidationError.for_field(
             "code", f"Market role code {code!r} must be letters, digits, '-' or '_'."
@@ -859,7 +792,7 @@ def add_group_status_change(
     1 Mar 2022 when the group is loaded already stood down (27 Nov 2023, CR035).
     To change the current status use `update_group(status=…, status_date=…)`.
     """
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=GroupStatusChange(group=group))
     if status not in GroupStatus.values:
         raise ValidationError.for_field("status", f"Status must be one of {GroupStatus.values}.")
     if GroupStatusChange.objects.filter(
@@ -968,7 +901,7 @@ def create_framework_version(
     change_detail: str = "",
 ) -> FrameworkVersion:
     """Add a row of the framework's change record, e.g. v3.1 of 8 Mar 2023 by Amy Clayton."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=FrameworkVersion(programme=programme))
     if not version.strip():
         raise ValidationError.for_field("version", "A framework version needs a number.")
     if FrameworkVersion.objects.filter(programme=programme, version=version).exists():
@@ -1093,7 +1026,7 @@ def create_deadline_rule(
     source: str = "",
 ) -> DeadlineRule:
     """Add a working-day deadline rule, e.g. `papers_due`: 5 working days before the meeting."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=DeadlineRule(programme=programme))
     rule = DeadlineRule(
         programme=programme,
         key=key,
@@ -1176,7 +1109,7 @@ def create_regulator_threshold(
     cumulative: bool = False,
 ) -> RegulatorThreshold:
     """Add a threshold above which the sponsor decides, e.g. `cost_single`: £5m per decision."""
-    require_writer(actor)
+    access.require(user=actor, action="create", obj=RegulatorThreshold(programme=programme))
     if RegulatorThreshold.objects.filter(programme=programme, key=key).exists():
         raise ValidationError.for_field("key", f"Threshold {key!r} already exists.")
     threshold = RegulatorThreshold(

@@ -17,8 +17,7 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.core import access
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -240,24 +239,18 @@ def _item_answer(response: HttpResponse, item: AgendaItem) -> dict[str, Any]:
 def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
     """`lead_person`/`lead_organisation` ids → objects of the group's programme."""
     out: dict[str, Any] = {}
-    if "lead_person" in data:
-        pk = data.pop("lead_person")
-        out["lead_person"] = None
+    for key, model, noun in (
+        ("lead_person", Person, "person"),
+        ("lead_organisation", Organisation, "organisation"),
+    ):
+        if key not in data:
+            continue
+        pk = data.pop(key)
+        out[key] = None
         if pk is not None:
-            out["lead_person"] = Person.objects.filter(
-                pk=pk, programme_id=group.programme_id
-            ).first()
-            if out["lead_person"] is None:
-                raise ValidationError.for_field("lead_person", f"No person #{pk}.")
-    if "lead_organisation" in data:
-        pk = data.pop("lead_organisation")
-        out["lead_organisation"] = None
-        if pk is not None:
-            out["lead_organisation"] = Organisation.objects.filter(
-                pk=pk, programme_id=group.programme_id
-            ).first()
-            if out["lead_organisation"] is None:
-                raise ValidationError.for_field("lead_organisation", f"No organisation #{pk}.")
+            out[key] = model.objects.filter(pk=pk, programme_id=group.programme_id).first()
+            if out[key] is None:
+                raise ValidationError.for_field(key, f"No {noun} #{pk}.")
     if "type" in data:
         out["item_type"] = data.pop("type")
     for key in ("title", "objective", "lead_text"):
@@ -274,6 +267,21 @@ def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
     return {**out, **data}
 
 
+def _on_item(service: Any, meeting_id: int, item_id: int, **arguments: Any) -> Any:
+    """`write(user, expected)` calling an agenda item verb on the item the caller may see."""
+    return verb_on(
+        service,
+        "item",
+        lambda user: agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id),
+        **arguments,
+    )
+
+
+def _on_forward_look(service: Any, item_id: int) -> Any:
+    """`write(user, expected)` calling a forward-look verb on the item the caller may see."""
+    return verb_on(service, "item", lambda user: forward_look_item_get(user=user, pk=item_id))
+
+
 # --- agenda --------------------------------------------------------------------------
 
 
@@ -288,8 +296,7 @@ def add_agenda_item(
     request: HttpRequest, meeting_id: int, payload: AgendaItemIn, response: HttpResponse
 ) -> Any:
     """Add an item (by default last before closing standing items such as the summary)."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="edit_agenda")
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     fields = _leads(meeting.group, payload.dict())
     item = services.add_agenda_item(actor=user, meeting=meeting, **fields)
@@ -313,23 +320,22 @@ def patch_agenda_item(
     response: HttpResponse,
 ) -> Any:
     """Change an item. Send `If-Match: <version>`; missing → 428, stale → 412."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.agendaitem", action="change")
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    changes = _leads(item.meeting.group, payload.dict(exclude_unset=True))
-    item = services.update_agenda_item(actor=user, item=item, expected_version=expected, **changes)
-    return _item_answer(response, item)
+    data = payload.dict(exclude_unset=True)
+
+    def write(user: Any, expected: int) -> AgendaItem:
+        item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
+        changes = _leads(item.meeting.group, data)
+        return services.update_agenda_item(
+            actor=user, item=item, expected_version=expected, **changes
+        )
+
+    return versioned_write(request, response, write, lambda item: _item_answer(response, item))
 
 
 @router.delete("/{int:meeting_id}/agenda/{int:item_id}", response={204: None, **ERRORS})
 def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> Any:
     """Remove an item; later items move up. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.agendaitem", action="delete")
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    services.remove_agenda_item(actor=user, item=item, expected_version=expected)
+    versioned_write(request, None, _on_item(services.remove_agenda_item, meeting_id, item_id))
     return Status(204, None)
 
 
@@ -338,12 +344,10 @@ def move_agenda_item(
     request: HttpRequest, meeting_id: int, item_id: int, payload: AgendaItemMoveIn
 ) -> Any:
     """Put an item at `position`; answers the whole agenda. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.agendaitem", action="move")
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    services.move_agenda_item(
-        actor=user, item=item, expected_version=expected, position=payload.position
+    versioned_write(
+        request,
+        None,
+        _on_item(services.move_agenda_item, meeting_id, item_id, position=payload.position),
     )
     return agenda_out(agenda_for(_meeting(request, meeting_id)))
 
@@ -352,8 +356,7 @@ def move_agenda_item(
 def reorder_agenda(request: HttpRequest, meeting_id: int, payload: ReorderIn) -> Any:
     """Order the whole agenda. `items` lists every item id once; if the agenda gained or
     lost items since you read it the answer is 412 and nothing changes."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="edit_agenda")
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     services.reorder_agenda(actor=user, meeting=meeting, order=payload.items)
     return agenda_out(agenda_for(meeting))
@@ -367,12 +370,13 @@ def carry_agenda_item(
 ) -> Any:
     """Mark the item not reached and copy it onto the group's next (not cancelled)
     meeting; answers the copy, whose `carried_from` names this meeting. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.agendaitem", action="carry_forward")
-    expected = if_match(request)
-    item = agenda_item_get(user=user, pk=item_id, meeting_id=meeting_id)
-    copy = services.carry_agenda_item(actor=user, item=item, expected_version=expected)
-    return Status(201, _item_answer(response, copy))
+    copy = versioned_write(
+        request,
+        response,
+        _on_item(services.carry_agenda_item, meeting_id, item_id),
+        lambda copy: _item_answer(response, copy),
+    )
+    return Status(201, copy)
 
 
 # --- forward look --------------------------------------------------------------------
@@ -446,8 +450,7 @@ def create_forward_look_item(
     request: HttpRequest, payload: ForwardLookIn, response: HttpResponse
 ) -> Any:
     """Plan an item for a coming meeting of the group (`target_meeting`), or for later."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="governance.group", action="plan_agenda")
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     data = payload.dict()
     data.pop("group")
@@ -467,26 +470,26 @@ def patch_forward_look_item(
     request: HttpRequest, item_id: int, payload: ForwardLookPatch, response: HttpResponse
 ) -> Any:
     """Change, retarget or close (`status` done/dropped) a planned item. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="change")
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
     data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {}
-    if "target_meeting" in data:
-        changes["target_meeting"] = _target(item.group, data.pop("target_meeting"), user)
-    changes.update(_leads(item.group, data))
-    services.update_forward_look_item(actor=user, item=item, expected_version=expected, **changes)
-    return _forward_look_answer(response, request, item_id)
+
+    def write(user: Any, expected: int) -> ForwardLookItem:
+        item = forward_look_item_get(user=user, pk=item_id)
+        changes: dict[str, Any] = {}
+        if "target_meeting" in data:
+            changes["target_meeting"] = _target(item.group, data.pop("target_meeting"), user)
+        changes.update(_leads(item.group, data))
+        return services.update_forward_look_item(
+            actor=user, item=item, expected_version=expected, **changes
+        )
+
+    return versioned_write(
+        request, response, write, lambda _item: _forward_look_answer(response, request, item_id)
+    )
 
 
 @router.delete("/forward-look/{int:item_id}", response={204: None, **ERRORS})
 def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="delete")
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
-    services.remove_forward_look_item(actor=user, item=item, expected_version=expected)
+    versioned_write(request, None, _on_forward_look(services.remove_forward_look_item, item_id))
     return Status(204, None)
 
 
@@ -494,11 +497,10 @@ def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
 def schedule_forward_look_item(request: HttpRequest, item_id: int, response: HttpResponse) -> Any:
     """Put the item on its target meeting's agenda; answers the new agenda item.
     Needs `If-Match` with the forward-look item's version."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.forwardlookitem", action="schedule")
-    expected = if_match(request)
-    item = forward_look_item_get(user=user, pk=item_id)
-    agenda_item = services.schedule_forward_look_item(
-        actor=user, item=item, expected_version=expected
+    agenda_item = versioned_write(
+        request,
+        response,
+        _on_forward_look(services.schedule_forward_look_item, item_id),
+        lambda agenda_item: _item_answer(response, agenda_item),
     )
-    return Status(201, _item_answer(response, agenda_item))
+    return Status(201, agenda_item)

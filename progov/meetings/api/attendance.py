@@ -19,8 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from progov.core import access
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match, writer
 from progov.governance import selectors as governance_selectors
 from progov.governance.timezones import programme_tz
 from progov.meetings import selectors, services
@@ -273,8 +272,7 @@ def issue_invitations(request: HttpRequest, meeting_id: int) -> Any:
     """Invite the group's members current on the meeting date (alternates are not
     invited). Running it again invites new members and withdraws the invitations of
     people no longer members; anyone already recorded is left alone."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="record_attendance")
+    user = writer(request)
     report = services.issue_invitations(actor=user, meeting=_meeting(request, meeting_id))
     return {
         "invited": len(report.invited),
@@ -296,8 +294,7 @@ def record_attendance(
     """Record one person's attendance. `represented` needs `represented_by`, a current
     alternate of that representative, who is then recorded present. Someone who is not
     a member can be recorded as a `guest` (or `observer`): their line is created."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="record_attendance")
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     person = governance_selectors.person_get(user=user, pk=person_id)
     exists = Attendance.objects.filter(meeting=meeting, person=person).exists()

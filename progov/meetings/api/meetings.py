@@ -6,8 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from progov.core import access
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import DeadlineKey
@@ -157,21 +156,27 @@ def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -
     }
 
 
+def _meeting_write(
+    request: HttpRequest, response: HttpResponse, meeting_id: int, service: Any, **arguments: Any
+) -> Any:
+    """Call a meeting verb (`services.move_meeting`, …) through `versioned_write` and
+    answer the meeting as it is now."""
+    return versioned_write(
+        request,
+        response,
+        verb_on(service, "meeting", lambda _user: _one(request, meeting_id), **arguments),
+        lambda _meeting: _answer(request, response, meeting_id),
+    )
+
+
 @router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
 def patch_meeting(
     request: HttpRequest, meeting_id: int, payload: MeetingPatch, response: HttpResponse
 ) -> Any:
     """Change title, location, online link or recording link. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="change")
-    expected = if_match(request)
-    services.update_meeting(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
-        **payload.dict(exclude_unset=True),
+    return _meeting_write(
+        request, response, meeting_id, services.update_meeting, **payload.dict(exclude_unset=True)
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
@@ -179,42 +184,27 @@ def move_meeting(
     request: HttpRequest, meeting_id: int, payload: MeetingMoveIn, response: HttpResponse
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="move")
-    expected = if_match(request)
-    services.move_meeting(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
+    return _meeting_write(
+        request,
+        response,
+        meeting_id,
+        services.move_meeting,
         start=payload.start,
         end=payload.end,
         note=payload.note,
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/{int:meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
 def cancel_meeting(
     request: HttpRequest, meeting_id: int, payload: NoteIn, response: HttpResponse
 ) -> Any:
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="cancel")
-    expected = if_match(request)
-    services.cancel_meeting(
-        actor=user, meeting=_one(request, meeting_id), expected_version=expected, note=payload.note
-    )
-    return _answer(request, response, meeting_id)
+    return _meeting_write(request, response, meeting_id, services.cancel_meeting, note=payload.note)
 
 
 @router.post("/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS})
 def confirm_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="confirm")
-    expected = if_match(request)
-    services.confirm_meeting(
-        actor=user, meeting=_one(request, meeting_id), expected_version=expected
-    )
-    return _answer(request, response, meeting_id)
+    return _meeting_write(request, response, meeting_id, services.confirm_meeting)
 
 
 @router.post("/{int:meeting_id}/held", response={200: MeetingOut, **ERRORS})
@@ -222,16 +212,13 @@ def mark_held(
     request: HttpRequest, meeting_id: int, payload: HeldIn, response: HttpResponse
 ) -> Any:
     """Record that the meeting took place; its headline report draft starts."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="mark_held")
-    expected = if_match(request)
-    services.mark_meeting_held(
-        actor=user,
-        meeting=_one(request, meeting_id),
-        expected_version=expected,
+    return _meeting_write(
+        request,
+        response,
+        meeting_id,
+        services.mark_meeting_held,
         recording_link=payload.recording_link,
     )
-    return _answer(request, response, meeting_id)
 
 
 @router.post("/extraordinary", response={201: MeetingOut, **ERRORS})
@@ -239,8 +226,7 @@ def create_extraordinary(
     request: HttpRequest, payload: ExtraordinaryIn, response: HttpResponse
 ) -> Any:
     """Add an extraordinary meeting, numbered after the last regular one (e.g. 24.1)."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="create")
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=payload.group)
     meeting = services.create_extraordinary_meeting(
         actor=user,
@@ -257,8 +243,7 @@ def create_extraordinary(
 @router.post("/generate/{acronym}", response={200: GenerateOut, **ERRORS})
 def generate(request: HttpRequest, acronym: str, payload: GenerateIn) -> Any:
     """Generate the group's scheduled meetings up to `until` (nothing is duplicated)."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="governance.group", action="generate_meetings")
+    user = writer(request)
     group = governance_selectors.group_get(user=user, acronym=acronym)
     report = services.generate_meetings(actor=user, group=group, until=payload.until)
     return {

@@ -19,8 +19,15 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
-from progov.core import access
-from progov.core.api import WRITE_ERRORS, ErrorOut, actor, etag_for, if_match
+from progov.core.api import (
+    WRITE_ERRORS,
+    ErrorOut,
+    actor,
+    etag_for,
+    verb_on,
+    versioned_write,
+    writer,
+)
 from progov.core.errors import ValidationError
 from progov.meetings import selectors, services
 from progov.meetings.models import AgendaItem, Meeting, Paper
@@ -122,8 +129,7 @@ def upload_paper(
     """Upload a paper (multipart/form-data). PDF, DOCX, XLSX, PPTX, CSV, TXT or PNG,
     checked by content; it starts unpublished. 422 names the problem (`errors.file` for
     the file); 413 when it is too large. Nothing is stored when it is refused."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.meeting", action="upload_paper")
+    user = writer(request)
     meeting = _meeting(request, meeting_id)
     if file is None:
         errors = {"file": ["Choose a file to upload (the multipart field `file`)."]}
@@ -148,6 +154,21 @@ def get_paper(request: HttpRequest, meeting_id: int, paper_id: int, response: Ht
     return _answer(request, response, meeting_id, paper_id)
 
 
+def _on_paper(service: Any, meeting_id: int, paper_id: int) -> Any:
+    """`write(user, expected)` calling a paper verb on the paper the caller may see."""
+    return verb_on(
+        service, "paper", lambda user: paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+    )
+
+
+def _paper_write(
+    request: HttpRequest, response: HttpResponse, meeting_id: int, paper_id: int, write: Any
+) -> Any:
+    return versioned_write(
+        request, response, write, lambda _paper: _answer(request, response, meeting_id, paper_id)
+    )
+
+
 @router.patch("/{int:meeting_id}/papers/{int:paper_id}", response={200: PaperOut, **ERRORS})
 def patch_paper(
     request: HttpRequest,
@@ -157,18 +178,15 @@ def patch_paper(
     response: HttpResponse,
 ) -> Any:
     """Change title, kind, classification, version label or agenda item. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.paper", action="change")
-    expected = if_match(request)
-    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     changes = payload.dict(exclude_unset=True)
-    for key in ("title", "kind", "classification", "paper_version"):
-        if key in changes and changes[key] is None:
-            raise ValidationError.for_field(key, f"{key} cannot be empty.")
-    if "agenda_item" in changes:
-        changes["agenda_item"] = _agenda_item(paper.meeting, changes["agenda_item"])
-    services.update_paper(actor=user, paper=paper, expected_version=expected, **changes)
-    return _answer(request, response, meeting_id, paper_id)
+
+    def write(user: Any, expected: int) -> Paper:
+        paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+        if "agenda_item" in changes:
+            changes["agenda_item"] = _agenda_item(paper.meeting, changes["agenda_item"])
+        return services.update_paper(actor=user, paper=paper, expected_version=expected, **changes)
+
+    return _paper_write(request, response, meeting_id, paper_id, write)
 
 
 @router.post("/{int:meeting_id}/papers/{int:paper_id}/publish", response={200: PaperOut, **ERRORS})
@@ -176,20 +194,17 @@ def publish_paper(
     request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse
 ) -> Any:
     """Publish the paper now (its time counts towards the papers deadline). Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.paper", action="publish")
-    expected = if_match(request)
-    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
-    services.publish_paper(actor=user, paper=paper, expected_version=expected)
-    return _answer(request, response, meeting_id, paper_id)
+    return _paper_write(
+        request,
+        response,
+        meeting_id,
+        paper_id,
+        _on_paper(services.publish_paper, meeting_id, paper_id),
+    )
 
 
 @router.delete("/{int:meeting_id}/papers/{int:paper_id}", response={204: None, **ERRORS})
 def delete_paper(request: HttpRequest, meeting_id: int, paper_id: int) -> Any:
     """Remove the paper and its file. Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.paper", action="delete")
-    expected = if_match(request)
-    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
-    services.remove_paper(actor=user, paper=paper, expected_version=expected)
+    versioned_write(request, None, _on_paper(services.remove_paper, meeting_id, paper_id))
     return Status(204, None)

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.core import access
-from progov.core.access import is_signed_in
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match
+from progov.accounts.permissions import is_signed_in
+from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services
@@ -159,20 +158,31 @@ def get_headline_report(request: HttpRequest, meeting_id: int, response: HttpRes
     return _answer_report(request, response, meeting_id)
 
 
+def _report_write(
+    request: HttpRequest, response: HttpResponse, meeting_id: int, service: Any, **arguments: Any
+) -> Any:
+    """Call a headline-report verb through `versioned_write`; answer the report."""
+    return versioned_write(
+        request,
+        response,
+        verb_on(
+            service,
+            "report",
+            lambda _user: _report(request, _meeting(request, meeting_id)),
+            **arguments,
+        ),
+        lambda _report: _answer_report(request, response, meeting_id),
+    )
+
+
 @router.patch("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
 def patch_headline_report(
     request: HttpRequest, meeting_id: int, payload: HeadlineReportPatch, response: HttpResponse
 ) -> Any:
     """Change the report's Markdown body (draft or published). Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.headlinereport", action="change")
-    expected = if_match(request)
-    meeting = _meeting(request, meeting_id)
-    report = _report(request, meeting)
-    services.update_headline_report(
-        actor=user, report=report, expected_version=expected, body=payload.body
+    return _report_write(
+        request, response, meeting_id, services.update_headline_report, body=payload.body
     )
-    return _answer_report(request, response, meeting_id)
 
 
 @router.post(
@@ -181,13 +191,7 @@ def patch_headline_report(
 def publish_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
     """Publish the report (the meeting must have been held). Needs `If-Match`. The
     publication time is what the two-working-day deadline is judged on."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.headlinereport", action="publish")
-    expected = if_match(request)
-    meeting = _meeting(request, meeting_id)
-    report = _report(request, meeting)
-    services.publish_headline_report(actor=user, report=report, expected_version=expected)
-    return _answer_report(request, response, meeting_id)
+    return _report_write(request, response, meeting_id, services.publish_headline_report)
 
 
 @router.get(
@@ -230,18 +234,17 @@ def answer_amendment(
 ) -> Any:
     """Answer a request and close it (`close: false` leaves it answered but open; an
     empty `response` closes an answered request keeping its answer). Needs `If-Match`."""
-    user = actor(request)
-    access.require_anywhere(user=user, kind="meetings.amendmentrequest", action="answer")
-    expected = if_match(request)
-    meeting = _meeting(request, meeting_id)
-    report = _report(request, meeting)
-    amendment = amendment_get(user=user, report=report, pk=amendment_id)
-    amendment = services.answer_amendment(
-        actor=user,
-        amendment=amendment,
-        expected_version=expected,
-        response=payload.response,
-        close=payload.close,
+    return versioned_write(
+        request,
+        response,
+        lambda user, expected: services.answer_amendment(
+            actor=user,
+            amendment=amendment_get(
+                user=user, report=_report(request, _meeting(request, meeting_id)), pk=amendment_id
+            ),
+            expected_version=expected,
+            response=payload.response,
+            close=payload.close,
+        ),
+        lambda amendment: amendment_out(amendment, meeting_tz(amendment.report.meeting)),
     )
-    response["ETag"] = etag_for(amendment.version)
-    return amendment_out(amendment, meeting_tz(meeting))

@@ -12,10 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
-from progov.audit.services import diff, record_create, record_delete, record_many, record_update
+from progov.audit.services import record_create, record_delete, record_many
+from progov.audit.writes import WritePath, changing, update_versioned
 from progov.core import access
-from progov.core.concurrency import bump_version, check_version
+from progov.core.concurrency import check_version
 from progov.core.errors import DomainError, ValidationError
 from progov.governance.models import GovernanceGroup, Organisation, Person
 from progov.governance.services import snapshot
@@ -127,6 +129,11 @@ def _clean_content(
         raise ValidationError.from_field_errors(errors)
 
 
+def _content(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The content fields among an `add_…` service's arguments (`locals()`)."""
+    return {name: arguments[name] for name in CONTENT_FIELDS}
+
+
 def _require_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(
@@ -234,15 +241,7 @@ def add_agenda_item(
     item = AgendaItem()
     _clean_content(
         item,
-        {
-            "title": title,
-            "objective": objective,
-            "item_type": item_type,
-            "duration_minutes": duration_minutes,
-            "lead_person": lead_person,
-            "lead_organisation": lead_organisation,
-            "lead_text": lead_text,
-        },
+        _content(locals()),
         programme_id=meeting.group.programme_id,
         allowed=set(CONTENT_FIELDS),
     )
@@ -259,6 +258,9 @@ def _locked_item(item: AgendaItem, expected_version: int | None) -> AgendaItem:
     return locked
 
 
+_ITEMS = WritePath(AgendaItem.objects.select_related("meeting__group"), ITEM_FIELDS)
+
+
 @transaction.atomic
 def update_agenda_item(
     *, actor: Any, item: AgendaItem, expected_version: int | None, **changes: Any
@@ -266,20 +268,15 @@ def update_agenda_item(
     """Change an item's title, objective, type, duration or lead; `not_reached` too."""
     access.require(user=actor, action="change", obj=item)
     _lock_meeting(item.meeting)
-    item = _locked_item(item, expected_version)
-    _require_open(item.meeting)
-    before = snapshot(item, ITEM_FIELDS)
-    not_reached = changes.pop("not_reached", None)
-    _clean_content(
-        item, changes, programme_id=item.meeting.group.programme_id, allowed=set(CONTENT_FIELDS)
-    )
-    if not_reached is not None:
-        item.not_reached = bool(not_reached)
-    delta = diff(before, snapshot(item, ITEM_FIELDS))
-    if delta:
-        bump_version(item)
-        item.save()
-        record_update(actor=actor, obj=item, changes=delta)
+    with _ITEMS.change(actor, item, expected_version) as change:
+        item = change.obj
+        _require_open(item.meeting)
+        not_reached = changes.pop("not_reached", None)
+        _clean_content(
+            item, changes, programme_id=item.meeting.group.programme_id, allowed=set(CONTENT_FIELDS)
+        )
+        if not_reached is not None:
+            item.not_reached = bool(not_reached)
     return item
 
 
@@ -297,14 +294,13 @@ def remove_agenda_item(*, actor: Any, item: AgendaItem, expected_version: int | 
     if forward_look is not None and forward_look.status == ForwardLookStatus.SCHEDULED:
         still_on = AgendaItem.objects.filter(forward_look_item=forward_look).exists()
         if not still_on:
-            before = snapshot(forward_look, FORWARD_LOOK_FIELDS)
-            forward_look.status = ForwardLookStatus.PLANNED
-            bump_version(forward_look)
-            forward_look.save()
-            record_update(
+            update_versioned(
                 actor=actor,
-                obj=forward_look,
-                changes=diff(before, snapshot(forward_look, FORWARD_LOOK_FIELDS)),
+                model_or_queryset=ForwardLookItem,
+                pk=forward_look.pk,
+                expected_version=None,
+                changes={"status": ForwardLookStatus.PLANNED},
+                fields=FORWARD_LOOK_FIELDS,
             )
     _renumber(actor=actor, items=_ordered(meeting))
 
@@ -362,7 +358,7 @@ def carry_agenda_item(
     """Mark an item not reached and put a copy on the group's next (not cancelled) meeting,
     before its closing standing items, linked by `carried_from` (so the copy shows
     "carried from TMAG #8"). Returns the copy."""
-    access.require(user=actor, action="carry_forward", obj=item)
+    access.require(user=actor, action="carry", obj=item)
     item = _locked_item(item, expected_version)
     source = item.meeting
     if item.is_standing:
@@ -387,13 +383,15 @@ def carry_agenda_item(
             f"The next meeting, {meeting_label(target)}, was already held; "
             "add the item to a later meeting instead."
         )
-    before = snapshot(item, ITEM_FIELDS)
-    item.not_reached = True
-    delta = diff(before, snapshot(item, ITEM_FIELDS))
-    if delta:
-        bump_version(item)
-        item.save()
-        record_update(actor=actor, obj=item, changes=delta)
+    update_versioned(
+        actor=actor,
+        model_or_queryset=AgendaItem,
+        pk=item.pk,
+        expected_version=None,
+        changes={"not_reached": True},
+        fields=ITEM_FIELDS,
+        action="carry",
+    )
     copy = AgendaItem(
         title=item.title,
         objective=item.objective,
@@ -462,15 +460,7 @@ def add_template_item(
     item = AgendaTemplateItem(group=group, at_end=bool(at_end), position=0)
     _clean_content(
         item,
-        {
-            "title": title,
-            "objective": objective,
-            "item_type": item_type,
-            "duration_minutes": duration_minutes,
-            "lead_person": lead_person,
-            "lead_organisation": lead_organisation,
-            "lead_text": lead_text,
-        },
+        _content(locals()),
         programme_id=group.programme_id,
         allowed=set(CONTENT_FIELDS),
     )
@@ -489,28 +479,34 @@ def update_template_item(
     """Change a standing item (title, objective, type, duration, lead), move it between
     the opening and the at-end items (`at_end`), or within them (`position`, 1 = first).
     Existing meetings keep their agendas."""
-    access.require(user=actor, action="change", obj=item)
     GovernanceGroup.objects.select_for_update().get(pk=item.group_id)
-    opening, closing = _template_kinds(item.group_id)
-    item = next(i for i in [*opening, *closing] if i.pk == item.pk)
-    before = snapshot(item, TEMPLATE_FIELDS)
-    at_end = changes.pop("at_end", None)
-    position = changes.pop("position", None)
-    _clean_content(item, changes, programme_id=item.group.programme_id, allowed=set(CONTENT_FIELDS))
-    old_kind = closing if item.at_end else opening
-    old_place = old_kind.index(item) + 1
-    old_kind.remove(item)
-    default_position: int | None = old_place
-    if at_end is not None and bool(at_end) != item.at_end:
-        item.at_end = bool(at_end)
-        default_position = None  # last among its new kind
-    kind = closing if item.at_end else opening
-    _place(kind, item, position if position is not None else default_position)
-    item.save()
-    _template_save_order(opening, closing)
-    delta = diff(before, snapshot(item, TEMPLATE_FIELDS))
-    if delta:
-        record_update(actor=actor, obj=item, changes=delta)
+    with changing(
+        AgendaTemplateItem.objects.select_related("group"),
+        item.pk,
+        actor=actor,
+        expected_version=None,
+        fields=TEMPLATE_FIELDS,
+    ) as change:
+        item = change.obj
+        opening, closing = (
+            [item if i.pk == item.pk else i for i in kind]
+            for kind in _template_kinds(item.group_id)
+        )
+        at_end = changes.pop("at_end", None)
+        position = changes.pop("position", None)
+        _clean_content(
+            item, changes, programme_id=item.group.programme_id, allowed=set(CONTENT_FIELDS)
+        )
+        old_kind = closing if item.at_end else opening
+        old_place = old_kind.index(item) + 1
+        old_kind.remove(item)
+        default_position: int | None = old_place
+        if at_end is not None and bool(at_end) != item.at_end:
+            item.at_end = bool(at_end)
+            default_position = None  # last among its new kind
+        kind = closing if item.at_end else opening
+        _place(kind, item, position if position is not None else default_position)
+        _template_save_order(opening, closing)
     return item
 
 
@@ -563,15 +559,7 @@ def add_forward_look_item(
     item = ForwardLookItem(group=group, target_meeting=target_meeting)
     _clean_content(
         item,
-        {
-            "title": title,
-            "objective": objective,
-            "item_type": item_type,
-            "duration_minutes": duration_minutes,
-            "lead_person": lead_person,
-            "lead_organisation": lead_organisation,
-            "lead_text": lead_text,
-        },
+        _content(locals()),
         programme_id=group.programme_id,
         allowed=set(CONTENT_FIELDS),
     )
@@ -580,12 +568,15 @@ def add_forward_look_item(
     return item
 
 
+def _forward_looks() -> QuerySet[ForwardLookItem]:
+    return ForwardLookItem.objects.select_related("group", "target_meeting__group")
+
+
+_FORWARD_LOOK = WritePath(_forward_looks(), FORWARD_LOOK_FIELDS)
+
+
 def _locked_forward_look(item: ForwardLookItem, expected_version: int | None) -> ForwardLookItem:
-    locked = (
-        ForwardLookItem.objects.select_for_update(of=("self",))
-        .select_related("group", "target_meeting__group")
-        .get(pk=item.pk)
-    )
+    locked = _forward_looks().select_for_update(of=("self",)).get(pk=item.pk)
     check_version(locked, expected_version)
     return locked
 
@@ -596,34 +587,30 @@ def update_forward_look_item(
 ) -> ForwardLookItem:
     """Change a planned item, retarget it (`target_meeting`), or close it (`status` done
     or dropped). Once on an agenda, edit the agenda item instead."""
-    access.require(user=actor, action="change", obj=item)
-    item = _locked_forward_look(item, expected_version)
-    before = snapshot(item, FORWARD_LOOK_FIELDS)
-    if "target_meeting" in changes:
-        target = changes.pop("target_meeting")
-        if target != item.target_meeting and item.status == ForwardLookStatus.SCHEDULED:
-            raise ValidationError.for_field(
-                "target_meeting",
-                "The item is already on an agenda; remove it from that agenda to retarget it.",
-            )
-        _check_target(item.group, target)
-        item.target_meeting = target
-    if "status" in changes:
-        status = changes.pop("status")
-        allowed = {ForwardLookStatus.PLANNED, ForwardLookStatus.DONE, ForwardLookStatus.DROPPED}
-        if status == ForwardLookStatus.SCHEDULED and item.status != status:
-            raise ValidationError.for_field(
-                "status", "Put the item on its meeting's agenda to schedule it."
-            )
-        if status != item.status and status not in allowed:
-            raise ValidationError.for_field("status", "The status is planned, done or dropped.")
-        item.status = status
-    _clean_content(item, changes, programme_id=item.group.programme_id, allowed=set(CONTENT_FIELDS))
-    delta = diff(before, snapshot(item, FORWARD_LOOK_FIELDS))
-    if delta:
-        bump_version(item)
-        item.save()
-        record_update(actor=actor, obj=item, changes=delta)
+    with _FORWARD_LOOK.change(actor, item, expected_version) as change:
+        item = change.obj
+        if "target_meeting" in changes:
+            target = changes.pop("target_meeting")
+            if target != item.target_meeting and item.status == ForwardLookStatus.SCHEDULED:
+                raise ValidationError.for_field(
+                    "target_meeting",
+                    "The item is already on an agenda; remove it from that agenda to retarget it.",
+                )
+            _check_target(item.group, target)
+            item.target_meeting = target
+        if "status" in changes:
+            status = changes.pop("status")
+            allowed = {ForwardLookStatus.PLANNED, ForwardLookStatus.DONE, ForwardLookStatus.DROPPED}
+            if status == ForwardLookStatus.SCHEDULED and item.status != status:
+                raise ValidationError.for_field(
+                    "status", "Put the item on its meeting's agenda to schedule it."
+                )
+            if status != item.status and status not in allowed:
+                raise ValidationError.for_field("status", "The status is planned, done or dropped.")
+            item.status = status
+        _clean_content(
+            item, changes, programme_id=item.group.programme_id, allowed=set(CONTENT_FIELDS)
+        )
     return item
 
 
@@ -644,24 +631,20 @@ def schedule_forward_look_item(
 ) -> AgendaItem:
     """Put a planned item on its target meeting's agenda (before the closing standing
     items); the forward-look item becomes "On an agenda". Returns the agenda item."""
-    access.require(user=actor, action="schedule", obj=item)
-    item = _locked_forward_look(item, expected_version)
-    if item.status != ForwardLookStatus.PLANNED:
-        raise ValidationError(
-            f"“{item.title}” is {item.get_status_display().lower()}; only a planned item "
-            "can be put on an agenda."
-        )
-    if item.target_meeting is None:
-        raise ValidationError.for_field(
-            "target_meeting", "Choose the meeting the item is for first."
-        )
-    meeting = _lock_meeting(item.target_meeting)
-    _check_target(item.group, meeting)
-    before = snapshot(item, FORWARD_LOOK_FIELDS)
-    item.status = ForwardLookStatus.SCHEDULED
-    bump_version(item)
-    item.save()
-    record_update(actor=actor, obj=item, changes=diff(before, snapshot(item, FORWARD_LOOK_FIELDS)))
+    with _FORWARD_LOOK.change(actor, item, expected_version, "schedule") as change:
+        item = change.obj
+        if item.status != ForwardLookStatus.PLANNED:
+            raise ValidationError(
+                f"“{item.title}” is {item.get_status_display().lower()}; only a planned item "
+                "can be put on an agenda."
+            )
+        if item.target_meeting is None:
+            raise ValidationError.for_field(
+                "target_meeting", "Choose the meeting the item is for first."
+            )
+        meeting = _lock_meeting(item.target_meeting)
+        _check_target(item.group, meeting)
+        item.status = ForwardLookStatus.SCHEDULED
     agenda_item = AgendaItem(
         title=item.title,
         objective=item.objective,

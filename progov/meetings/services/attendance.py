@@ -23,7 +23,8 @@ from typing import Any
 
 from django.db import transaction
 
-from progov.audit.services import diff, record_create, record_many, record_update
+from progov.audit.services import diff, record_create, record_many
+from progov.audit.writes import Change
 from progov.core import access
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
@@ -202,16 +203,13 @@ def _represented_by_alternate(
     )
 
 
-def _save_row(actor: Any, row: Attendance, before: dict[str, Any] | None) -> Attendance:
-    if before is None:
+def _save_row(actor: Any, row: Attendance, change: Change[Attendance] | None) -> Attendance:
+    """Create the line, or commit the change begun on the locked line."""
+    if change is None:
         row.save()
         record_create(actor=actor, obj=row, fields=_row_fields(row))
         return row
-    delta = diff(before, snapshot(row, ATTENDANCE_FIELDS))
-    if delta:
-        bump_version(row)
-        row.save()
-        record_update(actor=actor, obj=row, changes=delta)
+    change.commit(actor=actor)
     return row
 
 
@@ -221,7 +219,7 @@ def _mark_alternate_present(actor: Any, meeting: Meeting, alternate: Membership)
         .filter(meeting=meeting, person_id=alternate.person_id)
         .first()
     )
-    before = None if row is None else snapshot(row, ATTENDANCE_FIELDS)
+    before = None if row is None else Change.begin(row, ATTENDANCE_FIELDS)
     if row is None:
         row = Attendance(meeting=meeting, person=alternate.person)
     row.membership = alternate
@@ -292,7 +290,7 @@ def record_attendance(
     if status == AttendanceStatus.REPRESENTED:
         alternate = _represented_by_alternate(meeting, person, membership, represented_by)
 
-    before = None if row is None else snapshot(row, ATTENDANCE_FIELDS)
+    before = None if row is None else Change.begin(row, ATTENDANCE_FIELDS)
     if row is None:
         row = Attendance(meeting=meeting, person=person)
     if membership is not None:

@@ -19,7 +19,7 @@ from progov.accounts.services import hash_token
 from progov.audit.services import record_create, record_update
 from progov.core import access
 from progov.core.access import is_signed_in
-from progov.core.errors import PermissionDenied
+from progov.core.errors import NotFound, PermissionDenied
 from progov.governance.models import Person
 from progov.meetings.models import CalendarFeedToken
 
@@ -53,8 +53,12 @@ def create_feed_token(*, actor: Any, person: Person) -> tuple[CalendarFeedToken,
 
 @transaction.atomic
 def revoke_feed_token(*, actor: Any, token: CalendarFeedToken) -> CalendarFeedToken:
-    """Stop a feed: its URL answers 404 from now on. Revoking twice changes nothing."""
+    """Stop a feed: its URL answers 404 from now on. Revoking twice changes nothing.
+    Someone else's link (unless the actor is the secretariat) is NotFound."""
     token = CalendarFeedToken.objects.select_for_update().select_related("person").get(pk=token.pk)
+    if is_signed_in(actor) and not may_manage_feed_tokens(actor, token.person):
+        # Someone else's feed link is hidden: it answers like one that does not exist.
+        raise NotFound(f"No feed link #{token.pk}.")
     _require_manager(actor, token.person)
     if token.revoked_at is not None:
         return token

@@ -17,10 +17,11 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from progov.audit.services import diff, record_create, record_delete, record_update
+from progov.accounts.permissions import is_signed_in
+from progov.audit.services import record_create, record_delete
+from progov.audit.writes import WritePath, check_fields
 from progov.core import access
-from progov.core.access import is_signed_in
-from progov.core.concurrency import bump_version, check_version
+from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import AttendancePolicy, GovernanceGroup
 from progov.governance.services import snapshot
@@ -167,29 +168,21 @@ def _locked(paper: Paper, expected_version: int | None) -> Paper:
     return locked
 
 
+_PAPERS = WritePath(Paper.objects.select_related("meeting"), PAPER_FIELDS)
+
+
 @transaction.atomic
 def update_paper(
     *, actor: Any, paper: Paper, expected_version: int | None, **changes: Any
 ) -> Paper:
-    """Change a paper's title, kind, classification, version label or agenda item."""
-    access.require(user=actor, action="change", obj=paper)
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise ValidationError(
-            f"These fields cannot be changed: {', '.join(sorted(unknown))} "
-            "(upload a new file as a new paper)."
-        )
-    paper = _locked(paper, expected_version)
-    before = snapshot(paper, PAPER_FIELDS)
-    errors: dict[str, list[str]] = {}
-    _clean_fields(paper, changes, paper.meeting, errors)
-    _raise(errors)
-    delta = diff(before, snapshot(paper, PAPER_FIELDS))
-    if delta:
-        bump_version(paper)
-        paper.save()
-        record_update(actor=actor, obj=paper, changes=delta)
-    return paper
+    """Change a paper's title, kind, classification, version label or agenda item (a new
+    file is a new paper)."""
+    check_fields(changes, sorted(EDITABLE))
+    with _PAPERS.change(actor, paper, expected_version, "change") as change:
+        errors: dict[str, list[str]] = {}
+        _clean_fields(change.obj, changes, change.obj.meeting, errors)
+        _raise(errors)
+    return change.obj
 
 
 @transaction.atomic
@@ -198,18 +191,14 @@ def publish_paper(
 ) -> Paper:
     """Publish a paper: from now it is visible as its classification allows, and its
     publication time counts towards the papers deadline."""
-    access.require(user=actor, action="publish", obj=paper)
-    paper = _locked(paper, expected_version)
-    if paper.published_at is not None:
-        raise ValidationError(
-            f"“{paper.title}” was already published on "
-            f"{timezone.localtime(paper.published_at):%d %b %Y at %H:%M}."
-        )
-    before = snapshot(paper, PAPER_FIELDS)
-    paper.published_at = now or timezone.now()
-    bump_version(paper)
-    paper.save()
-    record_update(actor=actor, obj=paper, changes=diff(before, snapshot(paper, PAPER_FIELDS)))
+    with _PAPERS.change(actor, paper, expected_version, "publish") as change:
+        paper = change.obj
+        if paper.published_at is not None:
+            raise ValidationError(
+                f"“{paper.title}” was already published on "
+                f"{timezone.localtime(paper.published_at):%d %b %Y at %H:%M}."
+            )
+        paper.published_at = now or timezone.now()
     return paper
 
 

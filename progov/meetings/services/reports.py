@@ -15,13 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.audit.services import diff, record_create, record_update
+from progov.accounts.permissions import is_signed_in
+from progov.audit.services import record_create
+from progov.audit.writes import WritePath
 from progov.core import access
-from progov.core.access import is_signed_in
-from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import PermissionDenied, ValidationError
 from progov.governance.models import Person
-from progov.governance.services import snapshot
 from progov.meetings.models import (
     AgendaItemType,
     AmendmentRequest,
@@ -84,26 +83,24 @@ def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
     return report
 
 
+_REPORTS = WritePath(HeadlineReport.objects.select_related("meeting"), REPORT_FIELDS)
+_AMENDMENTS = WritePath(AmendmentRequest, AMENDMENT_FIELDS)
+
+
 @transaction.atomic
 def update_headline_report(
     *, actor: Any, report: HeadlineReport, expected_version: int | None, body: str
 ) -> HeadlineReport:
     """Change the report's text. A published report may be amended (the framework issues
     amended headline reports alongside the next meeting's papers) but not emptied."""
-    access.require(user=actor, action="change", obj=report)
-    report = HeadlineReport.objects.select_for_update().get(pk=report.pk)
-    check_version(report, expected_version)
     body = _normalise_body(body)
-    if report.status == ReportStatus.PUBLISHED and not body.strip():
-        raise ValidationError.for_field("body", "A published headline report cannot be emptied.")
-    before = snapshot(report, REPORT_FIELDS)
-    report.body = body
-    delta = diff(before, snapshot(report, REPORT_FIELDS))
-    if delta:
-        bump_version(report)
-        report.save()
-        record_update(actor=actor, obj=report, changes=delta)
-    return report
+    with _REPORTS.change(actor, report, expected_version, "change") as change:
+        if change.obj.status == ReportStatus.PUBLISHED and not body.strip():
+            raise ValidationError.for_field(
+                "body", "A published headline report cannot be emptied."
+            )
+        change.obj.body = body
+    return change.obj
 
 
 @transaction.atomic
@@ -111,21 +108,16 @@ def publish_headline_report(
     *, actor: Any, report: HeadlineReport, expected_version: int | None, now: datetime | None = None
 ) -> HeadlineReport:
     """Publish the report; its publication time is what the 2-working-day deadline checks."""
-    access.require(user=actor, action="publish", obj=report)
-    report = HeadlineReport.objects.select_for_update().select_related("meeting").get(pk=report.pk)
-    check_version(report, expected_version)
-    if report.status == ReportStatus.PUBLISHED:
-        raise ValidationError("The headline report is already published.")
-    if report.meeting.status != MeetingStatus.HELD:
-        raise ValidationError("Only the report of a meeting that was held can be published.")
-    if not report.body.strip():
-        raise ValidationError.for_field("body", "An empty headline report cannot be published.")
-    before = snapshot(report, REPORT_FIELDS)
-    report.status = ReportStatus.PUBLISHED
-    report.published_at = now or timezone.now()
-    bump_version(report)
-    report.save()
-    record_update(actor=actor, obj=report, changes=diff(before, snapshot(report, REPORT_FIELDS)))
+    with _REPORTS.change(actor, report, expected_version, "publish") as change:
+        report = change.obj
+        if report.status == ReportStatus.PUBLISHED:
+            raise ValidationError("The headline report is already published.")
+        if report.meeting.status != MeetingStatus.HELD:
+            raise ValidationError("Only the report of a meeting that was held can be published.")
+        if not report.body.strip():
+            raise ValidationError.for_field("body", "An empty headline report cannot be published.")
+        report.status = ReportStatus.PUBLISHED
+        report.published_at = now or timezone.now()
     return report
 
 
@@ -184,26 +176,19 @@ def answer_amendment(
     An answered request can be closed later without writing the answer again (an
     empty `response` keeps the one given); a new answer replaces it.
     """
-    access.require(user=actor, action="answer", obj=amendment)
-    amendment = AmendmentRequest.objects.select_for_update().get(pk=amendment.pk)
-    check_version(amendment, expected_version)
-    if amendment.status == AmendmentStatus.CLOSED:
-        raise ValidationError("This amendment request is already closed.")
     response = _normalise_body(response).strip()
-    if not response and not (close and amendment.response):
-        raise ValidationError.for_field("response", "Write the answer.")
     now = now or timezone.now()
-    before = snapshot(amendment, AMENDMENT_FIELDS)
-    if response:
-        amendment.response = response
-        amendment.answered_by = actor if is_signed_in(actor) else None
-        amendment.answered_at = now
-    amendment.status = AmendmentStatus.CLOSED if close else AmendmentStatus.ANSWERED
-    if close:
-        amendment.closed_at = now
-    bump_version(amendment)
-    amendment.save()
-    record_update(
-        actor=actor, obj=amendment, changes=diff(before, snapshot(amendment, AMENDMENT_FIELDS))
-    )
+    with _AMENDMENTS.change(actor, amendment, expected_version, "answer") as change:
+        amendment = change.obj
+        if amendment.status == AmendmentStatus.CLOSED:
+            raise ValidationError("This amendment request is already closed.")
+        if not response and not (close and amendment.response):
+            raise ValidationError.for_field("response", "Write the answer.")
+        if response:
+            amendment.response = response
+            amendment.answered_by = actor if is_signed_in(actor) else None
+            amendment.answered_at = now
+        amendment.status = AmendmentStatus.CLOSED if close else AmendmentStatus.ANSWERED
+        if close:
+            amendment.closed_at = now
     return amendment

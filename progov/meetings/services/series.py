@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.audit.services import diff, record_create, record_many, record_update
+from progov.audit.services import diff, record_create, record_many
+from progov.audit.writes import WritePath, update_versioned
 from progov.calendars.selectors import calendar_for_programme
 from progov.core import access
-from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import GovernanceGroup, GroupStatus, GroupStatusChange
 from progov.governance.services import snapshot
@@ -103,17 +103,15 @@ def configure_meeting_series(
         series.save()
         record_create(actor=actor, obj=series, fields=snapshot(series, SERIES_FIELDS))
         return series
-    before = snapshot(series, SERIES_FIELDS)
-    series.starts_on = starts_on
-    for key, value in fields.items():
-        setattr(series, key, value)
-    _validate_series(series)
-    delta = diff(before, snapshot(series, SERIES_FIELDS))
-    if delta:
-        bump_version(series)
-        series.save()
-        record_update(actor=actor, obj=series, changes=delta)
-    return series
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=MeetingSeries,
+        pk=series.pk,
+        expected_version=None,
+        changes={"starts_on": starts_on, **fields},
+        fields=SERIES_FIELDS,
+        validate=_validate_series,
+    )
 
 
 def _series_for(group: GovernanceGroup, first_day: date) -> MeetingSeries:
@@ -379,19 +377,7 @@ def connection_lacks_returning(created: list[Meeting]) -> bool:
 # --- one meeting ---------------------------------------------------------------------
 
 
-def _locked(meeting: Meeting, expected_version: int | None) -> Meeting:
-    locked = Meeting.objects.select_for_update().select_related("group").get(pk=meeting.pk)
-    check_version(locked, expected_version)
-    return locked
-
-
-def _save(actor: Any, meeting: Meeting, before: dict[str, Any]) -> Meeting:
-    delta = diff(before, snapshot(meeting, MEETING_FIELDS))
-    if delta:
-        bump_version(meeting)
-        meeting.save()
-        record_update(actor=actor, obj=meeting, changes=delta)
-    return meeting
+_MEETINGS = WritePath(Meeting.objects.select_related("group"), MEETING_FIELDS)
 
 
 def _check_times(start: datetime, end: datetime) -> None:
@@ -414,18 +400,19 @@ def move_meeting(
     note: str = "",
 ) -> Meeting:
     """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022)."""
-    access.require(user=actor, action="move", obj=meeting)
-    meeting = _locked(meeting, expected_version)
-    _check_times(start, end)
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
-        raise ValidationError(f"A {meeting.get_status_display().lower()} meeting cannot be moved.")
-    before = snapshot(meeting, MEETING_FIELDS)
-    if meeting.original_start is None:
-        meeting.original_start, meeting.original_end = meeting.start, meeting.end
-    meeting.start, meeting.end = start, end
-    meeting.status = MeetingStatus.MOVED
-    meeting.status_note = note
-    return _save(actor, meeting, before)
+    with _MEETINGS.change(actor, meeting, expected_version, "move") as change:
+        meeting = change.obj
+        _check_times(start, end)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise ValidationError(
+                f"A {meeting.get_status_display().lower()} meeting cannot be moved."
+            )
+        if meeting.original_start is None:
+            meeting.original_start, meeting.original_end = meeting.start, meeting.end
+        meeting.start, meeting.end = start, end
+        meeting.status = MeetingStatus.MOVED
+        meeting.status_note = note
+    return meeting
 
 
 @transaction.atomic
@@ -433,27 +420,26 @@ def cancel_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
 ) -> Meeting:
     """Cancel (stand down) a meeting; regeneration leaves it cancelled."""
-    access.require(user=actor, action="cancel", obj=meeting)
-    meeting = _locked(meeting, expected_version)
-    if meeting.status == MeetingStatus.HELD:
-        raise ValidationError("A meeting that was held cannot be cancelled.")
-    before = snapshot(meeting, MEETING_FIELDS)
-    meeting.status = MeetingStatus.CANCELLED
-    meeting.status_note = note
-    return _save(actor, meeting, before)
+    with _MEETINGS.change(actor, meeting, expected_version, "cancel") as change:
+        meeting = change.obj
+        if meeting.status == MeetingStatus.HELD:
+            raise ValidationError("A meeting that was held cannot be cancelled.")
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.status_note = note
+    return meeting
 
 
 @transaction.atomic
 def confirm_meeting(*, actor: Any, meeting: Meeting, expected_version: int | None) -> Meeting:
-    access.require(user=actor, action="confirm", obj=meeting)
-    meeting = _locked(meeting, expected_version)
-    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
-        raise ValidationError(
-            f"Only a planned or moved meeting can be confirmed, not a {meeting.get_status_display().lower()} one."
-        )
-    before = snapshot(meeting, MEETING_FIELDS)
-    meeting.status = MeetingStatus.CONFIRMED
-    return _save(actor, meeting, before)
+    with _MEETINGS.change(actor, meeting, expected_version, "confirm") as change:
+        meeting = change.obj
+        if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.MOVED):
+            raise ValidationError(
+                "Only a planned or moved meeting can be confirmed, not a "
+                f"{meeting.get_status_display().lower()} one."
+            )
+        meeting.status = MeetingStatus.CONFIRMED
+    return meeting
 
 
 @transaction.atomic
@@ -468,18 +454,16 @@ def mark_meeting_held(
     """Record that the meeting took place; its headline report draft starts now."""
     from progov.meetings.services.reports import start_headline_report
 
-    access.require(user=actor, action="mark_held", obj=meeting)
-    meeting = _locked(meeting, expected_version)
     now = now or timezone.now()
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("A cancelled meeting cannot be marked held.")
-    if meeting.start > now:
-        raise ValidationError("A meeting cannot be marked held before it starts.")
-    before = snapshot(meeting, MEETING_FIELDS)
-    meeting.status = MeetingStatus.HELD
-    if recording_link is not None:
-        meeting.recording_link = recording_link
-    meeting = _save(actor, meeting, before)
+    with _MEETINGS.change(actor, meeting, expected_version, "mark_held") as change:
+        meeting = change.obj
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("A cancelled meeting cannot be marked held.")
+        if meeting.start > now:
+            raise ValidationError("A meeting cannot be marked held before it starts.")
+        meeting.status = MeetingStatus.HELD
+        if recording_link is not None:
+            meeting.recording_link = recording_link
     start_headline_report(actor=actor, meeting=meeting)
     return meeting
 
@@ -488,19 +472,16 @@ def mark_meeting_held(
 def update_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:
-    """Change a meeting's title, place, online link or recording link."""
-    access.require(user=actor, action="change", obj=meeting)
-    allowed = {"title", "location", "online_link", "recording_link"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValidationError(
-            f"These fields are changed by their own actions: {', '.join(sorted(unknown))}."
-        )
-    meeting = _locked(meeting, expected_version)
-    before = snapshot(meeting, MEETING_FIELDS)
-    for key, value in changes.items():
-        setattr(meeting, key, value or "")
-    return _save(actor, meeting, before)
+    """Change a meeting's title, place, online link or recording link (the date and the
+    status are changed by their own verbs: move, cancel, confirm, mark held)."""
+    return update_versioned(
+        actor=actor,
+        model_or_queryset=Meeting.objects.select_related("group"),
+        pk=meeting.pk,
+        expected_version=expected_version,
+        changes={key: value or "" for key, value in changes.items()},
+        fields=("title", "location", "online_link", "recording_link"),
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ meanwhile is refused, not lost.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -33,10 +34,19 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.core import access
-from progov.core.errors import DomainError, NotFound, StaleVersion
-from progov.core.pages import is_htmx, not_found_as_404
+from progov.core.errors import NotFound
+from progov.core.forms import VersionForm
+from progov.core.pages import (
+    MISSING_VERSION,
+    Refusal,
+    handle_write,
+    is_htmx,
+    not_found_as_404,
+    write_done,
+    write_refused,
+)
 from progov.meetings import selectors, services
-from progov.meetings.models import Classification, Meeting
+from progov.meetings.models import AgendaItem, Classification, Meeting
 from progov.meetings.selectors.agenda import (
     agenda_for,
     agenda_item_get,
@@ -50,8 +60,6 @@ from progov.meetings.views.agenda_forms import (
     AgendaItemForm,
     MoveForm,
     PaperUploadForm,
-    VersionForm,
-    add_domain_errors,
 )
 
 logger = logging.getLogger(__name__)
@@ -63,6 +71,16 @@ FORM_PAGE = "meetings/agenda_form_page.html"
 STALE = (
     "{what} changed since you loaded the page, so nothing was changed. It is shown as it is now."
 )
+
+
+def _item_and_meeting(
+    request: HttpRequest, item_pk: int, action: str
+) -> tuple[AgendaItem, Meeting]:
+    """The agenda item a form is about and its meeting (hidden is 404), once the user may
+    `action` it (403 otherwise: the group's chair and secretariat manage its agenda)."""
+    item = agenda_item_get(user=request.user, pk=item_pk)
+    access.require(user=request.user, action=action, obj=item)
+    return item, selectors.meeting_get(user=request.user, pk=item.meeting_id)
 
 
 def _meeting_url(meeting_id: int, anchor: str) -> str:
@@ -144,6 +162,91 @@ def _form_page(
 # --- agenda items --------------------------------------------------------------------
 
 
+def _fragment_for(part: str) -> Any:
+    return _papers_fragment if part == "papers" else _agenda_fragment
+
+
+def _done_in(request: HttpRequest, meeting: Meeting, part: str, message: str) -> HttpResponse:
+    """The change is made: the part's fragment for HTMX, else back to the meeting page."""
+    return write_done(
+        request,
+        message,
+        url=_meeting_url(meeting.pk, part),
+        fragment=lambda: _fragment_for(part)(request, meeting, notice=message),
+    )
+
+
+def _refused(request: HttpRequest, meeting: Meeting, part: str, problem: str) -> HttpResponse:
+    """A button's change was refused: say why where the button was."""
+    return write_refused(
+        request,
+        problem,
+        url=_meeting_url(meeting.pk, part),
+        fragment=lambda: _fragment_for(part)(request, meeting, problem=problem),
+    )
+
+
+def _button(
+    request: HttpRequest,
+    meeting: Meeting,
+    part: str,
+    service: Callable[..., Any],
+    done: Callable[[Any], str],
+    *,
+    what: str,
+    form: VersionForm | None = None,
+    invalid: str = MISSING_VERSION,
+    arguments: Callable[[dict[str, Any]], dict[str, Any]] = lambda _data: {},
+    **target: Any,
+) -> HttpResponse:
+    """A button on the meeting page (move, remove, carry, publish) through `handle_write`:
+    `service(actor=…, expected_version=<the form's version>, **target, **arguments(data))`."""
+    return handle_write(
+        request,
+        form or VersionForm(request.POST),
+        call=lambda data: service(
+            actor=request.user, expected_version=data["version"], **target, **arguments(data)
+        ),
+        success=lambda result: _done_in(request, meeting, part, done(result)),
+        refused=lambda refusal: _refused(request, meeting, part, refusal.message),
+        stale=STALE.format(what=what),
+        invalid=invalid,
+    )
+
+
+_FORM_IN_FRAGMENT = {"agenda": "agenda_form", "papers": "paper_form"}
+
+
+def _form_write(
+    request: HttpRequest,
+    meeting: Meeting,
+    part: str,
+    form: Any,
+    call: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    page: dict[str, Any],
+) -> HttpResponse:
+    """An add or upload form: GET shows it; POST writes and goes back to the meeting, or
+    shows the form again with its errors (on its own `page`, 400; the part's fragment,
+    200, for HTMX)."""
+
+    def show(status: int) -> HttpResponse:
+        if is_htmx(request):
+            return _fragment_for(part)(request, meeting, **{_FORM_IN_FRAGMENT[part]: form})
+        return _form_page(request, meeting, form=form, anchor=part, status=status, **page)
+
+    if request.method != "POST":
+        return show(200)
+    return handle_write(
+        request,
+        form,
+        call=call,
+        success=lambda result: _done_in(request, meeting, part, done(result)),
+        refused=lambda _refusal: show(400),
+        fields={"lead": "lead_text"},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -151,29 +254,20 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     access.require(user=request.user, action="edit_agenda", obj=meeting)
     form = AgendaItemForm(request.POST or None, meeting=meeting, prefix="agenda")
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.add_agenda_item(
-                actor=request.user, meeting=meeting, **form.service_fields()
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc, fields={"lead": "lead_text"})
-        else:
-            done = f"“{item.title}” is item {item.position} of {meeting_label(meeting)}."
-            if is_htmx(request):
-                return _agenda_fragment(request, meeting, notice=done)
-            return _done(request, meeting.pk, "agenda", done)
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, agenda_form=form)
-    return _form_page(
+    return _form_write(
         request,
         meeting,
-        form=form,
-        heading=f"Add an item to the agenda of {meeting_label(meeting)}",
-        action=reverse("meetings:agenda_add", args=[meeting.pk]),
-        submit="Add the item",
-        anchor="agenda",
-        status=400 if form.is_bound else 200,
+        "agenda",
+        form,
+        lambda _data: services.add_agenda_item(
+            actor=request.user, meeting=meeting, **form.service_fields()
+        ),
+        lambda item: f"“{item.title}” is item {item.position} of {meeting_label(meeting)}.",
+        {
+            "heading": f"Add an item to the agenda of {meeting_label(meeting)}",
+            "action": reverse("meetings:agenda_add", args=[meeting.pk]),
+            "submit": "Add the item",
+        },
     )
 
 
@@ -181,143 +275,106 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def agenda_edit(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Edit an item on a page of its own (works the same with or without JavaScript)."""
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    access.require(user=request.user, action="change", obj=item)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
+    item, meeting = _item_and_meeting(request, item_pk, "change")
     version_form = VersionForm(request.POST or None, initial={"version": item.version})
     form = AgendaItemForm(request.POST or None, meeting=meeting, item=item, prefix="agenda")
-    status = 200
-    problem = ""
-    if request.method == "POST":
-        status = 400
-        if form.is_valid() and version_form.is_valid():
-            try:
-                services.update_agenda_item(
-                    actor=request.user,
-                    item=item,
-                    expected_version=version_form.cleaned_data["version"],
-                    **form.service_fields(),
-                )
-            except StaleVersion:
-                item.refresh_from_db()
-                form = AgendaItemForm(meeting=meeting, item=item, prefix="agenda")
-                version_form = VersionForm(initial={"version": item.version})
-                problem = STALE.format(what=f"Item {item.position}")
-                status = 409
-            except DomainError as exc:
-                add_domain_errors(form, exc, fields={"lead": "lead_text"})
-            else:
-                return _done(
-                    request, meeting.pk, "agenda", f"Item {item.position}, “{item.title}”, saved."
-                )
-        elif not version_form.is_valid():
-            form.add_error(None, "The form is missing its version: reload the page.")
-    page = _form_page(
+
+    def page(status: int, problem: str = "") -> HttpResponse:
+        nonlocal form, version_form
+        if status == 409:
+            item.refresh_from_db()
+            form = AgendaItemForm(meeting=meeting, item=item, prefix="agenda")
+            version_form = VersionForm(initial={"version": item.version})
+            problem = STALE.format(what=f"Item {item.position}")
+        elif status == 400 and version_form.is_bound and not version_form.is_valid():
+            form.add_error(None, MISSING_VERSION)
+        return _form_page(
+            request,
+            meeting,
+            form=form,
+            heading=f"Edit item {item.position} of {meeting_label(meeting)}",
+            action=reverse("meetings:agenda_edit", args=[item.pk]),
+            submit="Save the item",
+            anchor="agenda",
+            version_form=version_form,
+            problem=problem if status == 409 else "",
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(200)
+    return handle_write(
         request,
-        meeting,
-        form=form,
-        heading=f"Edit item {item.position} of {meeting_label(meeting)}",
-        action=reverse("meetings:agenda_edit", args=[item.pk]),
-        submit="Save the item",
-        anchor="agenda",
-        version_form=version_form,
-        problem=problem,
-        status=status,
+        [form, version_form],
+        call=lambda data: services.update_agenda_item(
+            actor=request.user,
+            item=item,
+            expected_version=data["version"],
+            **form.service_fields(),
+        ),
+        success=lambda _saved: _done(
+            request, meeting.pk, "agenda", f"Item {item.position}, “{item.title}”, saved."
+        ),
+        refused=lambda refusal: page(refusal.status),
+        fields={"lead": "lead_text"},
     )
-    return page
 
 
 @require_POST
 @not_found_as_404
 def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    access.require(user=request.user, action="move", obj=item)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, meeting, "agenda", "The move was not understood: reload the page.")
-    count = meeting.agenda_items.count()
-    step = -1 if form.cleaned_data["direction"] == "up" else 1
-    position = min(max(1, item.position + step), count)
-    try:
-        moved = services.move_agenda_item(
-            actor=request.user,
-            item=item,
-            expected_version=form.cleaned_data["version"],
-            position=position,
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what="The agenda"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = f"“{moved.title}” is now item {moved.position}."
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
+    item, meeting = _item_and_meeting(request, item_pk, "move")
+
+    def position(data: dict[str, Any]) -> dict[str, Any]:
+        step = -1 if data["direction"] == "up" else 1
+        return {"position": min(max(1, item.position + step), meeting.agenda_items.count())}
+
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        services.move_agenda_item,
+        lambda moved: f"“{moved.title}” is now item {moved.position}.",
+        what="The agenda",
+        form=MoveForm(request.POST),
+        invalid="The move was not understood: reload the page.",
+        arguments=position,
+        item=item,
+    )
 
 
 @require_POST
 @not_found_as_404
 def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    access.require(user=request.user, action="delete", obj=item)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "agenda", "The form is missing its version: reload the page."
-        )
-    try:
-        services.remove_agenda_item(
-            actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what=f"Item {item.position}"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = f"“{item.title}” was taken off the agenda; the items after it moved up."
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
+    item, meeting = _item_and_meeting(request, item_pk, "delete")
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        services.remove_agenda_item,
+        lambda _none: f"“{item.title}” was taken off the agenda; the items after it moved up.",
+        what=f"Item {item.position}",
+        item=item,
+    )
 
 
 @require_POST
 @not_found_as_404
 def agenda_carry(request: HttpRequest, item_pk: int) -> HttpResponse:
     """Not reached: mark it so and put it on the group's next meeting."""
-    item = agenda_item_get(user=request.user, pk=item_pk)
-    access.require(user=request.user, action="carry_forward", obj=item)
-    meeting = selectors.meeting_get(user=request.user, pk=item.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "agenda", "The form is missing its version: reload the page."
-        )
-    try:
-        copy = services.carry_agenda_item(
-            actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "agenda", STALE.format(what=f"Item {item.position}"))
-    except DomainError as exc:
-        return _refused(request, meeting, "agenda", exc.message)
-    done = (
-        f"“{item.title}” is marked not reached and carried to "
-        f"{meeting_label(copy.meeting)} as item {copy.position}."
+    item, meeting = _item_and_meeting(request, item_pk, "carry")
+    return _button(
+        request,
+        meeting,
+        "agenda",
+        services.carry_agenda_item,
+        lambda copy: (
+            f"“{item.title}” is marked not reached and carried to "
+            f"{meeting_label(copy.meeting)} as item {copy.position}."
+        ),
+        what=f"Item {item.position}",
+        item=item,
     )
-    if is_htmx(request):
-        return _agenda_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "agenda", done)
-
-
-def _refused(request: HttpRequest, meeting: Meeting, part: str, problem: str) -> HttpResponse:
-    """A button's change was refused: say why where the button was."""
-    if is_htmx(request):
-        if part == "papers":
-            return _papers_fragment(request, meeting, problem=problem)
-        return _agenda_fragment(request, meeting, problem=problem)
-    messages.error(request, problem)
-    return redirect(_meeting_url(meeting.pk, part))
 
 
 # --- papers --------------------------------------------------------------------------
@@ -332,41 +389,31 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaperUploadForm(
         request.POST or None, request.FILES or None, meeting=meeting, prefix="paper"
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            paper = services.upload_paper(
-                actor=request.user,
-                meeting=meeting,
-                file=data["file"],
-                title=data["title"],
-                kind=data["kind"],
-                classification=data["classification"],
-                paper_version=data["paper_version"],
-                agenda_item=data["agenda_item"],
-            )
-        except DomainError as exc:
-            add_domain_errors(form, exc)
-        else:
-            done = (
-                f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "
-                "uploaded. It is not published yet."
-            )
-            if is_htmx(request):
-                return _papers_fragment(request, meeting, notice=done)
-            return _done(request, meeting.pk, "papers", done)
-    if is_htmx(request):
-        return _papers_fragment(request, meeting, paper_form=form)
-    return _form_page(
+    return _form_write(
         request,
         meeting,
-        form=form,
-        heading=f"Upload a paper for {meeting_label(meeting)}",
-        action=reverse("meetings:paper_upload", args=[meeting.pk]),
-        submit="Upload the paper",
-        anchor="papers",
-        multipart=True,
-        status=400 if form.is_bound else 200,
+        "papers",
+        form,
+        lambda data: services.upload_paper(
+            actor=request.user,
+            meeting=meeting,
+            file=data["file"],
+            title=data["title"],
+            kind=data["kind"],
+            classification=data["classification"],
+            paper_version=data["paper_version"],
+            agenda_item=data["agenda_item"],
+        ),
+        lambda paper: (
+            f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "
+            "uploaded. It is not published yet."
+        ),
+        {
+            "heading": f"Upload a paper for {meeting_label(meeting)}",
+            "action": reverse("meetings:paper_upload", args=[meeting.pk]),
+            "submit": "Upload the paper",
+            "multipart": True,
+        },
     )
 
 
@@ -376,24 +423,17 @@ def paper_publish(request: HttpRequest, pk: int) -> HttpResponse:
     paper = paper_get(user=request.user, pk=pk)
     access.require(user=request.user, action="publish", obj=paper)
     meeting = selectors.meeting_get(user=request.user, pk=paper.meeting_id)
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, meeting, "papers", "The form is missing its version: reload the page."
-        )
-    try:
-        services.publish_paper(
-            actor=request.user, paper=paper, expected_version=form.cleaned_data["version"]
-        )
-    except StaleVersion:
-        return _refused(request, meeting, "papers", STALE.format(what=f"“{paper.title}”"))
-    except DomainError as exc:
-        return _refused(request, meeting, "papers", exc.message)
-    audience = Classification(paper.classification).label
-    done = f"“{paper.title}” is published ({audience})."
-    if is_htmx(request):
-        return _papers_fragment(request, meeting, notice=done)
-    return _done(request, meeting.pk, "papers", done)
+    return _button(
+        request,
+        meeting,
+        "papers",
+        services.publish_paper,
+        lambda published: (
+            f"“{published.title}” is published ({Classification(published.classification).label})."
+        ),
+        what=f"“{paper.title}”",
+        paper=paper,
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -431,43 +471,51 @@ def forward_look_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a planned item on its meeting's agenda."""
     item = forward_look_item_get(user=request.user, pk=pk)
     access.require(user=request.user, action="schedule", obj=item)
-    form = VersionForm(request.POST)
-    problem = ""
-    agenda_item = None
-    if not form.is_valid():
-        problem = "The form is missing its version: reload the page."
-    else:
-        try:
-            agenda_item = services.schedule_forward_look_item(
-                actor=request.user, item=item, expected_version=form.cleaned_data["version"]
-            )
-        except StaleVersion:
-            problem = STALE.format(what=f"“{item.title}”")
-        except DomainError as exc:
-            problem = exc.message
-    done = ""
-    if agenda_item is not None:
-        done = (
-            f"“{item.title}” is item {agenda_item.position} of "
-            f"{meeting_label(agenda_item.meeting)}."
-        )
-    if is_htmx(request):
+
+    def fragment(*, notice: str = "", problem: str = "") -> HttpResponse:
         context = {
             "group": item.group,
             "forward_look": forward_look_for(user=request.user, group=item.group),
             "can_write": access.allowed(user=request.user, action="plan_agenda", obj=item.group),
-            "forward_look_notice": done,
+            "forward_look_notice": notice,
             "forward_look_problem": problem,
         }
         return render(request, FORWARD_LOOK_FRAGMENT, context)
-    if problem:
-        messages.error(request, problem)
+
+    def done(agenda_item: Any) -> HttpResponse:
+        notice = (
+            f"“{item.title}” is item {agenda_item.position} of "
+            f"{meeting_label(agenda_item.meeting)}."
+        )
+        return write_done(
+            request,
+            notice,
+            url=_meeting_url(agenda_item.meeting_id, "agenda"),
+            fragment=lambda: fragment(notice=notice),
+        )
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        problem = refusal.message
         target = item.target_meeting_id
-        if target:
-            return redirect(_meeting_url(target, "agenda"))
-        return redirect(reverse("meetings:group_calendar", args=[item.group.acronym]))
-    assert agenda_item is not None
-    return _done(request, agenda_item.meeting_id, "agenda", done)
+        return write_refused(
+            request,
+            problem,
+            url=_meeting_url(target, "agenda")
+            if target
+            else reverse("meetings:group_calendar", args=[item.group.acronym]),
+            fragment=lambda: fragment(problem=problem),
+        )
+
+    return handle_write(
+        request,
+        VersionForm(request.POST),
+        call=lambda data: services.schedule_forward_look_item(
+            actor=request.user, item=item, expected_version=data["version"]
+        ),
+        success=done,
+        refused=refused,
+        stale=STALE.format(what=f"“{item.title}”"),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from progov.core.errors import DomainError
+from progov.core.forms import VersionForm, add_domain_errors
 from progov.governance.models import Person
 from progov.meetings.models import (
     AgendaItem,
@@ -23,12 +23,6 @@ from progov.meetings.models import (
 from progov.meetings.selectors.agenda import lead_people
 from progov.meetings.services.agenda import MAX_DURATION
 from progov.meetings.uploads import ALLOWED_TEXT, max_upload_bytes, size_text
-
-
-class VersionForm(forms.Form):
-    """The version the page showed, so a change made meanwhile is refused, not lost."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class MoveForm(VersionForm):
@@ -153,16 +147,4 @@ class PaperUploadForm(forms.Form):
         self.fields["file"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.pptx,.csv,.txt,.png"
 
 
-def add_domain_errors(
-    form: forms.Form, exc: DomainError, *, fields: dict[str, str] | None = None
-) -> None:
-    """Show a service's refusal on the form: each field error at its field (renamed by
-    `fields` when the form calls it something else), the rest at the top."""
-    fields = fields or {}
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-        return
-    for name, messages in exc.field_errors.items():
-        target = fields.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
+__all__ = ["AgendaItemForm", "MoveForm", "PaperUploadForm", "VersionForm", "add_domain_errors"]

@@ -30,8 +30,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from progov.core import access
 from progov.core.access import is_signed_in
-from progov.core.errors import NotFound, StaleVersion, ValidationError
-from progov.core.pages import is_htmx, not_found_as_404
+from progov.core.errors import NotFound, ValidationError
+from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404, section_answer
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import Person
 from progov.meetings import selectors, services
@@ -108,21 +108,20 @@ def _respond(
 ) -> HttpResponse:
     """After a write: the fragment for HTMX; otherwise back to the meeting page, or the
     register page when there is a problem to show."""
-    if not is_htmx(request) and not problem:
-        if message:
-            messages.success(request, message)
-        return redirect(meeting_url(meeting, "attendance"))
-    context = {
-        **attendance_context(request, meeting, register=register),
-        "attendance_message": message,
-        "attendance_problem": problem,
-    }
-    if is_htmx(request):
-        response = render(request, FRAGMENT, context)  # htmx swaps 200s only
-    else:
-        response = render(request, "meetings/attendance.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return section_answer(
+        request,
+        url=meeting_url(meeting, "attendance"),
+        message=message,
+        problem=problem,
+        context=lambda: {
+            **attendance_context(request, meeting, register=register),
+            "attendance_message": message,
+            "attendance_problem": problem,
+        },
+        fragment=FRAGMENT,
+        page="meetings/attendance.html",
+        status=status,
+    )
 
 
 @require_GET
@@ -141,12 +140,15 @@ def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def issue_invitations(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    access.require(user=request.user, action="record_attendance", obj=meeting)
-    try:
-        report = services.issue_invitations(actor=request.user, meeting=meeting)
-    except ValidationError as exc:
-        return _respond(request, meeting, problem=exc.message, status=400)
-    return _respond(request, meeting, message=report.render())
+    return handle_write(
+        request,
+        None,
+        call=lambda _data: services.issue_invitations(actor=request.user, meeting=meeting),
+        success=lambda report: _respond(request, meeting, message=report.render()),
+        refused=lambda refusal: _respond(
+            request, meeting, problem=refusal.message, status=refusal.status
+        ),
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -195,35 +197,40 @@ def record_register(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     access.require(user=request.user, action="record_attendance", obj=meeting)
     register = attendance_for(user=request.user, meeting=meeting)
-    try:
-        report = services.record_register(
-            actor=request.user, meeting=meeting, entries=_entries(request.POST, register)
+
+    def saved(report: services.RegisterReport) -> HttpResponse:
+        count = len(report.changed)
+        message = (
+            f"Register saved: {count} line{'s' if count != 1 else ''} changed."
+            if count
+            else "Register saved: nothing had changed."
         )
-    except StaleVersion:
+        return _respond(request, meeting, message=message)
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if refusal.stale:
+            return _respond(request, meeting, problem=refusal.message, status=409)
         return _respond(
             request,
             meeting,
-            problem=(
-                "Someone else recorded attendance since you loaded the page, so nothing was "
-                "saved. The register now shows what they recorded: check it and save again."
-            ),
-            status=409,
-        )
-    except ValidationError as exc:
-        return _respond(
-            request,
-            meeting,
-            problem=exc.message,
-            register=_with_submission(register, request.POST, exc.field_errors),
+            problem=refusal.message,
+            register=_with_submission(register, request.POST, refusal.field_errors),
             status=400,
         )
-    count = len(report.changed)
-    message = (
-        f"Register saved: {count} line{'s' if count != 1 else ''} changed."
-        if count
-        else "Register saved: nothing had changed."
+
+    return handle_write(
+        request,
+        None,
+        call=lambda _data: services.record_register(
+            actor=request.user, meeting=meeting, entries=_entries(request.POST, register)
+        ),
+        success=saved,
+        refused=refused,
+        stale=(
+            "Someone else recorded attendance since you loaded the page, so nothing was "
+            "saved. The register now shows what they recorded: check it and save again."
+        ),
     )
-    return _respond(request, meeting, message=message)
 
 
 # --- adding someone who is not on the register ------------------------------------------
@@ -266,39 +273,19 @@ def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
     form = AddAttendeeForm(
         request.POST if request.method == "POST" else None, programme_id=programme.pk
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            person = form.cleaned_data["person"]
-            try:
-                services.record_attendance(
-                    actor=request.user,
-                    meeting=meeting,
-                    person=person,
-                    status=form.cleaned_data["status"],
-                    expected_version=None,
-                )
-            except ValidationError as exc:
-                form.add_error("status" if "status" in exc.field_errors else None, exc.message)
-            else:
-                label = dict(ADD_STATUSES)[form.cleaned_data["status"]].split(" (")[0]
-                messages.success(request, f"{person.name} recorded: {label.lower()}.")
-                return redirect(meeting_url(meeting, "attendance"))
-        status = 400
-    results = (
-        list(
-            governance_selectors.person_list(user=request.user, programme=programme, q=q)[
-                :SEARCH_RESULTS
-            ]
+
+    def page(status: int) -> HttpResponse:
+        results = (
+            list(
+                governance_selectors.person_list(user=request.user, programme=programme, q=q)[
+                    :SEARCH_RESULTS
+                ]
+            )
+            if q
+            else []
         )
-        if q
-        else []
-    )
-    chosen = _int(request.POST.get("person")) if request.method == "POST" else None
-    return render(
-        request,
-        "meetings/add_attendee.html",
-        {
+        chosen = _int(request.POST.get("person")) if request.method == "POST" else None
+        context = {
             "meeting": meeting,
             "form": form,
             "q": q,
@@ -306,8 +293,29 @@ def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
             "chosen": chosen,
             "more": len(results) == SEARCH_RESULTS,
             "meeting_url": meeting_url(meeting, "attendance"),
-        },
-        status=status,
+        }
+        return render(request, "meetings/add_attendee.html", context, status=status)
+
+    def recorded(row: Any) -> HttpResponse:
+        label = dict(ADD_STATUSES)[form.cleaned_data["status"]].split(" (")[0]
+        messages.success(request, f"{row.person.name} recorded: {label.lower()}.")
+        return redirect(meeting_url(meeting, "attendance"))
+
+    if request.method != "POST":
+        return page(200)
+    return handle_write(
+        request,
+        form,
+        call=lambda data: services.record_attendance(
+            actor=request.user,
+            meeting=meeting,
+            person=data["person"],
+            status=data["status"],
+            expected_version=None,
+        ),
+        success=recorded,
+        refused=lambda _refusal: page(400),
+        fields={"person": "", "represented_by": ""},
     )
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from progov.calendars.forms import DayField
+from progov.core.forms import VersionForm
 
 # Generating more than a few years ahead is almost certainly a typo (2207 for 2027).
 MAX_GENERATE_YEARS = 6
@@ -48,12 +49,6 @@ class GenerateForm(forms.Form):
                 params={"years": MAX_GENERATE_YEARS, "latest": f"{latest:%-d %B %Y}"},
             )
         return until
-
-
-class VersionForm(forms.Form):
-    """The version of the meeting the page was showing."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ConfirmForm(VersionForm):
@@ -114,14 +109,14 @@ class HeldForm(VersionForm):
     )
 
 
-class RecordingForm(VersionForm):
-    recording_link = forms.URLField(
-        label="Recording link",
-        max_length=200,
-        required=False,
-        assume_scheme="https",
-        help_text="Leave empty to remove the link.",
-    )
+class RecordingForm(HeldForm):
+    """The recording link alone, on a meeting already held."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recording_link"]
+        field.label = "Recording link"
+        field.help_text = "Leave empty to remove the link."
 
 
 ACTION_FORMS: dict[str, type[VersionForm]] = {

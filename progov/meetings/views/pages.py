@@ -32,8 +32,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from progov.calendars.selectors import calendar_for_programme
 from progov.calendars.workdays import WorkingCalendar
 from progov.core import access
-from progov.core.errors import DomainError, NotFound, StaleVersion, ValidationError
-from progov.core.pages import is_htmx, not_found_as_404, paginate, render_page
+from progov.core.errors import DomainError, NotFound
+from progov.core.forms import VersionForm
+from progov.core.pages import (
+    Refusal,
+    handle_write,
+    is_htmx,
+    not_found_as_404,
+    paginate,
+    render_page,
+)
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.governance.timezones import today_for
@@ -57,7 +65,6 @@ from progov.meetings.views.page_forms import (
     DeadlineFilterForm,
     GenerateForm,
     MoveForm,
-    VersionForm,
     months_before,
 )
 from progov.meetings.views.reports import headline_report_context
@@ -342,11 +349,10 @@ def meeting_action(
     access.require(user=request.user, action=selectors.MEETING_ACTION_VERBS[action], obj=meeting)
     form_class = ACTION_FORMS[action]
     form = form_class(request.POST, prefix=action)
-    if not form.is_valid():
-        return _meeting_page(request, programme, meeting, bound={action: form}, status=400)
-    try:
-        changed = _apply(action, form, meeting, request.user)
-    except StaleVersion:
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if not refusal.stale:
+            return _meeting_page(request, programme, meeting, bound={action: form}, status=400)
         fresh = selectors.meeting_get(user=request.user, pk=pk)
         data = request.POST.copy()
         data[f"{action}-version"] = str(fresh.version)
@@ -362,16 +368,19 @@ def meeting_action(
             problem=problem,
             status=409,
         )
-    except ValidationError as exc:
-        for name, errors in exc.field_errors.items():
-            target = MOVE_FIELDS.get(name) if action == "move" else None
-            for error in errors:
-                form.add_error(target if target in form.fields else None, error)
-        if not exc.field_errors:
-            form.add_error(None, exc.message)
-        return _meeting_page(request, programme, meeting, bound={action: form}, status=400)
-    messages.success(request, _done_message(action, changed))
-    return redirect("meetings:meeting", pk=pk)
+
+    def done(changed: Meeting) -> HttpResponse:
+        messages.success(request, _done_message(action, changed))
+        return redirect("meetings:meeting", pk=pk)
+
+    return handle_write(
+        request,
+        form,
+        call=lambda _data: _apply(action, form, meeting, request.user),
+        success=done,
+        refused=refused,
+        fields=MOVE_FIELDS if action == "move" else {},
+    )
 
 
 @programme_page

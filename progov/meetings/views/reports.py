@@ -18,20 +18,20 @@ when someone else changed it first).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.core import access
 from progov.core.access import is_signed_in
-from progov.core.errors import NotFound, PermissionDenied, StaleVersion, ValidationError
-from progov.core.pages import is_htmx, not_found_as_404
+from progov.core.errors import NotFound
+from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404, section_answer
 from progov.meetings import selectors, services
 from progov.meetings.models import HeadlineReport, Meeting
 from progov.meetings.selectors.reports import (
@@ -79,24 +79,23 @@ def _respond(
     answer_error_id: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    if not is_htmx(request) and not problem:
-        if message:
-            messages.success(request, message)
-        return redirect(meeting_url(meeting, "headline-report"))
-    context = {
-        **headline_report_context(request, meeting),
-        "report_message": message,
-        "report_problem": problem,
-        "report_errors": errors or {},
-        "report_data": data or {},
-        "answer_error_id": answer_error_id,
-    }
-    if is_htmx(request):
-        response = render(request, FRAGMENT, context)  # htmx swaps 200s only
-    else:
-        response = render(request, "meetings/headline_report.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return section_answer(
+        request,
+        url=meeting_url(meeting, "headline-report"),
+        message=message,
+        problem=problem,
+        context=lambda: {
+            **headline_report_context(request, meeting),
+            "report_message": message,
+            "report_problem": problem,
+            "report_errors": errors or {},
+            "report_data": data or {},
+            "answer_error_id": answer_error_id,
+        },
+        fragment=FRAGMENT,
+        page="meetings/headline_report.html",
+        status=status,
+    )
 
 
 def _meeting_and_report(request: HttpRequest, pk: int) -> tuple[Meeting, HeadlineReport]:
@@ -126,47 +125,69 @@ def headline_report(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, report = _meeting_and_report(request, pk)
     access.require(user=request.user, action="change", obj=report)
     body = request.POST.get("body", "")
-    try:
-        services.update_headline_report(
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if refusal.stale:
+            errors = {"body": ["Your text is below; copy it before reloading."]}
+        else:
+            errors = refusal.field_errors or {"body": [refusal.message]}
+        return _refused(request, meeting, refusal, errors=errors, data={"body": body})
+
+    return _report_write(
+        request,
+        meeting,
+        lambda: services.update_headline_report(
             actor=request.user, report=report, expected_version=_version(request), body=body
-        )
-    except StaleVersion:
-        return _respond(
-            request,
-            meeting,
-            problem=STALE.format(what="The headline report"),
-            errors={"body": ["Your text is below; copy it before reloading."]},
-            data={"body": body},
-            status=409,
-        )
-    except ValidationError as exc:
-        return _respond(
-            request,
-            meeting,
-            problem=exc.message,
-            errors=exc.field_errors or {"body": [exc.message]},
-            data={"body": body},
-            status=400,
-        )
-    return _respond(request, meeting, message="Headline report saved.")
+        ),
+        done="Headline report saved.",
+        refused=refused,
+    )
+
+
+def _refused(
+    request: HttpRequest,
+    meeting: Meeting,
+    refusal: Refusal,
+    **extra: Any,
+) -> HttpResponse:
+    return _respond(request, meeting, problem=refusal.message, status=refusal.status, **extra)
+
+
+def _report_write(
+    request: HttpRequest,
+    meeting: Meeting,
+    call: Callable[[], Any],
+    *,
+    done: str | Callable[[Any], str],
+    refused: Callable[[Refusal], HttpResponse] | None = None,
+    what: str = "The headline report",
+) -> HttpResponse:
+    """A headline-report form through `handle_write`: saved → back to the meeting (or the
+    fragment); refused → the report with the problem (400, or 409 when stale)."""
+    return handle_write(
+        request,
+        None,
+        call=lambda _data: call(),
+        success=lambda result: _respond(
+            request, meeting, message=done if isinstance(done, str) else done(result)
+        ),
+        refused=refused or (lambda refusal: _refused(request, meeting, refusal)),
+        stale=STALE.format(what=what),
+    )
 
 
 @require_POST
 @not_found_as_404
 def publish_headline_report(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, report = _meeting_and_report(request, pk)
-    access.require(user=request.user, action="publish", obj=report)
-    try:
-        services.publish_headline_report(
+    return _report_write(
+        request,
+        meeting,
+        lambda: services.publish_headline_report(
             actor=request.user, report=report, expected_version=_version(request)
-        )
-    except StaleVersion:
-        return _respond(
-            request, meeting, problem=STALE.format(what="The headline report"), status=409
-        )
-    except ValidationError as exc:
-        return _respond(request, meeting, problem=exc.message, status=400)
-    return _respond(request, meeting, message="Headline report published.")
+        ),
+        done="Headline report published.",
+    )
 
 
 @require_POST
@@ -177,23 +198,18 @@ def request_amendment(request: HttpRequest, pk: int) -> HttpResponse:
         raise DjangoPermissionDenied("Sign in to request an amendment.")
     meeting, report = _meeting_and_report(request, pk)
     text = request.POST.get("text", "")
-    try:
-        services.request_amendment(actor=request.user, report=report, text=text)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    except ValidationError as exc:
-        return _respond(
-            request,
-            meeting,
-            problem=exc.message,
-            errors={"text": exc.field_errors.get("text", [exc.message])},
-            data={"text": text},
-            status=400,
-        )
-    return _respond(
+    return _report_write(
         request,
         meeting,
-        message="Amendment request sent to the secretariat. Its answer will show here.",
+        lambda: services.request_amendment(actor=request.user, report=report, text=text),
+        done="Amendment request sent to the secretariat. Its answer will show here.",
+        refused=lambda refusal: _refused(
+            request,
+            meeting,
+            refusal,
+            errors={"text": refusal.field_errors.get("text", [refusal.message])},
+            data={"text": text},
+        ),
     )
 
 
@@ -206,34 +222,33 @@ def answer_amendment(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
     access.require(user=request.user, action="answer", obj=amendment)
     response_text = request.POST.get("response", "")
     close = request.POST.get("close", "1") != "0"
-    try:
-        services.answer_amendment(
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if refusal.stale:
+            return _refused(request, meeting, refusal)
+        return _refused(
+            request,
+            meeting,
+            refusal,
+            errors={"response": refusal.field_errors.get("response", [refusal.message])},
+            data={"response": response_text},
+            answer_error_id=amendment.pk,
+        )
+
+    done = "answered and closed" if close else "answered"
+    return _report_write(
+        request,
+        meeting,
+        lambda: services.answer_amendment(
             actor=request.user,
             amendment=amendment,
             expected_version=_version(request),
             response=response_text,
             close=close,
-        )
-    except StaleVersion:
-        return _respond(
-            request,
-            meeting,
-            problem=STALE.format(what=f"The amendment request from {amendment.requester_name}"),
-            status=409,
-        )
-    except ValidationError as exc:
-        return _respond(
-            request,
-            meeting,
-            problem=exc.message,
-            errors={"response": exc.field_errors.get("response", [exc.message])},
-            data={"response": response_text},
-            answer_error_id=amendment.pk,
-            status=400,
-        )
-    done = "answered and closed" if close else "answered"
-    return _respond(
-        request, meeting, message=f"Amendment request from {amendment.requester_name} {done}."
+        ),
+        done=f"Amendment request from {amendment.requester_name} {done}.",
+        refused=refused,
+        what=f"The amendment request from {amendment.requester_name}",
     )
 
 
