@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "progov.calendars",
     "progov.governance",
     "progov.meetings",
+    "progov.packs",
 ]
 
 MIDDLEWARE = [

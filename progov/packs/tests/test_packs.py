@@ -29,7 +29,7 @@ from progov.governance.models import (
     Seat,
     TermsOfReference,
 )
-from progov.governance.packs import PackError, load_pack, load_pack_text, read_pack
+from progov.packs.loader import PackError, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
 

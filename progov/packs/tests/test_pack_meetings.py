@@ -15,13 +15,6 @@ from progov.audit.models import AuditEntry
 from progov.calendars.workdays import add_working_days
 from progov.cli import DEFAULT_PACK
 from progov.governance.models import GovernanceGroup, GroupStatus, Programme
-from progov.governance.packs import (
-    PackError,
-    apply_meeting_changes,
-    load_pack,
-    load_pack_text,
-    read_pack,
-)
 from progov.meetings import services
 from progov.meetings.models import (
     AgendaItemType,
@@ -32,7 +25,9 @@ from progov.meetings.models import (
     MeetingStatus,
 )
 from progov.meetings.occurrences import group_occurrences
+from progov.meetings.pack import apply_meeting_changes
 from progov.meetings.selectors import deadlines_by_meeting
+from progov.packs.loader import PackError, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

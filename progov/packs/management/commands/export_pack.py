@@ -1,0 +1,49 @@
+"""`progov export-pack [--programme SLUG] PATH` / `manage.py export_pack`: write a
+programme's current data as a data pack (papers and other uploads are not part of it)."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from progov.core.commands import ProgovCommand
+from progov.core.errors import NotFound
+from progov.governance.selectors import current_programme
+from progov.packs.loader import export_pack
+
+
+class Command(ProgovCommand):
+    help = (
+        "Write the programme's current data (groups, people, memberships, meeting series "
+        "and changes, rules…) as a data pack. Loading it into an empty data dir gives the "
+        "same programme; the same data always gives the same file. Use - for stdout."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("path", help="the file to write, or - for standard output")
+        parser.add_argument(
+            "--programme",
+            metavar="SLUG",
+            help="the programme (default: the current one, e.g. mhhs)",
+        )
+
+    def handle_act(self, *args: Any, **options: Any) -> None:
+        try:
+            programme = current_programme(slug=options["programme"])
+        except NotFound as exc:
+            raise CommandError(exc.message) from None
+        if options["programme"] and programme.slug != options["programme"]:
+            raise CommandError(f"No programme {options['programme']!r}.")
+        text = export_pack(programme)
+        if options["path"] == "-":
+            self.stdout.write(text, ending="")
+            return
+        path = Path(options["path"])
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"Cannot write {path}: {exc}") from None
+        self.stdout.write(f"Wrote the {programme} pack to {path}.")
