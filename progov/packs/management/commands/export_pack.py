@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 
 from progov.core.commands import ProgovCommand
 from progov.core.errors import NotFound
-from progov.governance.selectors import current_programme
+from progov.governance.selectors import current_programme, programme_list
 from progov.packs.loader import export_pack
 
 
@@ -31,12 +31,14 @@ class Command(ProgovCommand):
         )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
+        slug = options["programme"]
+        if slug and not programme_list(user=None).filter(slug=slug).exists():
+            known = ", ".join(programme_list(user=None).values_list("slug", flat=True))
+            raise CommandError(f"No programme {slug!r}; loaded: {known or 'none'}.")
         try:
-            programme = current_programme(slug=options["programme"])
+            programme = current_programme(slug=slug)
         except NotFound as exc:
             raise CommandError(exc.message) from None
-        if options["programme"] and programme.slug != options["programme"]:
-            raise CommandError(f"No programme {options['programme']!r}.")
         text = export_pack(programme)
         if options["path"] == "-":
             self.stdout.write(text, ending="")
