@@ -11,7 +11,7 @@ from progov.audit.models import AuditEntry
 from progov.core.errors import PermissionDenied, StaleVersion, ValidationError
 from progov.core.testing.factories import PersonFactory, UserFactory
 from progov.governance import services
-from progov.governance.models import GovernanceGroup
+from progov.governance.models import GovernanceGroup, Person
 from progov.governance.services import StatusEntry
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +125,11 @@ def test_history_needs_an_entry_and_a_writer(programme, pmo_user):
 
 
 def test_linking_a_new_login_creates_it_unusable_with_the_role_and_audits(programme, pmo_user):
-    person = PersonFactory(programme=programme, name="Kate Goodman")
     person = services.set_person_login(
-        actor=pmo_user, person=person, username="kgoodman", role="secretariat"
+        actor=pmo_user,
+        person=PersonFactory(programme=programme, name="Kate Goodman"),
+        username="kgoodman",
+        role="secretariat",
     )
     user = User.objects.get(username="kgoodman")
     assert person.user == user and user.role == "secretariat"
@@ -164,7 +166,7 @@ def test_a_login_linked_to_another_person_is_refused_on_the_login_field(programm
 
 
 def test_none_unlinks_and_the_version_is_checked(programme, pmo_user):
-    person = services.set_person_login(
+    person: Person = services.set_person_login(
         actor=pmo_user, person=PersonFactory(programme=programme), username="ann"
     )
     with pytest.raises(StaleVersion):

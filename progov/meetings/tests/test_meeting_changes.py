@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,9 +36,13 @@ def regular(group, day: date) -> Meeting:
 
 
 def test_a_move_is_applied_once(tmag):
-    kwargs = dict(
-        change="move", day=date(2022, 3, 16), to=date(2022, 3, 17), start=time(10), end=time(12)
-    )
+    kwargs: dict[str, Any] = {
+        "change": "move",
+        "day": date(2022, 3, 16),
+        "to": date(2022, 3, 17),
+        "start": time(10),
+        "end": time(12),
+    }
     assert services.apply_meeting_change(actor=None, group=tmag, **kwargs) == "moved"
     moved = regular(tmag, date(2022, 3, 16))
     assert moved.start == datetime(2022, 3, 17, 10, tzinfo=LONDON)
@@ -60,9 +65,13 @@ def test_a_cancellation_and_an_extraordinary_meeting(tmag):
         services.apply_meeting_change(actor=None, group=tmag, change="cancel", day=day)
         == "unchanged"
     )
-    extra = dict(
-        change="extraordinary", day=date(2022, 4, 1), start=time(14), end=time(15), title="M5"
-    )
+    extra: dict[str, Any] = {
+        "change": "extraordinary",
+        "day": date(2022, 4, 1),
+        "start": time(14),
+        "end": time(15),
+        "title": "M5",
+    }
     assert services.apply_meeting_change(actor=None, group=tmag, **extra) == "added"
     meeting = Meeting.objects.get(group=tmag, kind=MeetingKind.EXTRAORDINARY)
     assert meeting.title == "M5" and meeting.number == "3.1"
