@@ -17,8 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-PACKS_DIR = Path(__file__).resolve().parent / "packs"
-DEFAULT_PACK = PACKS_DIR / "mhhs.yaml"
+from progov.packs import MHHS_PACK
+
+DEFAULT_PACK = MHHS_PACK
 DEMO_MEETINGS_UNTIL = "2027-12-31"
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "progov.governance",
     "progov.meetings",
     "progov.packs",
+    "progov.project",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "progov.core.context_processors.progov",
+                "progov.accounts.context_processors.permissions",
             ],
         },
     }

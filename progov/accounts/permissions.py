@@ -9,13 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from progov.accounts.models import Role
+from progov.core.auth import is_signed_in
 from progov.core.errors import PermissionDenied
 
 WRITER_ROLES = {Role.ADMINISTRATOR, Role.SECRETARIAT}
-
-
-def is_signed_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def can_write(user: Any) -> bool:

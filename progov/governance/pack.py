@@ -30,7 +30,6 @@ from typing import Any
 from django.db import transaction
 
 from progov.accounts.models import Role
-from progov.calendars.workdays import CALENDARS
 from progov.core.errors import DomainError
 from progov.core.packs import (
     SLUG,
@@ -51,6 +50,7 @@ from progov.core.packs import (
     unique,
 )
 from progov.core.packs import schema as js
+from progov.core.workdays import CALENDARS
 from progov.governance import selectors, services
 from progov.governance.models import (
     Attendance,

@@ -23,9 +23,9 @@ from progov.accounts.models import Role, User
 from progov.accounts.permissions import require_writer
 from progov.accounts.services import create_user
 from progov.audit.services import diff, record_create, record_delete, record_update
-from progov.calendars.workdays import CALENDARS
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
+from progov.core.workdays import CALENDARS
 from progov.governance.models import (
     Attendance,
     Constituency,

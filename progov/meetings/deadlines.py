@@ -24,7 +24,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from progov.calendars.workdays import WorkingCalendar
+from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineRule, GovernanceGroup
 
 MEETING_ANCHORS = (DeadlineRule.Anchor.MEETING, DeadlineRule.Anchor.NEXT_MEETING)

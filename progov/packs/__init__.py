@@ -5,3 +5,8 @@ The pack format is the sum of the sections the apps register (`<app>/pack.py`, s
 programme out as a pack (`export-pack`), builds `docs/pack.schema.json` from them, and
 ships the MHHS pack (`mhhs.yaml`).
 """
+
+from pathlib import Path
+
+MHHS_PACK = Path(__file__).resolve().parent / "mhhs.yaml"
+"""The MHHS pack shipped in the wheel: the demo's and the default programme."""

@@ -17,8 +17,8 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from progov.accounts.permissions import is_signed_in
 from progov.calendars.selectors import calendar_for_programme
-from progov.calendars.workdays import WorkingCalendar
 from progov.core.errors import NotFound, ValidationError
+from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme, Visibility
 from progov.meetings.deadlines import Deadline, MeetingFacts, meeting_deadlines, rules_for_group
 from progov.meetings.models import Meeting, MeetingStatus, PaperKind

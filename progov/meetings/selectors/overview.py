@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from progov.calendars.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
+from progov.core.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
 from progov.governance.models import GovernanceGroup, Programme
 from progov.meetings.deadlines import PARTICIPANT_DEADLINES, Deadline
 from progov.meetings.models import Meeting, MeetingStatus

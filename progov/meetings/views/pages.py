@@ -32,9 +32,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.accounts.permissions import can_write
 from progov.calendars.selectors import calendar_for_programme
-from progov.calendars.workdays import WorkingCalendar
 from progov.core.errors import DomainError, NotFound, StaleVersion, ValidationError
 from progov.core.pages import is_htmx, not_found_as_404, paginate, render_page
+from progov.core.workdays import WorkingCalendar
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.meetings import selectors, services

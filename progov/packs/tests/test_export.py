@@ -16,12 +16,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from progov import cli
 from progov.accounts.models import Role, User
 from progov.audit.models import AuditEntry
-from progov.cli import DEFAULT_PACK
 from progov.governance import services
 from progov.governance.models import Person, Programme
+from progov.packs import MHHS_PACK as DEFAULT_PACK
 from progov.packs.loader import export_pack, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
@@ -150,25 +149,6 @@ def test_people_with_logins_export_login_and_role_and_load_them_back(tmp_path):
     pack = read_pack(text)
     spec = next(p for p in pack.people if p.name == person.name)
     assert (spec.login, spec.login_role) == ("kate", "secretariat")
-
-
-def test_the_cli_exports_to_a_file_and_to_stdout(tmp_path, capsys):
-    load_pack(DEFAULT_PACK)
-    target = tmp_path / "out.yaml"
-    assert cli.main(["export-pack", str(target)]) == 0
-    assert "Wrote the" in capsys.readouterr().out
-    assert target.read_text(encoding="utf-8").startswith("# progov data pack of ")
-    assert cli.main(["export-pack", "--programme", "mhhs", "-"]) == 0
-    assert capsys.readouterr().out == target.read_text(encoding="utf-8")
-    assert cli.main(["export-pack", "--programme", "nope", str(target)]) == 1
-    assert "nope" in capsys.readouterr().err
-
-
-def test_export_pack_help_is_listed(capsys):
-    with pytest.raises(SystemExit):
-        cli.main(["export-pack", "--help"])
-    out = capsys.readouterr().out
-    assert "--programme" in out and "path" in out
 
 
 def test_exported_meeting_changes_cover_moves_cancellations_and_extraordinary():

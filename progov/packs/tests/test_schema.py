@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from progov.cli import DEFAULT_PACK
 from progov.core.packs import parse_yaml
+from progov.packs import MHHS_PACK as DEFAULT_PACK
 from progov.packs.loader import pack_schema
 from progov.packs.management.commands.pack_schema import DEFAULT_PATH
 

@@ -1,4 +1,4 @@
-"""`progov load-pack --check PATH`: every error with its line, nothing written."""
+"""`progov load-pack [--check] PATH` and `progov export-pack`: the data-pack commands."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from progov import cli
 from progov.audit.models import AuditEntry
 from progov.cli import DEFAULT_PACK
 from progov.governance.models import Programme
+from progov.packs.loader import load_pack
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +54,22 @@ def test_without_check_the_cli_loads_the_pack(capsys):
     assert cli.main(["load-pack", str(DEFAULT_PACK)]) == 0
     assert "Loaded pack mhhs.yaml for MHHS" in capsys.readouterr().out
     assert Programme.objects.filter(slug="mhhs").exists()
+
+
+def test_the_cli_exports_to_a_file_and_to_stdout(tmp_path, capsys):
+    load_pack(DEFAULT_PACK)
+    target = tmp_path / "out.yaml"
+    assert cli.main(["export-pack", str(target)]) == 0
+    assert "Wrote the" in capsys.readouterr().out
+    assert target.read_text(encoding="utf-8").startswith("# progov data pack of ")
+    assert cli.main(["export-pack", "--programme", "mhhs", "-"]) == 0
+    assert capsys.readouterr().out == target.read_text(encoding="utf-8")
+    assert cli.main(["export-pack", "--programme", "nope", str(target)]) == 1
+    assert "nope" in capsys.readouterr().err
+
+
+def test_export_pack_help_is_listed(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["export-pack", "--help"])
+    out = capsys.readouterr().out
+    assert "--programme" in out and "path" in out
