@@ -44,14 +44,18 @@ def snapshot() -> dict[str, Any]:
         assert response.status_code == 200, (url, response.content[:300])
         return response.json()
 
-    groups = get("/api/v1/groups?limit=1000")["items"]
+    # Sorted here: the API's order may put nulls and accents differently per database.
+    groups = sorted(get("/api/v1/groups?limit=1000")["items"], key=lambda g: g["acronym"])
     members = {
-        g["acronym"]: [
-            {k: v for k, v in m.items() if k not in ("id", "person_id", "alternate_for")}
-            for m in get(f"/api/v1/groups/{g['acronym']}/members?include_past=true&limit=1000")[
-                "items"
-            ]
-        ]
+        g["acronym"]: sorted(
+            (
+                {k: v for k, v in m.items() if k not in ("id", "person_id", "alternate_for")}
+                for m in get(f"/api/v1/groups/{g['acronym']}/members?include_past=true&limit=1000")[
+                    "items"
+                ]
+            ),
+            key=lambda m: json.dumps(m, sort_keys=True),
+        )
         for g in groups
     }
     meetings: list[dict[str, Any]] = []
@@ -62,6 +66,7 @@ def snapshot() -> dict[str, Any]:
         meetings += [{k: v for k, v in m.items() if k != "id"} for m in page["items"]]
         if len(meetings) >= page["count"]:
             break
+    meetings.sort(key=lambda m: (m["start"], m["group"], m["number"]))
     return {"groups": groups, "members": members, "meetings": meetings}
 
 
