@@ -9,7 +9,8 @@ import pytest
 from progov import cli
 from progov.audit.models import AuditEntry
 from progov.cli import DEFAULT_PACK
-from progov.governance.models import Programme
+from progov.governance import services
+from progov.governance.models import GovernanceGroup, Programme
 from progov.packs.loader import load_pack
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,18 @@ def test_export_pack_help_is_listed(capsys):
         cli.main(["export-pack", "--help"])
     out = capsys.readouterr().out
     assert "--programme" in out and "path" in out
+
+
+def test_an_export_that_would_not_load_back_is_written_and_reported(tmp_path, capsys):
+    load_pack(DEFAULT_PACK)
+    psg = GovernanceGroup.objects.get(acronym="PSG")
+    services.update_group(
+        actor=None, group=psg, expected_version=None, schedule_rrule="FREQ=DAILY;INTERVAL=3"
+    )
+    target = tmp_path / "out.yaml"
+    assert cli.main(["export-pack", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "would not load back" in err and "Custom recurrence" in err
+    assert "schedule: Custom recurrence (FREQ=DAILY;INTERVAL=3)" in target.read_text(
+        encoding="utf-8"
+    )

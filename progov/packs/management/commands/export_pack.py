@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from progov.core.commands import ProgovCommand
 from progov.core.errors import NotFound
 from progov.governance.selectors import current_programme, programme_list
-from progov.packs.loader import export_pack
+from progov.packs.loader import PackError, export_pack, read_pack
 
 
 class Command(ProgovCommand):
@@ -42,10 +42,19 @@ class Command(ProgovCommand):
         text = export_pack(programme)
         if options["path"] == "-":
             self.stdout.write(text, ending="")
-            return
-        path = Path(options["path"])
+        else:
+            path = Path(options["path"])
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise CommandError(f"Cannot write {path}: {exc}") from None
+            self.stdout.write(f"Wrote the {programme} pack to {path}.")
+        # Data the format cannot express (a custom RRULE, two people of one name) would
+        # make a pack that does not load back: say so, with the lines, rather than hide it.
         try:
-            path.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"Cannot write {path}: {exc}") from None
-        self.stdout.write(f"Wrote the {programme} pack to {path}.")
+            read_pack(text, name=Path(options["path"]).name)
+        except PackError as exc:
+            raise CommandError(
+                "The export was written but would not load back as it is; fix these lines "
+                "(or the data behind them):\n" + "\n".join(f"  {e}" for e in exc.errors)
+            ) from None
