@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from progov.accounts.api_auth import BearerToken, SessionOrAnonymous
 from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
-from progov.core.api import BearerToken, SessionOrAnonymous, install_error_handlers
+from progov.core.api import install_error_handlers
 from progov.governance.api import router as governance_router
 from progov.meetings.api import routers as meetings_routers
 

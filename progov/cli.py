@@ -2,7 +2,8 @@
 
 progov demo [--port N] [--data-dir DIR] [--no-serve]
 progov serve [--bind HOST:PORT] [--workers N]
-progov load-pack PATH
+progov load-pack [--check] PATH
+progov export-pack [--programme SLUG] PATH
 progov meetings generate [--until DATE] [--group ACR]... [--pack PATH]
 progov token create USERNAME
 progov audit verify
@@ -16,8 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-PACKS_DIR = Path(__file__).resolve().parent / "packs"
-DEFAULT_PACK = PACKS_DIR / "mhhs.yaml"
+from progov.packs import MHHS_PACK
+
+DEFAULT_PACK = MHHS_PACK
 DEMO_MEETINGS_UNTIL = "2027-12-31"
 
 
@@ -91,7 +93,22 @@ def cmd_load_pack(args: argparse.Namespace) -> int:
     from django.core.management.base import CommandError
 
     try:
-        _call("load_pack", args.path)
+        _call("load_pack", args.path, *(["--check"] if args.check else []))
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_export_pack(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    call = ["export_pack", args.path]
+    if args.programme:
+        call += ["--programme", args.programme]
+    try:
+        _call(*call)
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -199,8 +216,25 @@ def build_parser() -> argparse.ArgumentParser:
         "a pack with errors is rejected whole, with line numbers.",
     )
     load.add_argument("path", help="the pack file, e.g. progov/packs/mhhs.yaml")
+    load.add_argument(
+        "--check",
+        action="store_true",
+        help="only validate the pack, listing every error with its line; write nothing",
+    )
     load.add_argument("--data-dir", help=data_dir_help)
     load.set_defaults(func=cmd_load_pack)
+
+    export = sub.add_parser(
+        "export-pack",
+        help="write a programme's current data as a data pack (YAML)",
+        description="Write the programme's groups, people, memberships, meeting series "
+        "and meeting changes, rules and thresholds as a data pack. Loading it into an "
+        "empty data dir gives the same programme. Uploaded files are not part of a pack.",
+    )
+    export.add_argument("path", help="the file to write, or - for standard output")
+    export.add_argument("--programme", metavar="SLUG", help="the programme (default: current)")
+    export.add_argument("--data-dir", help=data_dir_help)
+    export.set_defaults(func=cmd_export_pack)
 
     meetings = sub.add_parser(
         "meetings", help="meetings of the governance groups", description="Meeting tools."

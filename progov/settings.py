@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "progov.calendars",
     "progov.governance",
     "progov.meetings",
+    "progov.packs",
+    "progov.project",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "progov.core.context_processors.progov",
+                "progov.accounts.context_processors.permissions",
             ],
         },
     }

@@ -29,8 +29,14 @@ def create_user(
     password: str | None = None,
     email: str = "",
     is_superuser: bool = False,
+    unusable_password: bool = False,
 ) -> tuple[User, str]:
-    """Create a login and return it with its password (generated when not given)."""
+    """Create a login and return it with its password (generated when not given).
+
+    `unusable_password=True` makes a login nobody can sign in to with a password yet
+    (a pack links a person to it; an administrator sets the password later); the
+    returned password is then "".
+    """
     if role not in Role.values:
         raise ValidationError.for_field("role", f"Unknown role {role!r}; use one of {Role.values}.")
     if User.objects.filter(username=username).exists():
@@ -39,7 +45,11 @@ def create_user(
     user = User(
         username=username, email=email, role=role, is_superuser=is_superuser, is_staff=is_superuser
     )
-    user.set_password(password)
+    if unusable_password:
+        user.set_unusable_password()
+        password = ""
+    else:
+        user.set_password(password)
     user.save()
     record_create(
         actor=actor,

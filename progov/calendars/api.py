@@ -1,6 +1,6 @@
 """`/api/v1/calendars`: named working-day calendars, their arithmetic, and closure days.
 
-The rules, shared with the calculator page (see `progov.calendars.workdays`):
+The rules, shared with the calculator page (see `progov.core.workdays`):
 
 - **add**: for `days` > 0 the answer is the `days`-th working day *after* `date`, with
   `date` itself as day 0 even when it is not a working day (5 working days after
@@ -31,7 +31,8 @@ from progov.calendars.schemas import (
     WorkingDaysAddOut,
     WorkingDaysCountOut,
 )
-from progov.calendars.workdays import (
+from progov.core.api import ErrorOut, actor, writer
+from progov.core.workdays import (
     CALENDARS,
     MAX_YEAR,
     MIN_YEAR,
@@ -39,7 +40,6 @@ from progov.calendars.workdays import (
     check_date,
     get_spec,
 )
-from progov.core.api import ErrorOut, actor, writer
 
 router = Router(tags=["calendars"])
 ERRORS: dict[int, Any] = {

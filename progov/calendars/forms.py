@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from progov.calendars.workdays import (
+from progov.core.workdays import (
     DEFAULT_CALENDAR,
     MAX_YEAR,
     MIN_YEAR,

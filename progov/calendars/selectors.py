@@ -1,6 +1,6 @@
 """Reads for calendars: closure days, and working calendars built from the database.
 
-The arithmetic itself is pure and lives in `progov.calendars.workdays`.
+The arithmetic itself is pure and lives in `progov.core.workdays`.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from progov.calendars.models import ClosureDay
-from progov.calendars.workdays import WorkingCalendar, get_calendar
 from progov.core.errors import NotFound
+from progov.core.workdays import WorkingCalendar, get_calendar
 from progov.governance.models import Programme
 
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 
 from progov.audit.services import record_create, record_delete
 from progov.calendars.models import ClosureDay
-from progov.calendars.workdays import MAX_YEAR, MIN_YEAR
 from progov.core import access
 from progov.core.errors import NotFound, ValidationError
+from progov.core.workdays import MAX_YEAR, MIN_YEAR
 from progov.governance.models import Programme
 
 NAME_MAX = ClosureDay._meta.get_field("name").max_length or 100

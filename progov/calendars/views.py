@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from progov.calendars import selectors
 from progov.calendars.forms import AddDaysForm, CalculatorForm, CountDaysForm, HolidaysForm
-from progov.calendars.workdays import CALENDARS, DEFAULT_CALENDAR, WorkingCalendar, get_spec
 from progov.core.errors import DomainError
+from progov.core.workdays import CALENDARS, DEFAULT_CALENDAR, WorkingCalendar, get_spec
 from progov.governance.models import Programme
 
 # A long span skips hundreds of days; the page names the first few and counts the rest.

@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q, QuerySet
 
+from progov.core.auth import is_signed_in
 from progov.core.context import act_cache
 from progov.core.errors import NotFound, PermissionDenied
 
@@ -351,10 +352,6 @@ def forget_scopes() -> None:
         cache.clear()
 
 
-def is_signed_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
 def scope_of(user: Any) -> Scope:
     if isinstance(user, Scope):
         return user
@@ -620,11 +617,30 @@ def require(*, user: Any, action: str, obj: Any) -> None:
         raise PermissionDenied(_denied_message(kind, action, scope))
 
 
+# How a refusal words an action whose name does not read as a verb phrase.
+ACTION_WORDS = {
+    "link_login": "link a login to",
+    "mark_held": "mark held",
+    "view_personal": "see the personal data of",
+    "manage_feed_tokens": "manage the calendar feed links of",
+    "generate_meetings": "generate the meetings of",
+    "plan_agenda": "plan the agenda of",
+    "edit_agenda": "change the agenda of",
+    "upload_paper": "upload a paper to",
+    "edit_report": "change the headline report of",
+    "record_attendance": "record the attendance of",
+    "request_amendment": "request an amendment to",
+}
+
+
 def _denied_message(kind: Kind, action: str, scope: Scope) -> str:
     subjects = _frozen(rule(kind.name, action))
-    what = f"{action.replace('_', ' ')} this {kind.model._meta.verbose_name}"
+    verb = ACTION_WORDS.get(action, action.replace("_", " "))
+    what = f"{verb} this {kind.model._meta.verbose_name}"
     if scope.user_id is None:
         return f"Sign in to {what}."
+    if subjects <= ADMIN_ONLY:
+        return f"Only an administrator can {what}."
     if subjects <= STAFF:
         return f"Only the programme secretariat or an administrator can {what}."
     if subjects <= GROUP_MANAGERS:

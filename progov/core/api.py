@@ -1,4 +1,8 @@
-"""API plumbing shared by every app: auth, error mapping, If-Match and ETags."""
+"""API plumbing shared by every app: error mapping, If-Match and ETags, the acting user.
+
+How a caller authenticates (bearer tokens, the session) is the accounts app's
+(`progov.accounts.api_auth`), mounted on the API in `progov/api.py`.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from ninja import NinjaAPI, Schema
-from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
-from progov.accounts.services import user_for_token
 from progov.core import access
 from progov.core.access import is_signed_in
 from progov.core.concurrency import parse_if_match
@@ -31,43 +31,8 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def _no_view(request: HttpRequest) -> HttpResponse:
-    return HttpResponse()
-
-
 WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 412, 422, 428), ErrorOut)
 """The 4xx answers of an endpoint that reads or writes a versioned object (If-Match)."""
-
-
-class BearerToken(HttpBearer):
-    """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is None:
-            raise AuthenticationError(401, "The bearer token is unknown or revoked.")
-        return user
-
-
-class SessionOrAnonymous(APIKeyCookie):
-    """The browser session (CSRF-checked on writes); anonymous callers may read."""
-
-    param_name = "sessionid"
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        if request.method not in SAFE_METHODS and is_signed_in(request.user):
-            reason = CsrfViewMiddleware(_no_view).process_view(request, _no_view, (), {})
-            if reason is not None:
-                raise HttpError(
-                    403, "CSRF check failed: send the X-CSRFToken header with session writes."
-                )
-        return request.COOKIES.get(self.param_name)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = getattr(request, "user", None)
-        if is_signed_in(user):
-            return user
-        return AnonymousUser()
 
 
 def actor(request: HttpRequest) -> Any:

@@ -8,4 +8,8 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Bind this app's kinds to the access model's table (core.access).
-        from progov.governance import access  # noqa: F401
+        # The app's part of the data-pack format (see progov.core.packs.sections).
+        from progov.governance import (
+            access,  # noqa: F401
+            pack,  # noqa: F401
+        )

@@ -794,3 +794,113 @@ def organisation_directory(
     return organisation_list(user=user, programme=programme, q=q).annotate(
         people_count=Count("people", distinct=True)
     )
+
+
+# --- the whole programme, for data packs (the system's read, never a page's) ----------
+
+
+@dataclass
+class ProgrammeContents:
+    """Everything of one programme a data pack describes, keyed by each row's natural key
+    (the keys a pack names rows by), read in one query per kind.
+
+    Example: `contents.groups["TMAG"]`, `contents.seats[(psg.pk, "a) Chair")]`,
+    `contents.memberships[(psg.pk, person.pk, "chair", date(2021, 7, 1))]`.
+    """
+
+    programme: Programme | None
+    market_roles: dict[str, Any] = field(default_factory=dict)
+    workstreams: dict[str, Workstream] = field(default_factory=dict)
+    constituencies: dict[str, Constituency] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    groups: dict[str, GovernanceGroup] = field(default_factory=dict)
+    terms_of_reference: dict[tuple[int, str], TermsOfReference] = field(default_factory=dict)
+    seats: dict[tuple[int, str], Seat] = field(default_factory=dict)
+    successions: dict[tuple[int, int], GroupSuccession] = field(default_factory=dict)
+    memberships: dict[tuple[int, int, str, date], Membership] = field(default_factory=dict)
+    framework_versions: dict[str, Any] = field(default_factory=dict)
+    deadline_rules: dict[tuple[str, int | None, date | None], Any] = field(default_factory=dict)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+
+
+def programme_contents(*, slug: str) -> ProgrammeContents:
+    """The programme `slug` whole, hidden groups included: the data-pack loader matches
+    a pack's rows against it and `export-pack` writes it out. It answers the system
+    (the CLI acting for an administrator), so it takes no user; pages use the
+    restricted selectors above."""
+    from progov.governance.models import (
+        DeadlineRule,
+        FrameworkVersion,
+        MarketRole,
+        RegulatorThreshold,
+    )
+
+    programme = Programme.objects.filter(slug=slug).first()
+    contents = ProgrammeContents(programme=programme)
+    contents.market_roles = {r.code: r for r in MarketRole.objects.order_by("code")}
+    if programme is None:
+        return contents
+    contents.workstreams = {
+        w.name: w for w in Workstream.objects.filter(programme=programme).order_by("name")
+    }
+    contents.constituencies = {
+        k.code: k for k in Constituency.objects.filter(programme=programme).order_by("code")
+    }
+    contents.organisations = {
+        o.name: o
+        for o in Organisation.objects.filter(programme=programme)
+        .prefetch_related("market_roles")
+        .order_by("name")
+    }
+    # People carry no unique key; the oldest of that name is the one a pack means.
+    for person in (
+        Person.objects.filter(programme=programme)
+        .select_related("organisation", "user")
+        .order_by("-id")
+    ):
+        contents.people[person.name] = person
+    contents.people = dict(sorted(contents.people.items()))
+    contents.groups = {
+        g.acronym.upper(): g
+        for g in GovernanceGroup.objects.filter(programme=programme)
+        .select_related("parent", "workstream")
+        .prefetch_related(
+            Prefetch(
+                "status_history",
+                queryset=GroupStatusChange.objects.order_by("effective_date", "id"),
+            )
+        )
+        .order_by("acronym")
+    }
+    contents.terms_of_reference = {
+        (t.group_id, t.version_number): t
+        for t in TermsOfReference.objects.filter(group__programme=programme).order_by("date", "id")
+    }
+    contents.seats = {
+        (s.group_id, s.label): s
+        for s in Seat.objects.filter(group__programme=programme)
+        .select_related("constituency")
+        .order_by("group_id", "position", "id")
+    }
+    contents.successions = {
+        (s.predecessor_id, s.successor_id): s
+        for s in GroupSuccession.objects.filter(predecessor__programme=programme).select_related(
+            "predecessor", "successor"
+        )
+    }
+    for m in (
+        Membership.objects.filter(group__programme=programme)
+        .select_related("group", "person", "constituency", "seat")
+        .order_by("id")
+    ):
+        contents.memberships.setdefault((m.group_id, m.person_id, m.role, m.start_date), m)
+    contents.framework_versions = {
+        v.version: v for v in FrameworkVersion.objects.filter(programme=programme)
+    }
+    contents.deadline_rules = {
+        (r.key, r.group_id, r.effective_from): r
+        for r in DeadlineRule.objects.filter(programme=programme).select_related("group")
+    }
+    contents.thresholds = {t.key: t for t in RegulatorThreshold.objects.filter(programme=programme)}
+    return contents

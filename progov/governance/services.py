@@ -11,13 +11,16 @@ Rules enforced here (each raises a ValidationError a user can act on):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from progov.audit.services import record_create, record_delete
+from progov.accounts.models import Role, User
+from progov.accounts.services import create_user
+from progov.audit.services import record_create, record_delete, record_update
 from progov.audit.writes import (
     changing,
     check_fields,
@@ -25,10 +28,10 @@ from progov.audit.writes import (
     snapshot,
     update_versioned,
 )
-from progov.calendars.workdays import CALENDARS
 from progov.core import access
-from progov.core.concurrency import check_version
+from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
+from progov.core.workdays import CALENDARS
 from progov.governance.models import (
     AttendancePolicy,
     Constituency,
@@ -1144,3 +1147,168 @@ def update_regulator_threshold(
         validate=_validate_threshold,
     )
     return result
+
+
+# --- a group's whole status history; a person's login ----------------------------------
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One dated status of a group, e.g. TMAG stood_down on 2023-11-27 ("CR035")."""
+
+    status: str
+    effective_date: date
+    note: str = ""
+
+
+@dataclass
+class StatusHistoryResult:
+    """What `set_group_status_history` did: the group as it now is, whether its current
+    status changed, and per wanted entry "created", "updated" or "unchanged"."""
+
+    group: GovernanceGroup
+    status_changed: bool
+    outcomes: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def set_group_status_history(
+    *, actor: Any, group: GovernanceGroup, history: list[StatusEntry]
+) -> StatusHistoryResult:
+    """Make a group's dated status history hold `history` (oldest first), its current
+    status being the last entry's. Entries already recorded are kept; none is deleted.
+
+    - A group still in its first recorded status (just created) walks through the rest
+      as status changes, so the audit trail tells the story in order (TAG: mobilised
+      on 2022-01-01, then stood down when it became TMAG).
+    - Otherwise, if the current status differs from the last entry's, the status is
+      changed, dated by that entry, or today when that entry is already recorded (the
+      status was changed since); missing earlier entries are added as history only,
+      and an entry whose note differs gets the new note.
+    """
+    access.require(user=actor, action="change", obj=group)
+    if not history:
+        raise ValidationError.for_field(
+            "status_history", f"{group.acronym} needs at least one dated status."
+        )
+    group = GovernanceGroup.objects.select_for_update().get(pk=group.pk)
+    stored = list(group.status_history.order_by("effective_date", "id"))
+    first, *later = history
+    if (
+        len(stored) == 1
+        and (stored[0].status, stored[0].effective_date) == (first.status, first.effective_date)
+        and group.status == first.status
+    ):
+        outcomes = ["unchanged"]
+        if stored[0].note != first.note:
+            update_group_status_change(actor=actor, entry=stored[0], note=first.note)
+            outcomes = ["updated"]
+        for entry in later:
+            group = update_group(
+                actor=actor,
+                group=group,
+                expected_version=None,
+                status=entry.status,
+                status_date=entry.effective_date,
+                status_note=entry.note,
+            )
+            outcomes.append("created")
+        return StatusHistoryResult(group=group, status_changed=bool(later), outcomes=outcomes)
+
+    existing = {(e.status, e.effective_date): e for e in stored}
+    last = history[-1]
+    status_changed = group.status != last.status
+    outcomes = []
+    written: tuple[str, date] | None = None
+    if status_changed:
+        on = (
+            last.effective_date
+            if (last.status, last.effective_date) not in existing
+            else date.today()
+        )
+        group = update_group(
+            actor=actor,
+            group=group,
+            expected_version=None,
+            status=last.status,
+            status_date=on,
+            status_note=last.note,
+        )
+        written = (last.status, on)
+        outcomes.append("created")  # update_group wrote that history row
+        existing = {(e.status, e.effective_date): e for e in group.status_history.all()}
+    for entry in history:
+        key = (entry.status, entry.effective_date)
+        if key == written:
+            continue
+        row = existing.get(key)
+        if row is None:
+            add_group_status_change(
+                actor=actor,
+                group=group,
+                status=entry.status,
+                effective_date=entry.effective_date,
+                note=entry.note,
+            )
+            outcomes.append("created")
+        elif row.note != entry.note:
+            update_group_status_change(actor=actor, entry=row, note=entry.note)
+            outcomes.append("updated")
+        else:
+            outcomes.append("unchanged")
+    return StatusHistoryResult(group=group, status_changed=status_changed, outcomes=outcomes)
+
+
+@transaction.atomic
+def set_person_login(
+    *,
+    actor: Any,
+    person: Person,
+    username: str | None,
+    role: str | None = None,
+    expected_version: int | None = None,
+) -> Person:
+    """Link a person to the login `username` (None unlinks them).
+
+    A login that does not exist yet is created with `role` (default member) and an
+    unusable password, for an administrator to set; an existing login keeps its role.
+    A login already linked to another person is refused (field error on `login`).
+    Example: Kate Goodman (Programme) linked to the login `kgoodman`, role secretariat.
+    """
+    access.require(user=actor, action="link_login", obj=person)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    check_version(person, expected_version)
+    role = role or Role.MEMBER
+    if role not in Role.values:
+        raise ValidationError.for_field(
+            "login_role", f"Unknown role {role!r}; use one of {', '.join(Role.values)}."
+        )
+    user = None
+    if username is not None:
+        username = username.strip()
+        if not username:
+            raise ValidationError.for_field("login", "A login needs a username.")
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user, _ = create_user(actor=actor, username=username, role=role, unusable_password=True)
+        else:
+            holder = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+            if holder is not None:
+                raise ValidationError.for_field(
+                    "login",
+                    f"The login {username!r} is already linked to {holder.name}; "
+                    "unlink it there first.",
+                )
+    if person.user_id == (user.pk if user is not None else None):
+        return person
+    before = {"login": person.user.username if person.user is not None else None}
+    person.user = user
+    bump_version(person)
+    person.save()
+    access.forget_scopes()  # the login's memberships changed for this act's later reads
+    record_update(
+        actor=actor,
+        obj=person,
+        changes={"login": [before["login"], user.username if user is not None else None]},
+    )
+    return person

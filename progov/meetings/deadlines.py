@@ -25,7 +25,7 @@ from datetime import date, datetime, tzinfo
 
 from django.utils import timezone
 
-from progov.calendars.workdays import WorkingCalendar
+from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineKey, DeadlineRule, GovernanceGroup
 
 MEETING_ANCHORS = (DeadlineRule.Anchor.MEETING, DeadlineRule.Anchor.NEXT_MEETING)

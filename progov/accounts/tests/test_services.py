@@ -3,7 +3,6 @@ from __future__ import annotations
 import pytest
 
 from progov.accounts.models import ApiToken
-from progov.accounts.permissions import can_write
 from progov.accounts.services import (
     create_api_token,
     create_user,
@@ -11,6 +10,7 @@ from progov.accounts.services import (
     user_for_token,
 )
 from progov.audit.models import AuditEntry
+from progov.core import access
 from progov.core.errors import ValidationError
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +25,17 @@ def test_passwords_are_hashed_with_argon2():
 
 
 def test_roles_that_may_write():
-    writers = {
-        create_user(actor=None, username=r, role=r)[0].role
-        for r in ("administrator", "secretariat")
-    }
+    writer_users = [
+        create_user(actor=None, username=r, role=r)[0] for r in ("administrator", "secretariat")
+    ]
+    writers = {u.role for u in writer_users}
     readers = [
         create_user(actor=None, username=r, role=r)[0] for r in ("member", "observer", "public")
     ]
     assert writers == {"administrator", "secretariat"}
-    assert not any(can_write(u) for u in readers)
+    # Without a chair or secretariat membership, only the staff roles manage anything.
+    assert all(access.manages_anything(user=u) for u in writer_users)
+    assert not any(access.manages_anything(user=u) for u in readers)
     with pytest.raises(ValidationError):
         create_user(actor=None, username="x", role="emperor")
 

@@ -1,7 +1,6 @@
 """Template tags of the UI shell (`{% load progov_ui %}`).
 
 <a href="{% url 'governance:people' %}" {% nav_current 'governance:people' %}>People</a>
-{% programme_label as label %}
 {{ change.before|audit_value }}
 """
 
@@ -42,21 +41,6 @@ def nav_current(context: template.Context, url_name: str, *prefixes: str) -> Saf
         if prefix and request.path.startswith(prefix):
             return SafeString('aria-current="true"')
     return SafeString("")
-
-
-@register.simple_tag(takes_context=True)
-def programme_label(context: template.Context) -> str:
-    """The programme shown in the header: the page's own, else the current one, else ''."""
-    programme = context.get("programme")
-    if programme is None:
-        from progov.core.errors import NotFound
-        from progov.governance.selectors import current_programme
-
-        try:
-            programme = current_programme()
-        except NotFound:
-            return ""
-    return str(getattr(programme, "name", "") or programme)
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""Template filters for governance pages (`{% load governance_ui %}`)."""
+"""Template filters for governance pages (`{% load governance_ui %}`), and the
+programme the page header names (`{% programme_label as label %}`, in base.html)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, translation
 
+from progov.core.errors import NotFound
 from progov.governance.models import GovernanceGroup
 from progov.governance.schedules import describe_schedule
+from progov.governance.selectors import current_programme
 
 register = template.Library()
 
@@ -74,3 +77,15 @@ def day_month_year(value: datetime.date | None) -> str:
     if value is None:
         return ""
     return _day_month_year(value, translation.get_language() or "")
+
+
+@register.simple_tag(takes_context=True)
+def programme_label(context: template.Context) -> str:
+    """The programme shown in the header: the page's own, else the current one, else ''."""
+    programme = context.get("programme")
+    if programme is None:
+        try:
+            programme = current_programme()
+        except NotFound:
+            return ""
+    return str(getattr(programme, "name", "") or programme)

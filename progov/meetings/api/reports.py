@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.accounts.permissions import is_signed_in
 from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
+from progov.core.auth import is_signed_in
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services

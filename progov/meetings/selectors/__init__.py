@@ -15,9 +15,9 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from progov.calendars.selectors import calendar_for_programme
-from progov.calendars.workdays import WorkingCalendar
 from progov.core import access
 from progov.core.errors import NotFound, ValidationError
+from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
 from progov.governance.timezones import today_for
 from progov.meetings.deadlines import (

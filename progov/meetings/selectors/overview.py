@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from progov.calendars.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
+from progov.core.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
 from progov.governance.models import DeadlineKey, GovernanceGroup, Programme
 from progov.meetings.deadlines import PARTICIPANT_DEADLINES, Deadline
 from progov.meetings.models import Meeting, MeetingStatus

@@ -27,6 +27,7 @@ from progov.meetings.services.attendance import (
     record_attendance,
     record_register,
 )
+from progov.meetings.services.changes import apply_meeting_change
 from progov.meetings.services.feeds import create_feed_token, revoke_feed_token
 from progov.meetings.services.papers import (
     publish_paper,
@@ -62,6 +63,7 @@ __all__ = [
     "add_forward_look_item",
     "add_template_item",
     "answer_amendment",
+    "apply_meeting_change",
     "cancel_meeting",
     "carry_agenda_item",
     "configure_meeting_series",

@@ -17,10 +17,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import is_signed_in
 from progov.audit.services import record_create, record_delete
 from progov.audit.writes import WritePath, check_fields
 from progov.core import access
+from progov.core.auth import is_signed_in
 from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import AttendancePolicy, GovernanceGroup

@@ -15,10 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from progov.accounts.permissions import is_signed_in
 from progov.audit.services import record_create
 from progov.audit.writes import WritePath
 from progov.core import access
+from progov.core.auth import is_signed_in
 from progov.core.errors import PermissionDenied, ValidationError
 from progov.governance.models import Person
 from progov.meetings.models import (

@@ -30,7 +30,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.calendars.selectors import calendar_for_programme
-from progov.calendars.workdays import WorkingCalendar
 from progov.core import access
 from progov.core.errors import DomainError, NotFound
 from progov.core.forms import VersionForm
@@ -42,6 +41,7 @@ from progov.core.pages import (
     paginate,
     render_page,
 )
+from progov.core.workdays import WorkingCalendar
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.governance.timezones import today_for

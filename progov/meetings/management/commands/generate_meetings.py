@@ -22,7 +22,9 @@ from django.db.models import F
 
 from progov.core.commands import ProgovCommand
 from progov.core.errors import DomainError
+from progov.core.packs import PackError, read_pack_file
 from progov.governance.models import GovernanceGroup
+from progov.meetings.pack import apply_meeting_changes
 
 
 def _day(text: str) -> date:
@@ -65,7 +67,6 @@ class Command(ProgovCommand):
         )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
-        from progov.governance.packs import PackError, apply_meeting_changes, read_pack_file
         from progov.meetings import services
 
         until: date = options["until"] or date(date.today().year + 1, 12, 31)

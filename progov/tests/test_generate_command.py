@@ -16,9 +16,9 @@ from progov import cli
 from progov.audit.models import AuditEntry
 from progov.cli import DEFAULT_PACK
 from progov.core.testing.factories import GroupFactory
-from progov.governance.packs import load_pack
 from progov.meetings import services
 from progov.meetings.models import AgendaItem, Meeting
+from progov.packs.loader import load_pack
 
 
 def run(*args: str) -> str:

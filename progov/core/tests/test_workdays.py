@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from progov.calendars import workdays
-from progov.calendars.workdays import (
+from progov.core import workdays
+from progov.core.errors import NotFound, ValidationError
+from progov.core.workdays import (
     WorkingCalendar,
     add_working_days,
     bank_holidays,
@@ -18,7 +19,6 @@ from progov.calendars.workdays import (
     holidays,
     is_working_day,
 )
-from progov.core.errors import NotFound, ValidationError
 
 
 def _dates(year: int, days: str) -> list[date]:

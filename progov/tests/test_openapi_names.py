@@ -91,7 +91,7 @@ def test_the_openapi_command_refuses_a_collision(monkeypatch, tmp_path):
 
 
 def test_the_committed_document_has_the_meeting_move_body():
-    from progov.core.management.commands.openapi import DEFAULT_PATH
+    from progov.project.management.commands.openapi import DEFAULT_PATH
 
     document = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
     move = document["paths"]["/api/v1/meetings/{meeting_id}/move"]["post"]

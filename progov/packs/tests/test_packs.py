@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from progov.audit.models import AuditEntry
-from progov.cli import DEFAULT_PACK
 from progov.governance.models import (
     Constituency,
     DeadlineRule,
@@ -29,7 +28,8 @@ from progov.governance.models import (
     Seat,
     TermsOfReference,
 )
-from progov.governance.packs import PackError, load_pack, load_pack_text, read_pack
+from progov.packs import MHHS_PACK as DEFAULT_PACK
+from progov.packs.loader import PackError, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
 

@@ -12,16 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from progov.audit.models import AuditEntry
-from progov.calendars.workdays import add_working_days
-from progov.cli import DEFAULT_PACK
+from progov.core.workdays import add_working_days
 from progov.governance.models import GovernanceGroup, GroupStatus, Programme
-from progov.governance.packs import (
-    PackError,
-    apply_meeting_changes,
-    load_pack,
-    load_pack_text,
-    read_pack,
-)
 from progov.meetings import services
 from progov.meetings.models import (
     AgendaItemType,
@@ -32,7 +24,10 @@ from progov.meetings.models import (
     MeetingStatus,
 )
 from progov.meetings.occurrences import group_occurrences
+from progov.meetings.pack import apply_meeting_changes
 from progov.meetings.selectors import deadlines_by_meeting
+from progov.packs import MHHS_PACK as DEFAULT_PACK
+from progov.packs.loader import PackError, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
