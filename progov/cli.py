@@ -21,6 +21,7 @@ from progov.packs import MHHS_PACK
 
 DEFAULT_PACK = MHHS_PACK
 DEMO_MEETINGS_UNTIL = "2027-12-31"
+DEMO_PAPER_MEETINGS = ("PSG#24", "DAG#14")
 
 
 def _setup(data_dir: str | None = None) -> None:
@@ -72,6 +73,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The pack's schedules become meetings, then its known moves, cancellations and
     # extraordinary meetings are applied to them.
     _call("generate_meetings", "--until", DEMO_MEETINGS_UNTIL, "--pack", str(DEFAULT_PACK))
+    # Papers of the demo's own making on PSG #24 and DAG #14 (public and group-only).
+    _call("demo_papers", *DEMO_PAPER_MEETINGS)
     print("Demo users (passwords are new each time the demo starts):")
     _call("create_demo_users")
     if args.no_serve:
@@ -184,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="set up and serve the MHHS demo on 127.0.0.1",
         description="Create the data dir, migrate, load the MHHS pack, generate its "
         "meetings to the end of 2027 (with the pack's known moves and extraordinary "
-        "meetings), create demo users admin and pmo (printing their passwords) and serve.",
+        "meetings), publish demo papers on PSG #24 and DAG #14, create the demo users admin, pmo, "
+        "chair, rep, observer and ipa (printing their passwords) and serve.",
     )
     demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     demo.add_argument("--data-dir", help=data_dir_help)

@@ -135,5 +135,13 @@ def test_demo_generates_meetings_after_loading_the_pack(monkeypatch, capsys):
     args: Any = argparse.Namespace(data_dir="x", no_serve=True, port=8000)
     assert cli.cmd_demo(args) == 0
     names = [c[0] for c in calls]
-    assert names == ["migrate", "load_pack", "generate_meetings", "create_demo_users"]
+    # The demo's own papers need the meetings, so they come after generation.
+    assert names == [
+        "migrate",
+        "load_pack",
+        "generate_meetings",
+        "demo_papers",
+        "create_demo_users",
+    ]
+    assert calls[3][1:] == ("PSG#24", "DAG#14")
     assert calls[2] == ("generate_meetings", "--until", "2027-12-31", "--pack", str(DEFAULT_PACK))
