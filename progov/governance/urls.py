@@ -11,6 +11,7 @@ urlpatterns = [
     path("groups/<path:acronym>/", views.group, name="group"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/login/", views.person_login, name="person_login"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("search/", views.search, name="search"),

@@ -13,21 +13,27 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from progov.audit.selectors import history_for
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.core.pages import (
+    Refusal,
     current_tab,
+    handle_write,
     history_rows,
     not_found_as_404,
     paginate,
     render_page,
     tab_links,
+    write_done,
 )
-from progov.governance import selectors
-from progov.governance.models import GroupStatus, Programme
+from progov.governance import selectors, services
+from progov.governance.forms import PersonLoginForm
+from progov.governance.models import GroupStatus, Person, Programme
 
 P = ParamSpec("P")
 
@@ -191,14 +197,29 @@ def people(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(request, "governance/people.html", context)
 
 
-@programme_page
-def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, pk=pk)
+def _person_page(
+    request: HttpRequest,
+    programme: Programme,
+    person: Person,
+    *,
+    login_form: PersonLoginForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     tab = current_tab(request, [k for k, _ in PERSON_TABS])
+    may_link = access.allowed(user=request.user, action="link_login", obj=person)
+    if may_link and login_form is None:
+        login_form = PersonLoginForm(
+            initial={
+                "version": person.version,
+                "login": person.user.username if person.user is not None else "",
+            },
+            prefix="login",
+        )
     context = {
         "programme": programme,
         "person": person,
         "show_email": selectors.person_email_visible(user=request.user, person=person),
+        "login_form": login_form if may_link else None,
         "memberships": selectors.memberships_of_person(user=request.user, person=person)
         if tab == "overview"
         else {},
@@ -209,7 +230,58 @@ def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
         if tab == "history"
         else [],
     }
-    return render_page(request, "governance/person.html", "governance/person_tabs.html", context)
+    return render_page(
+        request, "governance/person.html", "governance/person_tabs.html", context, status=status
+    )
+
+
+@programme_page
+def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    return _person_page(request, programme, selectors.person_get(user=request.user, pk=pk))
+
+
+@require_POST
+@programme_page
+def person_login(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    """Link the person to a login, or unlink them (administrators)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="link_login", obj=person)
+    form = PersonLoginForm(request.POST, prefix="login")
+    url = reverse("governance:person", args=[person.pk])
+
+    def done(linked: Person) -> HttpResponse:
+        login = linked.user.username if linked.user is not None else None
+        message = (
+            f"{linked.name} is linked to the login “{login}”."
+            if login
+            else f"{linked.name} is no longer linked to a login."
+        )
+        return write_done(request, message, url=url, fragment=lambda: redirect(url))
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        fresh = selectors.person_get(user=request.user, pk=pk)
+        if refusal.stale:
+            form.add_error(None, f"{fresh.name} {STALE_PERSON}")
+        return _person_page(request, programme, fresh, login_form=form, status=refusal.status)
+
+    return handle_write(
+        request,
+        form,
+        call=lambda data: services.set_person_login(
+            actor=request.user,
+            person=person,
+            username=data["login"].strip() or None,
+            role=data["login_role"],
+            expected_version=data["version"],
+        ),
+        success=done,
+        refused=refused,
+    )
+
+
+STALE_PERSON = (
+    "changed since you loaded the page, so nothing was changed. It is shown as it is now."
+)
 
 
 @programme_page

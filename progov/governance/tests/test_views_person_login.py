@@ -1,0 +1,79 @@
+"""The person page: an administrator links a login to a person (and unlinks it)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from progov.accounts.models import User
+from progov.audit.models import AuditEntry
+from progov.core.testing.factories import PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person(programme):
+    return PersonFactory(programme=programme, name="Kate Goodman")
+
+
+def post(client: Client, person, **data):
+    body = {"login-version": person.version, "login-login_role": "member", **data}
+    return client.post(f"/people/{person.pk}/login/", body)
+
+
+def test_only_an_administrator_is_offered_the_form(client: Client, person, admin_user, pmo_user):
+    assert 'id="login-heading"' not in client.get(f"/people/{person.pk}/").content.decode()
+    client.force_login(pmo_user)
+    assert 'id="login-heading"' not in client.get(f"/people/{person.pk}/").content.decode()
+    client.force_login(admin_user)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert 'id="login-heading"' in page and "Not linked to a login." in page
+
+
+def test_administrator_links_a_new_login_and_unlinks_it(client: Client, person, admin_user):
+    client.force_login(admin_user)
+    linked = post(client, person, **{"login-login": "kgoodman", "login-login_role": "secretariat"})
+    assert linked.status_code == 302
+    person.refresh_from_db()
+    assert person.user is not None and person.user.username == "kgoodman"
+    assert person.user.role == "secretariat" and not person.user.has_usable_password()
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert "is linked to the login “kgoodman”" in page and "<strong>kgoodman</strong>" in page
+    entry = AuditEntry.objects.filter(object_type="governance.person").latest("id")
+    assert entry.changes == {"login": [None, "kgoodman"]}
+    assert post(client, person, **{"login-login": ""}).status_code == 302
+    person.refresh_from_db()
+    assert person.user is None
+    assert User.objects.filter(username="kgoodman").exists()  # the login itself stays
+
+
+def test_others_are_refused_and_nothing_changes(client: Client, person, pmo_user, member_user):
+    for user in (None, pmo_user, member_user):
+        if user is not None:
+            client.force_login(user)
+        assert post(client, person, **{"login-login": "x"}).status_code == 403
+    person.refresh_from_db()
+    assert person.user is None and not User.objects.filter(username="x").exists()
+
+
+def test_a_login_held_by_someone_else_is_a_field_error(client: Client, programme, admin_user):
+    taken = UserFactory(username="ann")
+    PersonFactory(programme=programme, name="Ann Other", user=taken)
+    person = PersonFactory(programme=programme)
+    client.force_login(admin_user)
+    refused = post(client, person, **{"login-login": "ann"})
+    assert refused.status_code == 400
+    assert "already linked to Ann Other" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.user is None
+
+
+def test_a_stale_version_is_409_and_changes_nothing(client: Client, person, admin_user):
+    client.force_login(admin_user)
+    body = {"login-version": person.version + 5, "login-login_role": "member", "login-login": "k"}
+    refused = client.post(f"/people/{person.pk}/login/", body)
+    assert refused.status_code == 409
+    assert "changed since you loaded the page" in refused.content.decode()
+    person.refresh_from_db()
+    assert person.user is None
