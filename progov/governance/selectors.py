@@ -904,3 +904,12 @@ def programme_contents(*, slug: str) -> ProgrammeContents:
     }
     contents.thresholds = {t.key: t for t in RegulatorThreshold.objects.filter(programme=programme)}
     return contents
+
+
+def named_readers(*, obj: Any) -> list[Person]:
+    """The people named on a restricted object, by name (callers check they may see it)."""
+    return list(
+        Person.objects.filter(
+            named_on__object_type=access.kind_of(obj).name, named_on__object_id=str(obj.pk)
+        ).order_by("name", "pk")
+    )

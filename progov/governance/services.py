@@ -11,6 +11,7 @@ Rules enforced here (each raises a ValidationError a user can act on):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -45,6 +46,7 @@ from progov.governance.models import (
     MarketRole,
     Membership,
     MembershipRole,
+    NamedReader,
     Organisation,
     Person,
     Programme,
@@ -1312,3 +1314,46 @@ def set_person_login(
         changes={"login": [before["login"], user.username if user is not None else None]},
     )
     return person
+
+
+# --- restricted objects: who is named on them ----------------------------------------------
+
+
+@transaction.atomic
+def set_named_readers(
+    *, actor: Any, obj: Any, people: Sequence[Person], expected_version: int | None
+) -> list[Person]:
+    """Name the people who may read a `restricted` object (replacing whoever was named).
+
+    Example: a restricted PSG paper on one supplier's commercial position, named for the
+    IPA Manager. Naming is a change of the object, so its managers do it, with the
+    version they read (If-Match); the object's version goes up and its audit entry lists
+    the names before and after. The programme secretariat reads it regardless.
+    """
+    access.require(user=actor, action="change", obj=obj)
+    obj = type(obj)._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
+    check_version(obj, expected_version)
+    kind = access.kind_of(obj).name
+    wanted = {p.pk: p for p in people}
+    current = {
+        r.person_id: r
+        for r in NamedReader.objects.select_related("person").filter(
+            object_type=kind, object_id=str(obj.pk)
+        )
+    }
+    if wanted.keys() == current.keys():
+        return sorted(wanted.values(), key=lambda p: (p.name, p.pk))
+    before = sorted(r.person.name for r in current.values())
+    NamedReader.objects.filter(
+        object_type=kind, object_id=str(obj.pk), person_id__in=current.keys() - wanted.keys()
+    ).delete()
+    NamedReader.objects.bulk_create(
+        NamedReader(object_type=kind, object_id=str(obj.pk), person=wanted[pid])
+        for pid in sorted(wanted.keys() - current.keys())
+    )
+    bump_version(obj)
+    obj.save(update_fields=["version", "updated_at"])
+    after = sorted(p.name for p in wanted.values())
+    record_update(actor=actor, obj=obj, changes={"named_readers": [before, after]})
+    access.forget_scopes()
+    return sorted(wanted.values(), key=lambda p: (p.name, p.pk))

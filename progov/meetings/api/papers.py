@@ -7,6 +7,8 @@
   A refused file leaves nothing stored.
 - `GET|PATCH|DELETE /{id}/papers/{paper}` (If-Match on writes), `POST
   /{id}/papers/{paper}/publish` (If-Match).
+- `GET|PUT /{id}/papers/{paper}/named-readers` (If-Match on PUT): who may read a
+  `restricted` paper besides the programme secretariat.
 - The file itself: `download_url` (`/meetings/papers/{paper}/download/`).
 """
 
@@ -19,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
+from progov.core import access
 from progov.core.api import (
     WRITE_ERRORS,
     ErrorOut,
@@ -29,6 +32,9 @@ from progov.core.api import (
     writer,
 )
 from progov.core.errors import ValidationError
+from progov.governance import selectors as governance_selectors
+from progov.governance import services as governance_services
+from progov.governance.models import Person
 from progov.meetings import selectors, services
 from progov.meetings.models import AgendaItem, Meeting, Paper
 from progov.meetings.selectors.papers import paper_get, papers_for
@@ -208,3 +214,79 @@ def delete_paper(request: HttpRequest, meeting_id: int, paper_id: int) -> Any:
     """Remove the paper and its file. Needs `If-Match`."""
     versioned_write(request, None, _on_paper(services.remove_paper, meeting_id, paper_id))
     return Status(204, None)
+
+
+class NamedReaderOut(Schema):
+    id: int
+    name: str
+
+
+class PaperNamedReadersOut(Schema):
+    people: list[NamedReaderOut] = Field(
+        description="The people who may read the paper while it is `restricted`"
+    )
+    version: int = Field(description="The paper's version, for If-Match")
+
+
+class PaperNamedReadersIn(Schema):
+    people: list[int] = Field(
+        max_length=500, description="Ids of the people to name (replaces the list)"
+    )
+
+
+def _named_readers_out(paper: Paper) -> dict[str, Any]:
+    people = governance_selectors.named_readers(obj=paper)
+    return {"people": [{"id": p.pk, "name": p.name} for p in people], "version": paper.version}
+
+
+def _managed_paper(user: Any, meeting_id: int, paper_id: int) -> Paper:
+    paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+    access.require(user=user, action="change", obj=paper)
+    return paper
+
+
+@router.get(
+    "/{int:meeting_id}/papers/{int:paper_id}/named-readers",
+    response={200: PaperNamedReadersOut, **ERRORS},
+)
+def get_named_readers(
+    request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse
+) -> Any:
+    """Who is named on the paper (for those who manage it): besides the programme
+    secretariat, they alone read it while it is `restricted`."""
+    paper = _managed_paper(actor(request), meeting_id, paper_id)
+    response["ETag"] = etag_for(paper.version)
+    return _named_readers_out(paper)
+
+
+@router.put(
+    "/{int:meeting_id}/papers/{int:paper_id}/named-readers",
+    response={200: PaperNamedReadersOut, **ERRORS},
+)
+def put_named_readers(
+    request: HttpRequest,
+    meeting_id: int,
+    paper_id: int,
+    payload: PaperNamedReadersIn,
+    response: HttpResponse,
+) -> Any:
+    """Name the people who may read the paper while it is `restricted` (replaces the list;
+    an unknown person id is 422). Needs `If-Match` with the paper's version."""
+
+    def write(user: Any, expected: int) -> Paper:
+        paper = _managed_paper(user, meeting_id, paper_id)
+        wanted = set(payload.people)
+        people = list(
+            Person.objects.filter(pk__in=wanted, programme_id=paper.meeting.group.programme_id)
+        )
+        unknown = sorted(wanted - {p.pk for p in people})
+        if unknown:
+            raise ValidationError.for_field(
+                "people", f"No person {', '.join(f'#{i}' for i in unknown)} in this programme."
+            )
+        governance_services.set_named_readers(
+            actor=user, obj=paper, people=people, expected_version=expected
+        )
+        return paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
+
+    return versioned_write(request, response, write, _named_readers_out)

@@ -312,3 +312,44 @@ def test_scope_reads_a_fixed_number_of_queries(world, django_assert_num_queries)
     assert scope.group_ids() == [world.psg.pk]
     assert scope.named == {"meetings.paper": frozenset({str(world.papers["psg-restricted"].pk)})}
     assert access.scope_of(AnonymousUser()).key() == "anonymous"
+
+
+def test_named_readers_of_a_restricted_paper_through_the_api(client: Client, world):
+    paper = world.papers["psg-restricted"]
+    NamedReader.objects.all().delete()
+    url = f"/api/v1/meetings/{paper.meeting_id}/papers/{paper.pk}/named-readers"
+    pmo, observer = bearer(world.users["pmo"]), bearer(world.users["observer"])
+    paper_url = f"/api/v1/meetings/{paper.meeting_id}/papers/{paper.pk}"
+    assert client.get(paper_url, **observer).status_code == 404
+    body = {"people": [world.people["other"].pk]}
+    put = lambda headers, **kw: client.put(  # noqa: E731
+        url, body, content_type="application/json", **headers, **kw
+    )
+    assert put(pmo).status_code == 428
+    assert put(pmo, HTTP_IF_MATCH='"7"').status_code == 412
+    # The chair manages PSG's papers; a representative manages nothing (403 before any
+    # lookup, so the answer tells nothing about the paper).
+    assert put(bearer(world.users["rep"]), HTTP_IF_MATCH='"1"').status_code == 403
+    assert client.put(
+        url, {"people": [999999]}, content_type="application/json", HTTP_IF_MATCH='"1"', **pmo
+    ).json()["errors"]["people"] == ["No person #999999 in this programme."]
+    # Restricted is for the named and the programme secretariat: not even the chair sees it.
+    assert put(bearer(world.users["chair"]), HTTP_IF_MATCH='"1"').status_code == 404
+    named = put(pmo, HTTP_IF_MATCH='"1"')
+    assert named.status_code == 200 and named["ETag"] == '"2"'
+    assert named.json()["people"] == [{"id": world.people["other"].pk, "name": "Other Person"}]
+    entry = audit_entry_list(user=world.users["pmo"], object_type="meetings.paper").first()
+    assert entry is not None and entry.changes == {"named_readers": [[], ["Other Person"]]}
+    # Naming the observer's person lets them read it.
+    observer_person = PersonFactory(
+        programme=world.psg.programme, name="Observer Person", user=world.users["observer"]
+    )
+    client.put(
+        url,
+        {"people": [observer_person.pk]},
+        content_type="application/json",
+        HTTP_IF_MATCH='"2"',
+        **pmo,
+    )
+    assert client.get(paper_url, **observer).status_code == 200
+    assert client.get(url, **observer).status_code == 403
