@@ -11,7 +11,9 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
+
+from progov.core.commands import ProgovCommand
 
 MAX_DIFF_LINES = 400
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -47,3 +49,39 @@ def write_or_check(
         f"{path} is out of date with the {what}. Run `python manage.py {command}` and "
         f"commit the result (review the diff above: it is a change of the {what})."
     )
+
+
+class DriftCommand(ProgovCommand):
+    """A command that writes one generated document, or `--check`s it for drift.
+
+    Subclasses name the file, the command and what the document is, and `render()` it.
+    """
+
+    filename = ""
+    command = ""
+    what = ""
+
+    def render(self) -> str:  # pragma: no cover - every subclass renders
+        raise NotImplementedError
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="change nothing; exit 1 with a diff if the committed file is out of date",
+        )
+        parser.add_argument(
+            "--path",
+            default=str(DOCS / self.filename),
+            help=f"the file (default docs/{self.filename})",
+        )
+
+    def handle_act(self, *args: Any, **options: Any) -> None:
+        write_or_check(
+            Path(options["path"]),
+            self.render(),
+            check=options["check"],
+            command=self.command,
+            what=self.what,
+            out=self.stdout,
+        )

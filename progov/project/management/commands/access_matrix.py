@@ -6,14 +6,8 @@ read), so the documentation cannot drift from the rules; CI runs `--check`.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import CommandParser
-
 from progov.core import access
-from progov.core.commands import ProgovCommand
-from progov.core.drift import DOCS, write_or_check
+from progov.core.drift import DOCS, DriftCommand
 
 DEFAULT_PATH = DOCS / "access.md"
 
@@ -107,25 +101,11 @@ def render_matrix() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-class Command(ProgovCommand):
+class Command(DriftCommand):
     help = "Write the access matrix to docs/access.md, or --check it for drift."
+    filename = "access.md"
+    command = "access_matrix"
+    what = "access policy"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check",
-            action="store_true",
-            help="change nothing; exit 1 with a diff if the committed file is out of date",
-        )
-        parser.add_argument(
-            "--path", default=str(DEFAULT_PATH), help="the file (default docs/access.md)"
-        )
-
-    def handle_act(self, *args: Any, **options: Any) -> None:
-        write_or_check(
-            Path(options["path"]),
-            render_matrix(),
-            check=options["check"],
-            command="access_matrix",
-            what="access policy",
-            out=self.stdout,
-        )
+    def render(self) -> str:
+        return render_matrix()

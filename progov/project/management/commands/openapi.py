@@ -11,13 +11,10 @@ document the other's endpoint.
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
-from django.core.management.base import CommandError, CommandParser
+from django.core.management.base import CommandError
 
-from progov.core.commands import ProgovCommand
-from progov.core.drift import DOCS, write_or_check
+from progov.core.drift import DOCS, DriftCommand
 
 DEFAULT_PATH = DOCS / "openapi.json"
 
@@ -41,25 +38,11 @@ def render_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-class Command(ProgovCommand):
+class Command(DriftCommand):
     help = "Write the OpenAPI document to docs/openapi.json, or --check it for drift."
+    filename = "openapi.json"
+    command = "openapi"
+    what = "API contract"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--check",
-            action="store_true",
-            help="change nothing; exit 1 with a diff if the committed file is out of date",
-        )
-        parser.add_argument(
-            "--path", default=str(DEFAULT_PATH), help="the file (default docs/openapi.json)"
-        )
-
-    def handle_act(self, *args: Any, **options: Any) -> None:
-        write_or_check(
-            Path(options["path"]),
-            render_schema(),
-            check=options["check"],
-            command="openapi",
-            what="API contract",
-            out=self.stdout,
-        )
+    def render(self) -> str:
+        return render_schema()
