@@ -15,6 +15,7 @@ from typing import Concatenate, ParamSpec
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from progov.audit.selectors import history_for
@@ -34,6 +35,7 @@ from progov.core.pages import (
 from progov.governance import selectors, services
 from progov.governance.forms import PersonLoginForm
 from progov.governance.models import GroupStatus, Person, Programme
+from progov.governance.timezones import programme_tz
 
 P = ParamSpec("P")
 
@@ -50,7 +52,12 @@ ORGANISATION_TABS = (("overview", "Overview"), ("history", "History"))
 def programme_page(
     view: Callable[Concatenate[HttpRequest, Programme, P], HttpResponse],
 ) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Pass the current programme to the view; without one, explain how to load it."""
+    """Pass the current programme to the view; without one, explain how to load it.
+
+    The page renders times in the programme's time zone (`Programme.timezone`), and a
+    NotFound (missing or hidden) is the 404 page, PermissionDenied the 403 page. Every
+    page of every app that shows the programme uses this one decorator.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -58,7 +65,8 @@ def programme_page(
             programme = selectors.current_programme()
         except NotFound:
             return render(request, "governance/no_programme.html", {})
-        return not_found_as_404(view)(request, programme, *args, **kwargs)
+        with timezone.override(programme_tz(programme)):
+            return not_found_as_404(view)(request, programme, *args, **kwargs)
 
     return wrapper
 

@@ -85,3 +85,18 @@ def test_a_feed_is_in_the_programmes_zone(client, programme, paris_group, pmo_us
 def test_an_mhhs_feed_is_still_in_london(client, paris_group):
     text = client.get("/meetings/feeds/groups/PWG.ics?from=2022-09-01&to=2022-09-30").content
     assert b"DTSTART;TZID=Europe/London:20220921T090000" in text
+
+
+def test_pages_show_times_in_the_programmes_zone(client, programme):
+    """A programme that works in Paris sees a 09:00 UTC meeting at 11:00 on its pages."""
+    programme.timezone = "Europe/Paris"
+    programme.save()
+    group = GroupFactory(programme=programme, acronym="PAR", schedule_timezone="Europe/Paris")
+    meeting = Meeting.objects.create(
+        group=group,
+        number_major=1,
+        start=datetime(2022, 9, 21, 9, 0, tzinfo=ZoneInfo("UTC")),
+        end=datetime(2022, 9, 21, 10, 0, tzinfo=ZoneInfo("UTC")),
+    )
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "11:00" in page and "09:00" not in page

@@ -17,10 +17,8 @@ plain POST forms (no JavaScript needed) carrying the version the page showed.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, ParamSpec
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -31,13 +29,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.calendars.selectors import calendar_for_programme
 from progov.core import access
-from progov.core.errors import DomainError, NotFound
+from progov.core.errors import DomainError
 from progov.core.forms import VersionForm
 from progov.core.pages import (
     Refusal,
     handle_write,
     is_htmx,
-    not_found_as_404,
     paginate,
     render_page,
 )
@@ -45,6 +42,7 @@ from progov.core.workdays import WorkingCalendar
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.governance.timezones import today_for
+from progov.governance.views import programme_page
 from progov.meetings import selectors, services
 from progov.meetings.models import Meeting, MeetingStatus
 from progov.meetings.selectors.agenda import agenda_for, forward_look_for
@@ -82,22 +80,6 @@ ACTION_DONE = {
     "held": "{m} is marked held; its headline report draft has started.",
     "recording": "{m}: recording link saved.",
 }
-
-
-def programme_page(
-    view: Callable[Concatenate[HttpRequest, Programme, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
-    """Pass the current programme; without one, explain how to load it; NotFound → 404."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            programme = governance_selectors.current_programme()
-        except NotFound:
-            return render(request, "governance/no_programme.html", {})
-        return not_found_as_404(view)(request, programme, *args, **kwargs)
-
-    return wrapper
 
 
 def _meeting_name(meeting: Meeting) -> str:
