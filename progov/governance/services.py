@@ -1319,6 +1319,18 @@ def set_person_login(
 # --- restricted objects: who is named on them ----------------------------------------------
 
 
+def name_readers_of_new(*, obj: Any, people: Sequence[Person]) -> list[str]:
+    """Name readers on an object its service is creating (the caller audits the creation
+    with the names this returns)."""
+    kind = access.kind_of(obj).name
+    unique = {p.pk: p for p in people}
+    NamedReader.objects.bulk_create(
+        NamedReader(object_type=kind, object_id=str(obj.pk), person=p) for p in unique.values()
+    )
+    access.forget_scopes()
+    return sorted(p.name for p in unique.values())
+
+
 @transaction.atomic
 def set_named_readers(
     *, actor: Any, obj: Any, people: Sequence[Person], expected_version: int | None

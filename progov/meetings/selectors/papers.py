@@ -25,7 +25,8 @@ from django.db.models import QuerySet
 
 from progov.core import access
 from progov.core.errors import NotFound
-from progov.meetings.models import Meeting, Paper
+from progov.governance.models import NamedReader
+from progov.meetings.models import Classification, Meeting, Paper
 
 
 def _visible(qs: QuerySet[Paper], *, user: Any) -> QuerySet[Paper]:
@@ -36,7 +37,24 @@ def papers_for(*, user: Any, meeting: Meeting) -> list[Paper]:
     """The papers of a meeting (already visible to `user`) that the user may see: the
     meeting's own first, then by agenda item, then by title."""
     qs = Paper.objects.filter(meeting=meeting).select_related("agenda_item")
-    return list(_visible(qs, user=user))
+    papers = list(_visible(qs, user=user))
+    _attach_named_readers(papers)
+    return papers
+
+
+def _attach_named_readers(papers: list[Paper]) -> None:
+    """`paper.named_reader_names` for the restricted ones (one query, only if any)."""
+    restricted = {str(p.pk): p for p in papers if p.classification == Classification.RESTRICTED}
+    for paper in papers:
+        paper.named_reader_names = []  # type: ignore[attr-defined]
+    if not restricted:
+        return
+    for object_id, name in (
+        NamedReader.objects.filter(object_type="meetings.paper", object_id__in=restricted)
+        .order_by("person__name")
+        .values_list("object_id", "person__name")
+    ):
+        restricted[object_id].named_reader_names.append(name)  # type: ignore[attr-defined]
 
 
 def paper_get(*, user: Any, pk: int, meeting_id: int | None = None) -> Paper:

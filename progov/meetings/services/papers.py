@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,8 +24,8 @@ from progov.core import access
 from progov.core.auth import is_signed_in
 from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
-from progov.governance.models import AttendancePolicy, GovernanceGroup
-from progov.governance.services import snapshot
+from progov.governance.models import AttendancePolicy, GovernanceGroup, Person
+from progov.governance.services import name_readers_of_new, snapshot
 from progov.meetings.models import AgendaItem, Classification, Meeting, Paper, PaperKind
 from progov.meetings.uploads import UploadRejected, UploadTooLarge, check_upload
 
@@ -110,11 +111,13 @@ def upload_paper(
     paper_version: str = "1.0",
     agenda_item: AgendaItem | None = None,
     name: str | None = None,
+    named_readers: Sequence[Person] = (),
 ) -> Paper:
     """Check and store a paper of `meeting` (unpublished until `publish_paper`).
 
     Every field and the file itself are checked first; a refusal names each problem
-    (`errors["file"]` for the file) and stores nothing.
+    (`errors["file"]` for the file) and stores nothing. `named_readers` are the people
+    who may read it while it is `restricted` (with the programme secretariat).
     """
     access.require(user=actor, action="upload_paper", obj=meeting)
     if classification is None:
@@ -140,6 +143,10 @@ def upload_paper(
     except UploadRejected as exc:
         errors["file"] = [exc.message]
         too_large = isinstance(exc, UploadTooLarge)
+    if named_readers and classification != Classification.RESTRICTED:
+        errors.setdefault("named_readers", []).append(
+            "Name readers only for a restricted paper: the others are read by their classification."
+        )
     _raise(errors, too_large=too_large)
     assert checked is not None
 
@@ -153,7 +160,10 @@ def upload_paper(
     stored = paper.file.name or ""
     try:
         paper.save()
-        record_create(actor=actor, obj=paper, fields=snapshot(paper, PAPER_FIELDS))
+        fields = snapshot(paper, PAPER_FIELDS)
+        if named_readers:
+            fields["named_readers"] = name_readers_of_new(obj=paper, people=named_readers)
+        record_create(actor=actor, obj=paper, fields=fields)
     except BaseException:
         paper.file.storage.delete(stored)
         raise

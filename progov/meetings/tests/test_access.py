@@ -353,3 +353,38 @@ def test_named_readers_of_a_restricted_paper_through_the_api(client: Client, wor
     )
     assert client.get(paper_url, **observer).status_code == 200
     assert client.get(url, **observer).status_code == 403
+
+
+def test_upload_names_readers_of_a_restricted_paper_on_the_page(client: Client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from progov.meetings.tests import upload_samples as samples
+
+    client.force_login(world.users["pmo"])
+    meeting = world.meetings["psg"]
+    data = {
+        "paper-file": SimpleUploadedFile("note.pdf", samples.PDF),
+        "paper-title": "Commercial note",
+        "paper-kind": "paper",
+        "paper-classification": "restricted",
+        "paper-paper_version": "1.0",
+        "paper-named_readers": [world.people["rep"].pk],
+    }
+    assert client.post(f"/meetings/{meeting.pk}/papers/upload/", data).status_code == 302
+    paper = Paper.objects.get(title="Commercial note")
+    entry = audit_entry_list(user=world.users["pmo"], object_type="meetings.paper").first()
+    assert entry is not None and entry.changes["named_readers"] == [None, ["Rep Person"]]
+    paper = services.publish_paper(actor=world.users["pmo"], paper=paper, expected_version=1)
+    assert access.may_view(user=world.users["rep"], obj=paper)
+    assert not access.may_view(user=world.users["chair"], obj=paper)
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "Named: Rep Person" in page
+    # Naming readers of a paper that is not restricted is refused, and nothing is stored.
+    data["paper-file"] = SimpleUploadedFile("note.pdf", samples.PDF)
+    data["paper-classification"] = "group"
+    data["paper-title"] = "Not restricted"
+    refused = client.post(f"/meetings/{meeting.pk}/papers/upload/", data)
+    assert refused.status_code == 400 and "Name readers only for a restricted paper" in (
+        refused.content.decode()
+    )
+    assert not Paper.objects.filter(title="Not restricted").exists()

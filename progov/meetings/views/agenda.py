@@ -403,6 +403,7 @@ def paper_upload(request: HttpRequest, pk: int) -> HttpResponse:
             classification=data["classification"],
             paper_version=data["paper_version"],
             agenda_item=data["agenda_item"],
+            named_readers=list(data["named_readers"]),
         ),
         lambda paper: (
             f"“{paper.title}” ({paper.original_name}, {size_text(paper.size_bytes)}) is "

@@ -132,6 +132,15 @@ class PaperUploadForm(forms.Form):
         required=False,
         empty_label="The meeting as a whole",
     )
+    named_readers = forms.ModelMultipleChoiceField(
+        label="Named readers",
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=(
+            "For a restricted paper only: the group's members who may read it (the "
+            "programme secretariat always may)."
+        ),
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -139,6 +148,9 @@ class PaperUploadForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = AgendaItem.objects.filter(meeting=meeting).order_by("position", "id")
         field.label_from_instance = _numbered  # type: ignore[method-assign,assignment]
+        readers = self.fields["named_readers"]
+        assert isinstance(readers, forms.ModelMultipleChoiceField)
+        readers.queryset = lead_people(meeting)
         self.fields[
             "file"
         ].help_text = (
