@@ -1290,7 +1290,8 @@ def set_person_login(
         username = username.strip()
         if not username:
             raise ValidationError.for_field("login", "A login needs a username.")
-        user = User.objects.filter(username=username).first()
+        # "CHAIR" is the login `chair`: a case variant never makes a second login.
+        user = User.objects.filter(username__iexact=username).order_by("id").first()
         if user is None:
             user, _ = create_user(actor=actor, username=username, role=role, unusable_password=True)
         else:

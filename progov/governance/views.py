@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from progov.audit.selectors import history_for
 from progov.core import access
@@ -248,11 +248,14 @@ def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return _person_page(request, programme, selectors.person_get(user=request.user, pk=pk))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @programme_page
 def person_login(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
-    """Link the person to a login, or unlink them (administrators)."""
+    """Link the person to a login, or unlink them (administrators). A GET (a reload after
+    a refusal) goes back to the person's page."""
     person = selectors.person_get(user=request.user, pk=pk)
+    if request.method == "GET":
+        return redirect(reverse("governance:person", args=[person.pk]) + "#login")
     access.require(user=request.user, action="link_login", obj=person)
     form = PersonLoginForm(request.POST, prefix="login")
     url = reverse("governance:person", args=[person.pk])

@@ -77,3 +77,17 @@ def test_a_stale_version_is_409_and_changes_nothing(client: Client, person, admi
     assert "changed since you loaded the page" in refused.content.decode()
     person.refresh_from_db()
     assert person.user is None
+
+
+def test_a_case_variant_is_the_same_login(client: Client, programme, admin_user):
+    taken = UserFactory(username="chair")
+    PersonFactory(programme=programme, name="PSG Chair", user=taken)
+    person = PersonFactory(programme=programme)
+    client.force_login(admin_user)
+    refused = post(client, person, **{"login-login": "CHAIR"})
+    assert refused.status_code == 400
+    assert "already linked to PSG Chair" in refused.content.decode()
+    assert not User.objects.filter(username="CHAIR").exists()
+    # Reloading the form's address after a refusal goes back to the person's page.
+    back = client.get(f"/people/{person.pk}/login/")
+    assert back.status_code == 302 and back["Location"] == f"/people/{person.pk}/#login"
