@@ -351,7 +351,7 @@ def _is_shown_beside(on: date) -> Q:
 
 
 def _visible_group(user: Any, group: GovernanceGroup) -> None:
-    if not group_is_visible(user=user, group=group):
+    if not access.may_view(user=user, obj=group):
         raise NotFound(f"No group {group.acronym!r}.")
 
 
@@ -651,15 +651,10 @@ def _visible_successions(
     return qs.order_by("date", f"{other}__acronym", "id")
 
 
-def group_is_visible(*, user: Any, group: GovernanceGroup) -> bool:
-    """The access model's answer for one group already in hand (no query for most users)."""
-    return access.may_view(user=user, obj=group)
-
-
 def visible_parent(*, user: Any, group: GovernanceGroup) -> GovernanceGroup | None:
     """The group's parent, unless the user may not see it (then the page shows none)."""
     parent = group.parent
-    if parent is None or not group_is_visible(user=user, group=parent):
+    if parent is None or not access.may_view(user=user, obj=parent):
         return None
     return parent
 
@@ -745,7 +740,7 @@ def structure_overview(
             "successors": successors.get(g.pk, []),
             "predecessors": predecessors.get(g.pk, []),
             "parent": g.parent
-            if g.parent is not None and group_is_visible(user=user, group=g.parent)
+            if g.parent is not None and access.may_view(user=user, obj=g.parent)
             else None,
             "context": not own_match,
         }

@@ -15,9 +15,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.governance.models import GovernanceGroup, Membership, Person
-from progov.governance.selectors import group_is_visible
 from progov.governance.timezones import group_tz, today_for
 from progov.meetings.models import (
     AgendaItem,
@@ -293,7 +293,7 @@ def forward_look_for(
     from `today`, plus any other meeting an open item is aimed at, in date order; items
     not yet aimed at a meeting come last. Done and dropped items only with `include_closed`.
     """
-    if not group_is_visible(user=user, group=group):
+    if not access.may_view(user=user, obj=group):
         raise NotFound(f"No group {group.acronym!r}.")
     today = today or today_for(group.programme)
     from_start = datetime.combine(today, time.min, tzinfo=group_tz(group))
@@ -333,6 +333,6 @@ def forward_look_item_get(*, user: Any, pk: int) -> ForwardLookItem:
         .filter(pk=pk)
         .first()
     )
-    if item is None or not group_is_visible(user=user, group=item.group):
+    if item is None or not access.may_view(user=user, obj=item.group):
         raise NotFound(f"No forward-look item #{pk}.")
     return item

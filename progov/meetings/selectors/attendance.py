@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import Count, Q
 
+from progov.core import access
 from progov.core.errors import NotFound
 from progov.governance.models import (
     AttendancePolicy,
@@ -46,7 +47,6 @@ from progov.governance.models import (
     MembershipRole,
     Seat,
 )
-from progov.governance.selectors import group_is_visible
 from progov.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingSeries
 from progov.meetings.times import meeting_date
 
@@ -265,7 +265,7 @@ class RegisterSummary:
 def register_summary_for(*, user: Any, meeting: Meeting) -> RegisterSummary:
     """The counts of a meeting's register by status (NotFound when the user may not see
     the meeting). One query, whatever the register's size."""
-    if not group_is_visible(user=user, group=meeting.group):
+    if not access.may_view(user=user, obj=meeting.group):
         raise NotFound(f"No meeting #{meeting.pk}.")
     counts = dict.fromkeys(AttendanceStatus.values, 0)
     for status, n in (
@@ -317,7 +317,7 @@ def _register_rows(meeting: Meeting) -> list[Attendance]:
 def attendance_for(*, user: Any, meeting: Meeting) -> AttendanceRegister:
     """The register of a meeting the user may see (NotFound otherwise), with each
     representative's current alternates. Two queries."""
-    if not group_is_visible(user=user, group=meeting.group):
+    if not access.may_view(user=user, obj=meeting.group):
         raise NotFound(f"No meeting #{meeting.pk}.")
     rows = sorted(_register_rows(meeting), key=_register_key)
     rep_memberships = [
