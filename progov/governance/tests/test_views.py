@@ -21,6 +21,7 @@ from progov.core.testing.factories import (
     OrganisationFactory,
     PersonFactory,
     SeatFactory,
+    UserFactory,
     WorkstreamFactory,
 )
 from progov.core.testing.html_checks import page_problems
@@ -351,6 +352,22 @@ def test_participants_only_group_is_404_to_anonymous_like_a_missing_one(client, 
     assert "Engagement and Communications Group" in response.content.decode()
     assert "Participants only" in response.content.decode()
     assert ">ECG<" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["public", "member"])
+def test_group_list_names_no_parent_the_reader_may_not_see(client, programme, psg, role):
+    """Regression (access matrix): the list named a participants-only parent to any
+    signed-in login, the `public` role too, and a group-classified parent to everyone
+    signed in; now the access model decides, as on the group page and in the API."""
+    sec = GroupFactory(programme=programme, acronym="SECG", level=3, visibility="participants")
+    hid = GroupFactory(programme=programme, acronym="HIDG", level=3, visibility="group")
+    GroupFactory(programme=programme, acronym="SUBA", level=4, parent=sec)
+    GroupFactory(programme=programme, acronym="SUBB", level=4, parent=hid)
+    client.force_login(UserFactory(username=f"reader-{role}", role=role))
+    body = client.get("/groups/").content.decode()
+    assert ">SUBA<" in body and ">SUBB<" in body
+    assert ">HIDG<" not in body
+    assert (">SECG<" in body) is (role == "member")
 
 
 def test_missing_person_and_organisation_are_404(client, world):
