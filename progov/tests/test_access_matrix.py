@@ -493,6 +493,19 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
     raise LookupError(f"no bindings for page {name}")
 
 
+# Further reads of a page: its tabs, and searches that would find hidden objects (by a
+# part of their markers, so the echoed query is no marker itself).
+SEARCHES = ["q=ZQ", "q=IDG", "q=STG", "q=ECG", "q=example.org"]
+PAGE_QUERIES: dict[str, list[str]] = {
+    "governance:group": ["tab=members", "tab=terms", "tab=history"],
+    "governance:person": ["tab=history"],
+    "governance:organisation": ["tab=history"],
+    "governance:search": SEARCHES,
+    "governance:group_list": SEARCHES,
+    "governance:people": SEARCHES,
+    "governance:organisations": SEARCHES,
+}
+
 # Page writes (form POSTs) in the policy's words; None: the POST is no domain write.
 PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "accounts:login": None,
@@ -725,9 +738,13 @@ def run_pages(m: Matrix) -> None:
             user = w.users[role]
             missing: dict[str, int] = {}
             for b in sorted(bindings, key=lambda b: not b.missing):
-                url = reverse(name, kwargs=b.params)
+                base = reverse(name, kwargs=b.params)
+                calls = [("GET", base)]
+                calls += [("GET", f"{base}?{q}") for q in PAGE_QUERIES.get(name, [])]
                 # Pages that are no write are read only; their GET must not be refused.
-                for method in ("GET", "POST") if is_write else ("GET",):
+                if is_write:
+                    calls.append(("POST", base))
+                for method, url in calls:
                     what = f"{method} {url} [{b.label}]"
                     with rolled_back():
                         head = audit_head()

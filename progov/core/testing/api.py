@@ -32,7 +32,12 @@ from django.test import Client
 from progov.accounts.services import create_api_token
 from progov.core.auth import is_signed_in
 from progov.core.models import VersionedModel
-from progov.core.testing.audit import assert_audited, assert_nothing_written, audit_head
+from progov.core.testing.audit import (
+    assert_audited,
+    assert_nothing_written,
+    audit_head,
+    entries_since,
+)
 
 OK = (200, 201, 204)
 
@@ -95,6 +100,10 @@ def check_read_access(
     call: Callable[..., HttpResponse] = api_call,
 ) -> None:
     """`allowed` callers get `status`; `hidden` callers get 404, as for a missing object."""
+    allowed, hidden = list(allowed), list(hidden)
+    if call is api_call:
+        for user in [*allowed, *hidden]:
+            bearer(user, client)
     for user in allowed:
         got = call(client, "GET", url, user=user).status_code
         assert got == status, f"GET {url} as {_who(user)}: {got}, expected {status}"
@@ -111,13 +120,14 @@ def _attempt(
     user: Any,
     version: int | None,
     call: Callable[..., HttpResponse],
-) -> int:
+) -> tuple[int, int]:
+    """One rolled-back write: (status, audit entries it wrote)."""
+    if call is api_call:
+        bearer(user, client)  # issued outside the savepoint, so the token outlives it
     with rolled_back():
         head = audit_head()
         response = call(client, method, url, body, user=user, if_match=version)
-        if response.status_code not in OK:
-            assert_nothing_written(since=head)
-        return response.status_code
+        return response.status_code, len(entries_since(head))
 
 
 def check_write_access(
@@ -142,16 +152,18 @@ def check_write_access(
     wanted = set(status)
     problems: list[str] = []
     for user in permitted:
-        got = _attempt(client, method, url, body, user, version, call)
+        got, _ = _attempt(client, method, url, body, user, version, call)
         if got not in wanted:
             problems.append(f"{_who(user)}: {got}, expected one of {sorted(wanted)}")
     expected: list[tuple[Any, int]] = [(u, 403) for u in forbidden] + [(u, 404) for u in hidden]
     if anonymous:
         expected.append((None, anonymous_status))
     for user, code in expected:
-        got = _attempt(client, method, url, body, user, version, call)
+        got, written = _attempt(client, method, url, body, user, version, call)
         if got != code:
             problems.append(f"{_who(user)}: {got}, expected {code}")
+        if written:
+            problems.append(f"{_who(user)}: refused, yet {written} audit entries were written")
     assert not problems, f"{method} {url}: " + "; ".join(problems)
 
 
@@ -180,6 +192,7 @@ def check_versioned_write(
     """
     model = type(obj)
     version = model._default_manager.get(pk=obj.pk).version
+    bearer(user, client)
     head = audit_head()
     missing = api_call(client, method, url, body, user=user)
     assert missing.status_code == 428, f"{method} {url} without If-Match: {missing.status_code}"

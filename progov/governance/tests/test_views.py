@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from progov.core.testing.factories import (
     ConstituencyFactory,
@@ -25,6 +22,7 @@ from progov.core.testing.factories import (
     WorkstreamFactory,
 )
 from progov.core.testing.html_checks import page_problems
+from progov.core.testing.queries import count_queries
 from progov.governance import services
 from progov.governance.models import (
     GovernanceGroup,
@@ -605,12 +603,6 @@ def test_no_programme_loaded_shows_how_to_load_one(client, db):
 
 
 # --- query counts do not grow with the data ----------------------------------------------
-
-
-def count_queries(fn: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
 
 
 def _grow_groups(programme: Programme, parent: GovernanceGroup, n: int, start: int) -> None:
