@@ -5,6 +5,8 @@ members; `chair` chairs PSG, `rep` represents a constituency on PSG."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from progov.core.testing.api import check_read_access, check_versioned_write, check_write_access
@@ -85,7 +87,7 @@ def test_moving_a_meeting_is_a_versioned_audited_write(client, world):
         user=world.users["chair"],
         fields={"start", "end", "original_start", "original_end", "status", "status_note"},
     )
-    assert response.json()["status"] == "moved"
+    assert json.loads(response.content)["status"] == "moved"
 
 
 def test_editing_an_agenda_item_is_a_versioned_audited_write(client, world):
