@@ -13,9 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -80,6 +82,13 @@ def group_list(
         )
     )
     qs = access.restrict(qs, user=user)
+    # A parent the user may not see is not named (the group page and the API agree).
+    parent_visible = access.visible_q(GovernanceGroup, user=user, prefix="parent__")
+    qs = qs.annotate(
+        parent_visible=Value(True)
+        if parent_visible is None
+        else ExpressionWrapper(parent_visible, output_field=BooleanField())
+    )
     if programme is not None:
         qs = qs.filter(programme=programme)
     if level is not None:

@@ -22,7 +22,18 @@ from progov.governance.models import (
     Seat,
     Workstream,
 )
-from progov.meetings.models import AgendaItem, HeadlineReport, Meeting, Paper
+from progov.meetings.models import (
+    AgendaItem,
+    AgendaTemplateItem,
+    AmendmentRequest,
+    Attendance,
+    CalendarFeedToken,
+    ForwardLookItem,
+    HeadlineReport,
+    Meeting,
+    MeetingSeries,
+    Paper,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -180,3 +191,83 @@ class HeadlineReportFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     body = "# Decisions\n\n- None recorded.\n"
+
+
+class PublishedHeadlineReportFactory(HeadlineReportFactory):
+    """A headline report published two days after its meeting (8 Sep 2023 for PSG #24)."""
+
+    status = "published"
+    published_at = factory.LazyAttribute(lambda r: r.meeting.end + timedelta(days=2))
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    """A group's series, e.g. TMAG's from 1 Mar 2022 numbered from #3."""
+
+    class Meta:
+        model = MeetingSeries
+
+    group = factory.SubFactory(GroupFactory)
+    starts_on = date(2023, 1, 1)
+
+
+class AgendaTemplateItemFactory(factory.django.DjangoModelFactory):
+    """A standing agenda item of a group, e.g. "Minutes and actions", 10 minutes."""
+
+    class Meta:
+        model = AgendaTemplateItem
+
+    group = factory.SubFactory(GroupFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Standing item {n}")
+    duration_minutes = 10
+
+
+class ForwardLookItemFactory(factory.django.DjangoModelFactory):
+    """A planned item of a group's forward look, e.g. DAG's "Tranche 4 design artefacts"."""
+
+    class Meta:
+        model = ForwardLookItem
+
+    group = factory.SubFactory(GroupFactory)
+    title = factory.Sequence(lambda n: f"Forward look item {n}")
+    item_type = "decision"
+    duration_minutes = 20
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    """A person invited to a meeting (status `invited`); the person is in the meeting's
+    programme."""
+
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(
+        PersonFactory, programme=factory.SelfAttribute("..meeting.group.programme")
+    )
+    role = "representative"
+    status = "invited"
+
+
+class AmendmentRequestFactory(factory.django.DjangoModelFactory):
+    """An open request to amend a published headline report, submitted after the meeting."""
+
+    class Meta:
+        model = AmendmentRequest
+
+    report = factory.SubFactory(PublishedHeadlineReportFactory)
+    requester_name = factory.Sequence(lambda n: f"Requester {n}")
+    text = factory.Sequence(lambda n: f"Please record objection {n}.")
+    submitted_at = factory.LazyAttribute(lambda a: a.report.meeting.end + timedelta(days=3))
+
+
+class CalendarFeedTokenFactory(factory.django.DjangoModelFactory):
+    """A feed token row (a made-up hash: the feed URL of such a row cannot be guessed;
+    use `meetings.services.create_feed_token` for a token you request by URL)."""
+
+    class Meta:
+        model = CalendarFeedToken
+
+    person = factory.SubFactory(PersonFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    prefix = factory.Sequence(lambda n: f"pgvf_{n:07d}")

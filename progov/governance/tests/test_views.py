@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from progov.core.testing.factories import (
     ConstituencyFactory,
@@ -21,9 +18,11 @@ from progov.core.testing.factories import (
     OrganisationFactory,
     PersonFactory,
     SeatFactory,
+    UserFactory,
     WorkstreamFactory,
 )
 from progov.core.testing.html_checks import page_problems
+from progov.core.testing.queries import count_queries
 from progov.governance import services
 from progov.governance.models import (
     GovernanceGroup,
@@ -353,6 +352,22 @@ def test_participants_only_group_is_404_to_anonymous_like_a_missing_one(client, 
     assert ">ECG<" in client.get("/").content.decode()
 
 
+@pytest.mark.parametrize("role", ["public", "member"])
+def test_group_list_names_no_parent_the_reader_may_not_see(client, programme, psg, role):
+    """Regression (access matrix): the list named a participants-only parent to any
+    signed-in login, the `public` role too, and a group-classified parent to everyone
+    signed in; now the access model decides, as on the group page and in the API."""
+    sec = GroupFactory(programme=programme, acronym="SECG", level=3, visibility="participants")
+    hid = GroupFactory(programme=programme, acronym="HIDG", level=3, visibility="group")
+    GroupFactory(programme=programme, acronym="SUBA", level=4, parent=sec)
+    GroupFactory(programme=programme, acronym="SUBB", level=4, parent=hid)
+    client.force_login(UserFactory(username=f"reader-{role}", role=role))
+    body = client.get("/groups/").content.decode()
+    assert ">SUBA<" in body and ">SUBB<" in body
+    assert ">HIDG<" not in body
+    assert (">SECG<" in body) is (role == "member")
+
+
 def test_missing_person_and_organisation_are_404(client, world):
     assert client.get("/people/999999/").status_code == 404
     assert client.get("/organisations/999999/").status_code == 404
@@ -588,12 +603,6 @@ def test_no_programme_loaded_shows_how_to_load_one(client, db):
 
 
 # --- query counts do not grow with the data ----------------------------------------------
-
-
-def count_queries(fn: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
 
 
 def _grow_groups(programme: Programme, parent: GovernanceGroup, n: int, start: int) -> None:

@@ -5,20 +5,18 @@ basics; query counts that do not grow with the number of meetings."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from progov.calendars.selectors import calendar_for_programme
 from progov.core.testing.factories import GroupFactory, WorkstreamFactory
 from progov.core.testing.html_checks import page_problems
+from progov.core.testing.queries import count_queries
 from progov.governance.models import DeadlineRule, GovernanceGroup
 from progov.meetings import services
 from progov.meetings.models import HeadlineReport, Meeting, Paper, PaperKind
@@ -31,12 +29,6 @@ LONDON = ZoneInfo("Europe/London")
 
 def text_of(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def count_queries(fn: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
 
 
 def at(day: date, hour: int = 10, minute: int = 0) -> datetime:

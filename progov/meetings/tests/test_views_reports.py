@@ -194,6 +194,20 @@ def test_hidden_meeting_is_404(client, programme, pmo_user):
     assert client.get(url(hidden)).status_code == 404
 
 
+def test_an_anonymous_amendment_to_a_hidden_meeting_is_404_like_a_missing_one(
+    client, programme, pmo_user
+):
+    """Regression (access matrix): signed out, a hidden meeting answered 403 ("sign in"),
+    a missing one 404, so the answer told that the hidden meeting exists."""
+    hidden = meeting_of(GroupFactory(programme=programme, visibility="participants"), status="held")
+    report = services.start_headline_report(actor=pmo_user, meeting=hidden)
+    services.publish_headline_report(actor=pmo_user, report=report, expected_version=1)
+    assert client.post(url(hidden, "amendments/"), {"text": "x"}).status_code == 404
+    missing = f"/meetings/{hidden.pk + 1000}/headline-report/amendments/"
+    assert client.post(missing, {"text": "x"}).status_code == 404
+    assert not AmendmentRequest.objects.exists()
+
+
 def test_no_report_before_the_meeting_is_held(client, programme):
     planned = meeting_of(GroupFactory(programme=programme))
     response = client.get(url(planned))

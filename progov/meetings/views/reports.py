@@ -194,6 +194,8 @@ def publish_headline_report(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def request_amendment(request: HttpRequest, pk: int) -> HttpResponse:
     """Any signed-in participant asks for an addition or correction."""
+    # A meeting the caller may not see answers 404 before anything else (hidden is missing).
+    selectors.meeting_get(user=request.user, pk=pk)
     if not is_signed_in(request.user):
         raise DjangoPermissionDenied("Sign in to request an amendment.")
     meeting, report = _meeting_and_report(request, pk)
