@@ -203,6 +203,15 @@ READ_ALSO: dict[str, set[int]] = {
     "/api/v1/meetings/{meeting_id}/headline-report/amendments": {401},
 }
 
+# Reads that need more than seeing the object: the action of the table they ask, and on
+# what (who is named on a paper is for those who manage it).
+READ_NEEDS: dict[str, tuple[str, Callable[[World, Binding], Any]]] = {
+    "/api/v1/meetings/{meeting_id}/papers/{paper_id}/named-readers": (
+        "change",
+        lambda w, b: b.on.get("paper"),
+    ),
+}
+
 
 # --- the writes: which action of the table each write asks, its body and its version -------
 
@@ -402,6 +411,12 @@ API_WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/meetings/{meeting_id}/papers/{paper_id}/publish"): Write(
         "publish", _on("paper"), versioned=_on("paper")
     ),
+    ("PUT", "/api/v1/meetings/{meeting_id}/papers/{paper_id}/named-readers"): Write(
+        "change",
+        _on("paper"),
+        lambda w, b: {"people": [w.people["rep"].pk]},
+        _on("paper"),
+    ),
     ("DELETE", "/api/v1/memberships/{membership_id}"): Write(
         "delete", _on("obj"), versioned=_on("obj")
     ),
@@ -458,7 +473,7 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
             for k, r in w.reports.items()
         ]
         return [*found, _missing(found[0], pk=MISSING_ID)]
-    if name == "governance:person":
+    if name in ("governance:person", "governance:person_login"):
         found = _by_key(w.people, lambda k, p: Binding(k, {"pk": p.pk}, (p,), {"obj": p}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
     if name == "governance:organisation":
@@ -532,6 +547,7 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "meetings:publish_headline_report": ("publish", _on("report")),
     "meetings:request_amendment": ("request_amendment", _on("report")),
     "meetings:answer_amendment": ("answer", _on("amendment")),
+    "governance:person_login": ("link_login", _on("obj")),
 }
 
 
@@ -640,6 +656,13 @@ def run_api_reads(m: Matrix) -> None:
                     missing_status = status
                     if status != 404:
                         m.problem(role, what, f"{status} for a missing object, expected 404")
+                elif b.visible_to(user) and path in READ_NEEDS:
+                    action, target = READ_NEEDS[path]
+                    if access.allowed(user=user, action=action, obj=target(w, b)):
+                        if status != 200:
+                            m.problem(role, what, f"{status}, expected 200 ({action} allowed)")
+                    elif status not in (401, 403):
+                        m.problem(role, what, f"{status}, expected 401/403 (no {action})")
                 elif b.visible_to(user):
                     if status != 200 and status not in READ_ALSO.get(path, set()):
                         m.problem(role, what, f"{status}, expected 200 (visible)")
