@@ -642,6 +642,7 @@ def create_membership(
             **snapshot(membership, MEMBERSHIP_FIELDS),
         },
     )
+    access.forget_scopes()  # whoever holds it has a new role in the group
     return membership
 
 
@@ -651,7 +652,7 @@ def update_membership(
 ) -> Membership:
     if "part" in changes:
         changes["part"] = changes["part"] or ""
-    return update_versioned(
+    updated = update_versioned(
         actor=actor,
         model_or_queryset=Membership.objects.select_related("group", "person"),
         pk=membership.pk,
@@ -661,6 +662,8 @@ def update_membership(
         validate=_validate_membership,
         required=("role", "start_date"),
     )
+    access.forget_scopes()  # a changed role or end date changes what its holder may do
+    return updated
 
 
 @transaction.atomic
@@ -678,6 +681,7 @@ def delete_membership(*, actor: Any, membership: Membership, expected_version: i
         record_delete(actor=actor, obj=alternate, fields={"alternate_for": str(membership)})
     record_delete(actor=actor, obj=membership, fields=fields)
     membership.delete()
+    access.forget_scopes()
 
 
 # --- plain updates of objects without a version counter --------------------------------

@@ -388,3 +388,23 @@ def test_upload_names_readers_of_a_restricted_paper_on_the_page(client: Client, 
         refused.content.decode()
     )
     assert not Paper.objects.filter(title="Not restricted").exists()
+
+
+def test_one_act_reads_the_scope_once_and_a_membership_change_refreshes_it(
+    world, pmo_user, django_assert_num_queries
+):
+    from progov.core.context import correlation
+
+    rep = world.users["rep"]
+    with correlation():
+        first = access.scope_of(rep)
+        with django_assert_num_queries(0):
+            assert access.scope_of(rep) is first
+        governance_services.create_membership(
+            actor=pmo_user,
+            group=world.dag,
+            person=world.people["rep"],
+            role="observer",
+            start_date=date(2022, 1, 1),
+        )
+        assert world.dag.pk in access.scope_of(rep).groups
