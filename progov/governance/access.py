@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from progov.core import access
@@ -32,6 +31,7 @@ from progov.governance.models import (
     TermsOfReference,
     Workstream,
 )
+from progov.governance.selectors import current_on
 
 GROUP = "governance.group"
 
@@ -80,12 +80,6 @@ for kind in (
     access.register_kind(kind)
 
 
-def current_memberships(on: Any = None) -> Q:
-    """Memberships in force on `on` (today by default): started and not yet ended."""
-    on = on or timezone.localdate()
-    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
-
-
 def scope_facts(user: Any) -> ScopeFacts:
     """The person linked to `user`, their organisation, groups (with roles) and named objects."""
     person = Person.objects.filter(user=user).values("id", "organisation_id").first()
@@ -93,7 +87,7 @@ def scope_facts(user: Any) -> ScopeFacts:
         return None, None, {}, {}
     roles: dict[int, set[str]] = {}
     for group_id, role in Membership.objects.filter(
-        current_memberships(), person_id=person["id"]
+        current_on(timezone.localdate()), person_id=person["id"]
     ).values_list("group_id", "role"):
         roles.setdefault(group_id, set()).add(role)
     named: dict[str, set[str]] = {}

@@ -335,10 +335,16 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
+def current_on(day: date) -> Q:
+    """Memberships current on `day`: started, and not yet ended (the one definition)."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+_current_q = current_on  # membership_list's `current_on` parameter hides the function
+
+
 def _current_memberships(group: GovernanceGroup, on: date) -> QuerySet[Membership]:
-    return Membership.objects.filter(group=group, start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+    return Membership.objects.filter(current_on(on), group=group)
 
 
 def _is_listed(on: date) -> Q:
@@ -564,9 +570,7 @@ def membership_list(
     if person is not None:
         qs = qs.filter(person=person)
     if current_on is not None:
-        qs = qs.filter(start_date__lte=current_on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=current_on)
-        )
+        qs = qs.filter(_current_q(current_on))
     return qs.order_by("constituency__name", "role", "person__name", "id")
 
 

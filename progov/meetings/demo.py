@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from progov.governance.access import current_memberships
 from progov.governance.models import Membership
+from progov.governance.selectors import current_on
 from progov.meetings import services
 from progov.meetings.models import Meeting, Paper, PaperKind
 from progov.meetings.selectors.agenda import agenda_for
@@ -56,7 +56,7 @@ def members_text(meeting: Meeting) -> str:
     on = timezone.localtime(meeting.start).date()
     held: dict[int | None, list[str]] = {}
     for m in (
-        Membership.objects.filter(current_memberships(on), group=meeting.group)
+        Membership.objects.filter(current_on(on), group=meeting.group)
         .select_related("person")
         .order_by("person__name")
     ):

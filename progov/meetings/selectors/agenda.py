@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from progov.core import access
 from progov.core.errors import NotFound
 from progov.governance.models import GovernanceGroup, Membership, Person
+from progov.governance.selectors import current_on
 from progov.governance.timezones import group_tz, today_for
 from progov.meetings.models import (
     AgendaItem,
@@ -227,9 +228,7 @@ def next_meeting_after(meeting: Meeting) -> Meeting | None:
 def lead_people(meeting: Meeting, on: date | None = None) -> QuerySet[Person]:
     """People who may be picked as an item's lead: the group's current members."""
     on = on or meeting_date(meeting)
-    current = Membership.objects.filter(group_id=meeting.group_id, start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+    current = Membership.objects.filter(current_on(on), group_id=meeting.group_id)
     return Person.objects.filter(pk__in=current.values("person_id")).order_by("name")
 
 

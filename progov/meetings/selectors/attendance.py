@@ -47,6 +47,7 @@ from progov.governance.models import (
     MembershipRole,
     Seat,
 )
+from progov.governance.selectors import current_on
 from progov.meetings.models import Attendance, AttendanceStatus, Meeting, MeetingSeries
 from progov.meetings.times import meeting_date
 
@@ -80,11 +81,6 @@ NO_PART = ""
 def meeting_day(meeting: Meeting) -> date:
     """The meeting's local date: memberships are current (or not) on this day."""
     return meeting_date(meeting)
-
-
-def current_on(day: date) -> Q:
-    """Memberships current on `day`."""
-    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
 # --- the register ------------------------------------------------------------------------

@@ -26,13 +26,14 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Sum
 from django.utils.text import slugify
 
 from progov.accounts.services import hash_token
 from progov.core.errors import NotFound, ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Membership, Organisation, Person, Programme
+from progov.governance.selectors import current_on
 from progov.governance.timezones import programme_tz
 from progov.meetings.feeds import (
     FEED_AGENDA_FIELDS,
@@ -160,11 +161,7 @@ def person_for_feed_token(raw: str) -> Person:
 
 def current_group_ids(person: Person, on: date) -> QuerySet[Membership, Any]:
     """Groups the person is a member of on that day (a subquery, never evaluated here)."""
-    return (
-        Membership.objects.filter(person=person, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
-        .values("group_id")
-    )
+    return Membership.objects.filter(current_on(on), person=person).values("group_id")
 
 
 def person_feed(*, token: str, window: FeedWindow, today: date) -> Feed:
