@@ -660,30 +660,6 @@ def permitted_actions(*, user: Any, obj: Any, actions: Iterable[str] | None = No
     return {a for a in wanted if _may(kind, obj, a, scope)}
 
 
-def may_anywhere(*, user: Any, kind: str, action: str) -> bool:
-    """True when `user` could do `action` on some object of `kind` (navigation, forms).
-
-    Group relationships count when the person holds the right one in any group.
-    """
-    if user is None:
-        return True
-    scope = scope_of(user)
-    subjects = _frozen(rule(kind, action))
-    if Subject.ANYONE in subjects:
-        return True
-    if scope.administrator and Subject.ADMINISTRATOR in subjects:
-        return True
-    if scope.programme_secretariat and Subject.PROGRAMME_SECRETARIAT in subjects:
-        return True
-    if scope.participant and Subject.PARTICIPANT in subjects:
-        return True
-    if Subject.GROUP_MEMBER in subjects and scope.groups:
-        return True
-    if Subject.GROUP_CHAIR in subjects and scope.group_ids("chair"):
-        return True
-    return Subject.GROUP_SECRETARIAT in subjects and bool(scope.group_ids("secretariat"))
-
-
 def hidden_fields(*, user: Any, obj_or_kind: Any, object_id: Any = None) -> set[str]:
     """The fields of an object (or of a kind, by name, with its id) `user` may not see.
 

@@ -34,7 +34,6 @@ from progov.core.api import (
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance import services as governance_services
-from progov.governance.models import Person
 from progov.meetings import selectors, services
 from progov.meetings.models import AgendaItem, Meeting, Paper
 from progov.meetings.selectors.papers import paper_get, papers_for
@@ -277,7 +276,9 @@ def put_named_readers(
         paper = _managed_paper(user, meeting_id, paper_id)
         wanted = set(payload.people)
         people = list(
-            Person.objects.filter(pk__in=wanted, programme_id=paper.meeting.group.programme_id)
+            governance_selectors.person_list(
+                user=user, programme=paper.meeting.group.programme
+            ).filter(pk__in=wanted)
         )
         unknown = sorted(wanted - {p.pk for p in people})
         if unknown:

@@ -215,7 +215,7 @@ def programme_calendar(request: HttpRequest, programme: Programme) -> HttpRespon
         "levels": ["1", "2", "3", "4"],
         "filtered": filtered,
         # Bank-holiday flags ("to move") for whoever moves meetings of some group.
-        "can_write": access.may_anywhere(user=request.user, kind="meetings.meeting", action="move"),
+        "can_write": access.manages_anything(user=request.user),
         "calendar_url": reverse("meetings:programme_calendar"),
         "calendar_title": "Meetings of every group" if not filtered else "Meetings",
         "show_group": True,
