@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from progov.accounts.models import ApiToken, Role, User
 from progov.audit.services import record_create, record_update
+from progov.audit.writes import insert
 from progov.core.errors import NotFound, ValidationError
 
 TOKEN_PREFIX = "pgv_"  # noqa: S105 - a public prefix, not a secret
@@ -74,7 +75,7 @@ def create_api_token(*, actor: User | None, username: str, name: str = "") -> tu
     except User.DoesNotExist:
         raise NotFound(f"No user named {username!r}.") from None
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
+    token = insert(ApiToken, user=user, name=name, prefix=raw[:12], key_hash=hash_token(raw))
     record_create(
         actor=actor, obj=token, fields={"user": username, "name": name, "prefix": token.prefix}
     )
