@@ -6,12 +6,14 @@ How a caller authenticates (bearer tokens, the session) is the accounts app's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from progov.core import access
@@ -124,6 +126,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": exc.message, "errors": exc.field_errors}, status=status
         )
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = api.create_response(request, {"detail": exc.message, "errors": {}}, status=429)
+        if exc.wait is not None:
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
