@@ -15,7 +15,8 @@
 | PROGOV_S3_ACCESS_KEY_ID, PROGOV_S3_SECRET_ACCESS_KEY | keys            | boto3's credential chain         |
 | PROGOV_S3_PREFIX       | a key prefix inside the bucket                               | none                             |
 | PROGOV_TRUSTED_PROXIES | comma-separated IPs/CIDRs of our reverse proxies: only their X-Forwarded-For and X-Request-ID are believed | none |
-| PROGOV_SIGNIN_FAILURE_LIMIT | failed sign-ins (per account, and per client IP) that pause sign-in | 5 |
+| PROGOV_SIGNIN_FAILURE_LIMIT | failed sign-ins for one login (from anywhere) that pause its sign-in | 5 |
+| PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT | failed sign-ins from one client IP (any logins) that pause sign-in from it | 20 |
 | PROGOV_SIGNIN_COOL_OFF_MINUTES | how long sign-in stays paused after the last counted failure | 15 |
 | PROGOV_BEARER_FAILURE_LIMIT | bad API bearer tokens from one client before its token calls get 429 | 10 |
 | PROGOV_BEARER_FAILURE_WINDOW_SECONDS | the window those bad tokens are counted in (and the 429 lasts) | 60 |
@@ -282,13 +283,17 @@ _TRUSTED_PROXIES_RAW = os.environ.get("PROGOV_TRUSTED_PROXIES", "")
 parse_networks(_TRUSTED_PROXIES_RAW)  # a bad value stops the server, naming it
 PROGOV_TRUSTED_PROXIES = [p.strip() for p in _TRUSTED_PROXIES_RAW.split(",") if p.strip()]
 
-# Five failed sign-ins lock the account (from everywhere) and, separately, the client IP
-# (for every account), for 15 minutes after the last counted failure. Attempts during a
-# lockout are refused without being counted, so they do not prolong it: an attacker can
-# keep an account locked only by failing five times again after each cool-off, and an
-# administrator can unlock it at once (/accounts/lockouts/, `progov accounts unlock`).
+# Five failed sign-ins lock the login (from everywhere), and twenty the client IP (for
+# every login: password spraying; more, so one person's typos do not lock their whole
+# office out), for 15 minutes after the last counted failure. Attempts during a lockout
+# are refused without being counted, so they do not prolong it: an attacker can keep a
+# login locked only by failing five times again after each cool-off (from addresses
+# that lock in turn), and an administrator can unlock it at once (/accounts/lockouts/,
+# `progov accounts unlock USERNAME`, or the Django admin's user list).
 PROGOV_SIGNIN_FAILURE_LIMIT = int(os.environ.get("PROGOV_SIGNIN_FAILURE_LIMIT") or 5)
+PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT") or 20)
 PROGOV_SIGNIN_COOL_OFF_MINUTES = int(os.environ.get("PROGOV_SIGNIN_COOL_OFF_MINUTES") or 15)
+AXES_HANDLER = "progov.accounts.lockout.ProgovAxesHandler"
 AXES_FAILURE_LIMIT = PROGOV_SIGNIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=PROGOV_SIGNIN_COOL_OFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -2,9 +2,10 @@
 
 Failed sign-ins are django-axes' records (`axes.models.AccessAttempt`, one row per
 username, client IP and browser, counting its failures). Settings (progov/settings.py):
-`AXES_FAILURE_LIMIT` failures within `AXES_COOLOFF_TIME` lock the *account* (counted over
-every client) and, separately, the *client IP* (counted over every account) until the
-cool-off has passed since the last of them.
+`AXES_FAILURE_LIMIT` failures within `AXES_COOLOFF_TIME` lock the *login* (counted over
+every client) and, separately, `PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT` lock the *client IP*
+(counted over every login; `accounts.lockout`), until the cool-off has passed since the
+last of them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
+from progov.accounts.lockout import client_failure_limit
 from progov.accounts.models import User
 from progov.core import access
 
@@ -31,10 +33,16 @@ class Lockout:
     key: str
     failures: int
     until: datetime
+    limit: int
 
 
 def failure_limit() -> int:
+    """Failed sign-ins that lock a login."""
     return int(settings.AXES_FAILURE_LIMIT)
+
+
+def limit_for(what: str) -> int:
+    return client_failure_limit() if what == "client" else failure_limit()
 
 
 def cool_off() -> timedelta:
@@ -61,9 +69,9 @@ def _lockout(what: str, field: str, value: str | None) -> Lockout | None:
         .aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
     )
     failures = int(found["n"] or 0)
-    if failures < failure_limit() or found["last"] is None:
+    if failures < limit_for(what) or found["last"] is None:
         return None
-    return Lockout(what, value, failures, found["last"] + cool_off())
+    return Lockout(what, value, failures, found["last"] + cool_off(), limit_for(what))
 
 
 def lockout_of(*, username: str | None, ip: str | None) -> Lockout | None:
@@ -90,9 +98,9 @@ def current_lockouts(*, user: Any) -> list[Lockout]:
     no login (an attacker guessing `root`) are left out: they lock nobody."""
     if not may_unlock(user=user):
         return []
-    limit = failure_limit()
     locks: list[Lockout] = []
     for what, field in (("account", "username"), ("client", "ip_address")):
+        limit = limit_for(what)
         attempts = _recent().exclude(**{f"{field}__isnull": True})
         if field == "username":
             attempts = attempts.filter(username__in=User.objects.values("username"))
@@ -102,5 +110,7 @@ def current_lockouts(*, user: Any) -> list[Lockout]:
             .filter(n__gte=limit)
             .order_by("-last")
         )
-        locks += [Lockout(what, row[field], row["n"], row["last"] + cool_off()) for row in rows]
+        locks += [
+            Lockout(what, row[field], row["n"], row["last"] + cool_off(), limit) for row in rows
+        ]
     return locks

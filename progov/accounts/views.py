@@ -87,7 +87,8 @@ def locked_out(
             "what": lock.what if lock is not None else "account",
             "until": until,
             "minutes": math.ceil(seconds / 60),
-            "limit": selectors.failure_limit(),
+            "limit": lock.limit if lock is not None else selectors.failure_limit(),
+            "cool_off_minutes": int(selectors.cool_off().total_seconds() // 60),
         },
     }
     answer = render(request, "accounts/login.html", context, status=429)
@@ -102,6 +103,7 @@ def _lockouts_page(
         "lockouts": selectors.current_lockouts(user=request.user),
         "form": form,
         "limit": selectors.failure_limit(),
+        "client_limit": selectors.limit_for("client"),
         "cool_off_minutes": int(selectors.cool_off().total_seconds() // 60),
     }
     return render(request, "accounts/lockouts.html", context, status=status)
