@@ -310,15 +310,23 @@ PROGOV_BEARER_FAILURE_LIMIT = int(os.environ.get("PROGOV_BEARER_FAILURE_LIMIT") 
 PROGOV_BEARER_FAILURE_WINDOW_SECONDS = int(
     os.environ.get("PROGOV_BEARER_FAILURE_WINDOW_SECONDS") or 60
 )
-_REDIS_URL = os.environ.get("PROGOV_REDIS_URL", "").strip()
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _REDIS_URL}
-        if _REDIS_URL
-        # Shared by the gunicorn workers of one server; several servers need Redis.
-        else {
+
+
+def _caches() -> dict[str, Any]:
+    """The bearer throttle's counts (and any other cache use): a file cache in the data dir,
+    shared by the gunicorn workers of one server; Redis (PROGOV_REDIS_URL, the `redis`
+    extra) when several servers must share them."""
+    url = os.environ.get("PROGOV_REDIS_URL", "").strip()
+    if url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    return {
+        "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache"),
         }
-    )
-}
+    }
+
+
+CACHES = _caches()

@@ -300,3 +300,26 @@ def test_only_administrators_read_sign_in_history(client, pmo, admin, reader):
     assert not [e for e in everything["items"] if e["object_type"] == "accounts.user"]
     by_admin = json.loads(api_call(client, "GET", url, query, user=admin).content)["items"]
     assert {e["object_id"] for e in by_admin} >= {str(pmo.pk), str(admin.pk)}
+
+
+def test_the_persons_page_offers_the_administrator_an_unlock(client, pmo, admin, programme):
+    from progov.core.testing.factories import PersonFactory
+
+    person = PersonFactory(programme=programme, name="Pat Officer", user=pmo)
+    fail(client, "pmo", 5)
+    other = Client()
+    other.force_login(admin)
+    page = other.get(f"/people/{person.pk}/").content.decode()
+    assert "Sign-in as <strong>pmo</strong> is paused after 5 failed sign-ins" in page
+    assert "Unlock pmo" in page
+    done = other.post(
+        "/accounts/lockouts/unlock/", {"username": "pmo", "next": f"/people/{person.pk}/#login"}
+    )
+    assert done.status_code == 302 and done["Location"] == f"/people/{person.pk}/#login"
+    assert "is paused" not in other.get(f"/people/{person.pk}/").content.decode()
+    assert sign_in(client, "pmo", PASSWORD).status_code == 302
+    # Nobody else is told.
+    fail(client, "pmo", 5)
+    member = UserFactory(username="rep", role="member")
+    other.force_login(member)
+    assert "is paused" not in other.get(f"/people/{person.pk}/").content.decode()
