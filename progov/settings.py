@@ -301,6 +301,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A success does not wipe the client's failures (it would let one valid login reset a
 # password-guesser's count against other accounts).
 AXES_RESET_ON_SUCCESS = False
+# Sign-ins are audit entries of the login already; axes' own log of them would grow forever.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "progov.core.clients.client_ip"
 AXES_LOCKOUT_CALLABLE = "progov.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
