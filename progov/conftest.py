@@ -4,6 +4,7 @@
   `live_server` itself, made to speak plain HTTP (see progov/core/testing/browser.py).
 - Pages render `{% static %}` without `collectstatic`: tests use the plain
   static storage (the manifest storage needs collected files to name them).
+- Each test has an empty local-memory cache (`_cache_of_this_test`).
 - Uploaded files go to a media directory of the test process's own (scripts/test runs
   the suite in parallel workers), never the shared data dir's; a test may still point
   MEDIA_ROOT at its own `tmp_path`.
@@ -27,6 +28,22 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_this_test(settings: Any) -> None:
+    """A fresh local-memory cache per test (the bearer throttle counts there), never the
+    data dir's file cache that parallel workers would share. Failed sign-ins (django-axes)
+    are rows of the test database, rolled back with it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "progov-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

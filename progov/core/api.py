@@ -6,12 +6,14 @@ How a caller authenticates (bearer tokens, the session) is the accounts app's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from progov.core import access
@@ -78,12 +80,28 @@ class ProgovAPI(NinjaAPI):
 
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 signed_in = operation.pop("x-progov-signed-in", False)
                 security = operation.get("security")
                 if method == "get" and not signed_in and security and {} not in security:
                     operation["security"] = [*security, {}]
+                responses = operation.setdefault("responses", {})
+                # Any call can meet the bad-token throttle (accounts.throttle), and any
+                # body the size guard (core.middleware.RequestBodyGuardMiddleware).
+                responses.setdefault(
+                    "429",
+                    {
+                        "description": "Too many bad bearer tokens from this client: retry "
+                        "after the Retry-After header's seconds",
+                        "content": error,
+                    },
+                )
+                if "requestBody" in operation:
+                    responses.setdefault(
+                        "413", {"description": "The body is over the size limit", "content": error}
+                    )
         return schema
 
 
@@ -189,6 +207,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": exc.message, "errors": exc.field_errors}, status=status
         )
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = api.create_response(request, {"detail": exc.message, "errors": {}}, status=429)
+        if exc.wait is not None:
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -50,9 +50,11 @@ class RefuseNulMiddleware:
                 status=422,
             )
         body = render_to_string(
-            "400.html",
+            "request_refused.html",
             {
-                "problem": "The address holds a NUL character (%00), which no page or search can use."
+                "status": 400,
+                "message": "The address holds a NUL character (%00), which no page or "
+                "search can use.",
             },
             request=request,
         )
