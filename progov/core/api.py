@@ -91,7 +91,7 @@ class ProgovAPI(NinjaAPI):
                 # Any call can meet the bad-token throttle (accounts.throttle), and any
                 # body the size guard (core.middleware.RequestBodyGuardMiddleware).
                 responses.setdefault(
-                    "429",
+                    429,
                     {
                         "description": "Too many bad bearer tokens from this client: retry "
                         "after the Retry-After header's seconds",
@@ -100,7 +100,7 @@ class ProgovAPI(NinjaAPI):
                 )
                 if "requestBody" in operation:
                     responses.setdefault(
-                        "413", {"description": "The body is over the size limit", "content": error}
+                        413, {"description": "The body is over the size limit", "content": error}
                     )
         return schema
 
