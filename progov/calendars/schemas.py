@@ -7,7 +7,7 @@ from datetime import date
 from ninja import Field, Schema
 
 from progov.calendars.models import ClosureDay
-from progov.core.bounds import Day, text_of
+from progov.core.bounds import Body, Day, text_of
 
 #: A date as exactly YYYY-MM-DD, in 1900–2100 (core.bounds.Day).
 IsoDate = Day
@@ -50,7 +50,7 @@ class WorkingDayOut(Schema):
     )
 
 
-class ClosureDayIn(Schema):
+class ClosureDayIn(Body):
     date: IsoDate
     name: text_of(ClosureDay, "name", min_length=1) = Field(  # type: ignore[valid-type]
         description='e.g. "Christmas shutdown"'

@@ -33,13 +33,16 @@ from django.core.validators import EmailValidator, MaxLengthValidator, URLValida
 from django.db import models
 from ninja import Path, Schema
 from ninja.pagination import LimitOffsetPagination
+from ninja.schema import DjangoGetter
 from pydantic import (
     AfterValidator,
+    BaseModel,
     BeforeValidator,
     Field,
     Strict,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -266,10 +269,11 @@ def text_of(model: type[models.Model], name: str, *, min_length: int = 0) -> Any
     schema: dict[str, Any] = {
         "pattern": MULTILINE_PATTERN if kind["multiline"] else SINGLE_LINE_PATTERN
     }
+    # A link or an e-mail may be left empty ("" clears it).
     if kind["link"]:
-        schema = {"format": "uri", "pattern": r"^(https?://\S+)?$"}
+        schema = {"anyOf": [{"maxLength": 0}, {"format": "uri", "pattern": r"^https?://\S+$"}]}
     elif kind["email"]:
-        schema = {"format": "email"}
+        schema = {"anyOf": [{"maxLength": 0}, {"format": "email"}]}
 
     def check(value: str) -> str:
         _raise_for(value_error(field, value))  # type: ignore[arg-type]
@@ -430,6 +434,26 @@ Flag = Annotated[bool, Strict()]
 
 #: A whole number in a body: never `true` or `"3"`.
 Whole = Annotated[int, Strict()]
+
+
+class Body(Schema):
+    """The base of every request body: a JSON object, nothing else.
+
+    ninja's `Schema` also reads attributes off any object it is given (for answers built
+    from models), so a body of `"AAA"` became an agenda item titled "Aaa" (`"AAA".title()`).
+    A body is refused unless it is a JSON object."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data: Any) -> Any:
+        # ninja has wrapped the input in its attribute reader by now: look inside.
+        given = data._obj if isinstance(data, DjangoGetter) else data
+        if not isinstance(given, Mapping | BaseModel):
+            kind = {str: "text", list: "a list", int: "a number", float: "a number"}.get(
+                type(given), type(given).__name__
+            )
+            raise ValueError(f"The body must be a JSON object, not {kind}.")
+        return data
 
 
 class Pagination(LimitOffsetPagination):

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from progov.core import access
 from progov.core.api import actor
-from progov.core.bounds import Day, Id, LocalTime, LocalTimeOut, Whole, line, text_of
+from progov.core.bounds import Body, Day, Id, LocalTime, LocalTimeOut, Whole, line, text_of
 from progov.governance.models import (
     AttendancePolicy,
     Constituency,
@@ -54,7 +54,7 @@ class ScheduleOut(Schema):
     text: str = Field(description='Plain English, e.g. "1st Wednesday of each month, 10:00–12:00"')
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(Body):
     rrule: text_of(GovernanceGroup, "schedule_rrule") = Field(  # type: ignore[valid-type]
         "", description="RFC 5545 RRULE without DTSTART, e.g. FREQ=MONTHLY;BYDAY=1WE"
     )
@@ -116,7 +116,7 @@ class GroupOut(Schema):
         return getattr(obj, "current_tor_version", None)
 
 
-class GroupIn(Schema):
+class GroupIn(Body):
     acronym: text_of(GovernanceGroup, "acronym", min_length=1)  # type: ignore[valid-type]
     name: text_of(GovernanceGroup, "name", min_length=1)  # type: ignore[valid-type]
     level: Level | None = Field(None, ge=1, le=4)
@@ -130,7 +130,7 @@ class GroupIn(Schema):
     schedule: ScheduleIn | None = None
 
 
-class GroupPatch(Schema):
+class GroupPatch(Body):
     name: text_of(GovernanceGroup, "name", min_length=1) | None = None  # type: ignore[valid-type]
     acronym: text_of(GovernanceGroup, "acronym", min_length=1) | None = None  # type: ignore[valid-type]
     level: Level | None = Field(None, ge=1, le=4)
@@ -153,7 +153,7 @@ class ConstituencyOut(Schema):
     version: int
 
 
-class ConstituencyPatch(Schema):
+class ConstituencyPatch(Body):
     name: text_of(Constituency, "name", min_length=1) | None = None  # type: ignore[valid-type]
     description: text_of(Constituency, "description") | None = None  # type: ignore[valid-type]
 
@@ -171,7 +171,7 @@ class OrganisationOut(Schema):
         return [r.name for r in obj.market_roles.all()]
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(Body):
     name: text_of(Organisation, "name", min_length=1)  # type: ignore[valid-type]
     short_name: text_of(Organisation, "short_name") = ""  # type: ignore[valid-type]
     market_roles: MarketRoleCodes = Field(
@@ -180,7 +180,7 @@ class OrganisationIn(Schema):
     website: text_of(Organisation, "website") = ""  # type: ignore[valid-type]
 
 
-class OrganisationPatch(Schema):
+class OrganisationPatch(Body):
     name: text_of(Organisation, "name", min_length=1) | None = None  # type: ignore[valid-type]
     short_name: text_of(Organisation, "short_name") | None = None  # type: ignore[valid-type]
     market_roles: MarketRoleCodes | None = None
@@ -207,14 +207,14 @@ class PersonOut(Schema):
         return None if "email" in access.hidden_fields(user=user, obj_or_kind=obj) else obj.email
 
 
-class PersonIn(Schema):
+class PersonIn(Body):
     name: text_of(Person, "name", min_length=1)  # type: ignore[valid-type]
     email: text_of(Person, "email") = ""  # type: ignore[valid-type]
     job_title: text_of(Person, "job_title") = ""  # type: ignore[valid-type]
     organisation_id: Id | None = None
 
 
-class PersonPatch(Schema):
+class PersonPatch(Body):
     name: text_of(Person, "name", min_length=1) | None = None  # type: ignore[valid-type]
     email: text_of(Person, "email") | None = None  # type: ignore[valid-type]
     job_title: text_of(Person, "job_title") | None = None  # type: ignore[valid-type]
@@ -257,7 +257,7 @@ class MembershipOut(Schema):
         return obj.alternate_for_id
 
 
-class MembershipIn(Schema):
+class MembershipIn(Body):
     person_id: Id
     role: RoleValue  # type: ignore[valid-type]
     constituency: ConstituencyCode | None = Field(None, description="Constituency code")
@@ -267,7 +267,7 @@ class MembershipIn(Schema):
     end_date: Day | None = None
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(Body):
     role: RoleValue | None = None  # type: ignore[valid-type]
     constituency: ConstituencyCode | None = None
     part: text_of(Membership, "part") | None = None  # type: ignore[valid-type]

@@ -5,7 +5,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from progov.core.bounds import Day, Moment, text_of
+from progov.core.bounds import Body, Day, Moment, text_of
 from progov.governance.models import GovernanceGroup
 from progov.meetings.models import Meeting
 
@@ -51,14 +51,14 @@ class MeetingListOut(Schema):
     count: int
 
 
-class MeetingPatch(Schema):
+class MeetingPatch(Body):
     title: text_of(Meeting, "title") | None = None  # type: ignore[valid-type]
     location: text_of(Meeting, "location") | None = None  # type: ignore[valid-type]
     online_link: text_of(Meeting, "online_link") | None = None  # type: ignore[valid-type]
     recording_link: text_of(Meeting, "recording_link") | None = None  # type: ignore[valid-type]
 
 
-class MeetingMoveIn(Schema):
+class MeetingMoveIn(Body):
     """A meeting's new time (`POST /meetings/{id}/move`); it keeps its original one."""
 
     start: Moment = Field(description="The new start, with its UTC offset")
@@ -68,15 +68,15 @@ class MeetingMoveIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class NoteIn(Body):
     note: text_of(Meeting, "status_note") = ""  # type: ignore[valid-type]
 
 
-class HeldIn(Schema):
+class HeldIn(Body):
     recording_link: text_of(Meeting, "recording_link") | None = None  # type: ignore[valid-type]
 
 
-class ExtraordinaryIn(Schema):
+class ExtraordinaryIn(Body):
     group: text_of(GovernanceGroup, "acronym", min_length=1)  # type: ignore[valid-type]
     start: Moment
     end: Moment
@@ -85,7 +85,7 @@ class ExtraordinaryIn(Schema):
     online_link: text_of(Meeting, "online_link") = ""  # type: ignore[valid-type]
 
 
-class GenerateIn(Schema):
+class GenerateIn(Body):
     until: Day
 
 

@@ -26,7 +26,7 @@ from progov.core.api import (
     versioned_write,
     writer,
 )
-from progov.core.bounds import Day, Flag, Id, PathId, Whole, text_of
+from progov.core.bounds import Body, Day, Flag, Id, PathId, Whole, text_of
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -98,7 +98,7 @@ class AgendaOut(Schema):
     )
 
 
-class LeadIn(Schema):
+class LeadIn(Body):
     lead_person: Id | None = Field(None, description="A person's id")
     lead_organisation: Id | None = Field(None, description="An organisation's id")
     lead_text: text_of(AgendaItem, "lead_text") = Field(  # type: ignore[valid-type]
@@ -119,7 +119,7 @@ class AgendaItemIn(LeadIn):
     )
 
 
-class AgendaItemPatch(Schema):
+class AgendaItemPatch(Body):
     title: text_of(AgendaItem, "title", min_length=1) | None = None  # type: ignore[valid-type]
     objective: text_of(AgendaItem, "objective") | None = None  # type: ignore[valid-type]
     type: ItemType | None = None
@@ -130,11 +130,11 @@ class AgendaItemPatch(Schema):
     not_reached: Flag | None = None
 
 
-class AgendaItemMoveIn(Schema):
+class AgendaItemMoveIn(Body):
     position: Whole = Field(..., ge=1, le=1000, description="The new place (1 = first)")
 
 
-class ReorderIn(Schema):
+class ReorderIn(Body):
     items: list[Id] = Field(
         ..., max_length=1000, description="Every item id of the agenda, once, in order"
     )
@@ -175,7 +175,7 @@ class ForwardLookIn(LeadIn):
     duration_minutes: Whole = Field(15, ge=0, le=480)
 
 
-class ForwardLookPatch(Schema):
+class ForwardLookPatch(Body):
     target_meeting: Id | None = None
     title: text_of(ForwardLookItem, "title", min_length=1) | None = None  # type: ignore[valid-type]
     objective: text_of(ForwardLookItem, "objective") | None = None  # type: ignore[valid-type]

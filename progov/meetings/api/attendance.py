@@ -20,7 +20,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
 from progov.core.api import IF_MATCH_WHEN_EXISTS, WRITE_ERRORS, actor, etag_for, if_match, writer
-from progov.core.bounds import Day, Id, PathId
+from progov.core.bounds import Body, Day, Id, PathId
 from progov.governance import selectors as governance_selectors
 from progov.governance.timezones import programme_tz
 from progov.meetings import selectors, services
@@ -73,7 +73,7 @@ class RegisterSummaryOut(Schema):
     url: str = Field(description="The whole register, line by line: GET /meetings/{id}/attendance")
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(Body):
     status: StatusValue
     represented_by: Id | None = Field(
         None, description="With status `represented`: the person id of the alternate"

@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 
 from progov.core.access import is_signed_in
 from progov.core.api import SIGNED_IN_READ, ErrorOut, actor
-from progov.core.bounds import FormId, Id, PathId
+from progov.core.bounds import Body, FormId, Id, PathId
 from progov.core.errors import NotFound, PermissionDenied, ValidationError
 from progov.governance.models import Person
 from progov.meetings import services
@@ -25,7 +25,7 @@ router = Router(tags=["meetings"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class FeedTokenIn(Schema):
+class FeedTokenIn(Body):
     """Leave `person` out to create a link for yourself."""
 
     person: Id | None = None

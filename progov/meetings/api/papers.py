@@ -32,7 +32,7 @@ from progov.core.api import (
     versioned_write,
     writer,
 )
-from progov.core.bounds import FormId, Id, PathId, text_of
+from progov.core.bounds import Body, FormId, Id, PathId, text_of
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance import services as governance_services
@@ -64,7 +64,7 @@ class PaperOut(Schema):
     version: int = Field(description="For If-Match")
 
 
-class PaperPatch(Schema):
+class PaperPatch(Body):
     title: text_of(Paper, "title", min_length=1) | None = None  # type: ignore[valid-type]
     kind: Kind | None = None
     classification: ClassificationName | None = None
@@ -249,7 +249,7 @@ class PaperNamedReadersOut(Schema):
     version: int = Field(description="The paper's version, for If-Match")
 
 
-class PaperNamedReadersIn(Schema):
+class PaperNamedReadersIn(Body):
     people: list[Id] = Field(
         max_length=500, description="Ids of the people to name (replaces the list)"
     )

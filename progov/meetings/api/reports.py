@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema, Status
 
 from progov.core.api import IF_MATCH, WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
 from progov.core.auth import is_signed_in
-from progov.core.bounds import Flag, PathId, text_of
+from progov.core.bounds import Body, Flag, PathId, text_of
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services
@@ -60,7 +60,7 @@ class HeadlineReportOut(Schema):
     version: int
 
 
-class HeadlineReportPatch(Schema):
+class HeadlineReportPatch(Body):
     body: text_of(HeadlineReport, "body")  # type: ignore[valid-type]
 
 
@@ -81,11 +81,11 @@ class AmendmentListOut(Schema):
     count: int
 
 
-class AmendmentIn(Schema):
+class AmendmentIn(Body):
     text: text_of(AmendmentRequest, "text", min_length=1)  # type: ignore[valid-type]
 
 
-class AnswerIn(Schema):
+class AnswerIn(Body):
     response: text_of(AmendmentRequest, "response") = ""  # type: ignore[valid-type]
     close: Flag = Field(True, description="Close the request with this answer")
 
