@@ -461,6 +461,6 @@ def test_a_body_that_is_not_a_json_object_is_refused(client: Client, setting, bo
             f"/api/v1/meetings/{meeting.pk}/agenda",
             body,
             content_type="application/json",
-            **bearer(setting["pmo"], client),
+            HTTP_AUTHORIZATION=bearer(setting["pmo"], client)["HTTP_AUTHORIZATION"],
         )
     assert response.status_code == 422
