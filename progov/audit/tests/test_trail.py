@@ -350,3 +350,14 @@ def test_a_configured_key_wins_and_a_short_one_is_refused(settings):
     with pytest.raises(ImproperlyConfigured, match="at least 32"):
         audit_key()
     assert [error.id for error in check_audit_key()] == ["progov.audit.E001"]
+
+
+def test_an_emptied_table_without_its_checkpoint_file_shows_only_against_a_kept_head(settings, act):
+    act(3)
+    kept = verify_trail().head
+    assert kept is not None
+    tamper("DELETE FROM audit_auditentry")
+    Path(settings.PROGOV_AUDIT_CHECKPOINT_PATH).unlink()
+    assert verify_trail().intact, "it looks like a fresh installation (docs/audit.md)"
+    found = _problems(expected=Expected.parse(kept.paper()))
+    assert "the chain is empty, but the head you kept records 3 entries" in found
