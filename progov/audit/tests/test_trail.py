@@ -350,6 +350,8 @@ def test_a_configured_key_wins_and_a_short_one_is_refused(settings):
     with pytest.raises(ImproperlyConfigured, match="at least 32"):
         audit_key()
     assert [error.id for error in check_audit_key()] == ["progov.audit.E001"]
+    with pytest.raises(CommandError, match="PROGOV_AUDIT_KEY is 9 characters long"):
+        call_command("audit_verify")
 
 
 def test_an_emptied_table_without_its_checkpoint_file_shows_only_against_a_kept_head(settings, act):

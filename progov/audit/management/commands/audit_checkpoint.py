@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError, CommandParser
 
 from progov.audit import checkpoints
@@ -23,7 +24,10 @@ class Command(ProgovCommand):
         )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
-        report = verify_trail()
+        try:
+            report = verify_trail()
+        except ImproperlyConfigured as exc:  # the audit key (docs/audit.md)
+            raise CommandError(str(exc)) from None
         allowed = {"checkpoint-missing"} if options["append"] else set()
         blocking = [p for p in report.problems if p.kind not in allowed]
         if blocking:

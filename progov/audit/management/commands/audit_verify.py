@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError, CommandParser
 
 from progov.audit.verification import Expected, verify_trail
@@ -27,7 +28,10 @@ class Command(ProgovCommand):
                 expected = Expected.parse(options["expect"])
             except ValueError as exc:
                 raise CommandError(f"--expect: {exc}.") from None
-        report = verify_trail(expected=expected)
+        try:
+            report = verify_trail(expected=expected)
+        except ImproperlyConfigured as exc:  # the audit key (docs/audit.md)
+            raise CommandError(str(exc)) from None
         if not report.intact:
             raise CommandError("\n".join(report.lines()))
         self.stdout.write("\n".join(report.lines()))
