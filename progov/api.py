@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from progov.accounts.api_auth import BearerToken, SessionOrAnonymous
 from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
-from progov.core.api import install_error_handlers
+from progov.core.api import ProgovAPI, install_error_handlers
 from progov.governance.api import router as governance_router
 from progov.meetings.api import routers as meetings_routers
 
-api = NinjaAPI(
+api = ProgovAPI(
     title="progov API",
     version="1",
     description=(

@@ -6,6 +6,7 @@ progov load-pack [--check] PATH
 progov export-pack [--programme SLUG] PATH
 progov meetings generate [--until DATE] [--group ACR]... [--pack PATH]
 progov token create USERNAME
+progov accounts unlock USERNAME
 progov audit verify [--expect COUNT:HASH]
 progov audit checkpoint [--append]
 progov audit protect
@@ -24,6 +25,10 @@ from progov.packs import MHHS_PACK
 DEFAULT_PACK = MHHS_PACK
 DEMO_MEETINGS_UNTIL = "2027-12-31"
 DEMO_PAPER_MEETINGS = ("PSG#24", "DAG#14")
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" '
+    "request_id=%({x-request-id}o)s client_request_id=%({x-client-request-id}o)s"
+)
 
 
 def _setup(data_dir: str | None = None) -> None:
@@ -54,6 +59,9 @@ def _serve(bind: str, workers: int) -> int:
         str(workers),
         "--access-logfile",
         "-",
+        # The correlation id used, and the client's own X-Request-ID when not adopted.
+        "--access-logformat",
+        ACCESS_LOG_FORMAT,
         "--timeout",
         "60",
     ]
@@ -150,6 +158,18 @@ def cmd_token_create(args: argparse.Namespace) -> int:
         if args.name:
             call += ["--name", args.name]
         _call(*call)
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_accounts_unlock(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    from django.core.management.base import CommandError
+
+    try:
+        _call("unlock_login", args.username)
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -302,6 +322,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="", help="a label for the token")
     create.add_argument("--data-dir", help=data_dir_help)
     create.set_defaults(func=cmd_token_create)
+
+    accounts = sub.add_parser("accounts", help="logins", description="Manage logins.")
+    accounts_sub = accounts.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    unlock = accounts_sub.add_parser(
+        "unlock",
+        help="unlock a login paused after failed sign-ins",
+        description="Clear USERNAME's failed sign-ins so that it may sign in at once "
+        "(recorded in the audit trail). The web page for it is /accounts/lockouts/.",
+    )
+    unlock.add_argument("username")
+    unlock.add_argument("--data-dir", help=data_dir_help)
+    unlock.set_defaults(func=cmd_accounts_unlock)
 
     audit = sub.add_parser("audit", help="the audit trail", description="Audit-trail tools.")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)

@@ -8,6 +8,7 @@
   directory of the worker's), never a shared one; and the test database's flush (after a
   `transactional_db` or `live_server` test) empties the audit table past its triggers,
   for the test session only (progov/core/testing/audit.py, `lift_protection_around_flush`).
+- Each test has an empty local-memory cache (`_cache_of_this_test`).
 - Uploaded files go to a media directory of the test process's own (scripts/test runs
   the suite in parallel workers), never the shared data dir's; a test may still point
   MEDIA_ROOT at its own `tmp_path`.
@@ -34,6 +35,22 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_this_test(settings: Any) -> None:
+    """A fresh local-memory cache per test (the bearer throttle counts there), never the
+    data dir's file cache that parallel workers would share. Failed sign-ins (django-axes)
+    are rows of the test database, rolled back with it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "progov-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,18 @@
 | PROGOV_S3_REGION       | the bucket's region                                          | boto3's default                  |
 | PROGOV_S3_ACCESS_KEY_ID, PROGOV_S3_SECRET_ACCESS_KEY | keys            | boto3's credential chain         |
 | PROGOV_S3_PREFIX       | a key prefix inside the bucket                               | none                             |
+| PROGOV_TRUSTED_PROXIES | comma-separated IPs/CIDRs of our reverse proxies: only their X-Forwarded-For and X-Request-ID are believed | none |
+| PROGOV_SIGNIN_FAILURE_LIMIT | failed sign-ins for one login (from anywhere) that pause its sign-in | 5 |
+| PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT | failed sign-ins from one client IP (any logins) that pause sign-in from it | 20 |
+| PROGOV_SIGNIN_COOL_OFF_MINUTES | how long sign-in stays paused after the last counted failure | 15 |
+| PROGOV_BEARER_FAILURE_LIMIT | bad API bearer tokens from one client before its token calls get 429 | 10 |
+| PROGOV_BEARER_FAILURE_WINDOW_SECONDS | the window those bad tokens are counted in (and the 429 lasts) | 60 |
+| PROGOV_REDIS_URL       | a Redis cache shared by several servers (needs `pip install progov[redis]`) | a file cache in the data dir |
+
+Correlation ids: every request gets a fresh correlation id (its audit entries carry it), sent
+back as `X-Request-ID`. A well-formed `X-Request-ID` is adopted only from a trusted proxy
+(PROGOV_TRUSTED_PROXIES); anyone else's is kept as `request.client_request_id`, logged
+(logger `progov.request`, and gunicorn's access log) and echoed as `X-Client-Request-ID`.
 """
 
 from __future__ import annotations
@@ -24,10 +36,13 @@ import contextlib
 import os
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+
+from progov.core.clients import parse_networks
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -108,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "progov.core.request_bounds.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "progov.core.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -254,3 +270,76 @@ LOGGING = {
 
 # The programme whose pages are shown by default (the first loaded pack if unset).
 PROGOV_DEFAULT_PROGRAMME = os.environ.get("PROGOV_PROGRAMME", "")
+
+
+# --- Sign-in protection, trusted proxies, correlation ids, request bodies -----------------
+# One block, on purpose: django-axes (progov/accounts/signin.py), the client address
+# (progov/core/clients.py), the body guard and correlation ids (progov/core/middleware.py).
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or client before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Right after the session user is known, before anything (the CSRF check, a form) reads
+# the body: refuses oversized, anonymous and chunked bodies by their headers alone.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "progov.core.middleware.RequestBodyGuardMiddleware",
+)
+# Turns a refused sign-in into the sign-in page with the lockout message (429).
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+_TRUSTED_PROXIES_RAW = os.environ.get("PROGOV_TRUSTED_PROXIES", "")
+parse_networks(_TRUSTED_PROXIES_RAW)  # a bad value stops the server, naming it
+PROGOV_TRUSTED_PROXIES = [p.strip() for p in _TRUSTED_PROXIES_RAW.split(",") if p.strip()]
+
+# Five failed sign-ins lock the login (from everywhere), and twenty the client IP (for
+# every login: password spraying; more, so one person's typos do not lock their whole
+# office out), for 15 minutes after the last counted failure. Attempts during a lockout
+# are refused without being counted, so they do not prolong it: an attacker can keep a
+# login locked only by failing five times again after each cool-off (from addresses
+# that lock in turn), and an administrator can unlock it at once (/accounts/lockouts/,
+# `progov accounts unlock USERNAME`, or the Django admin's user list).
+PROGOV_SIGNIN_FAILURE_LIMIT = int(os.environ.get("PROGOV_SIGNIN_FAILURE_LIMIT") or 5)
+PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("PROGOV_SIGNIN_CLIENT_FAILURE_LIMIT") or 20)
+PROGOV_SIGNIN_COOL_OFF_MINUTES = int(os.environ.get("PROGOV_SIGNIN_COOL_OFF_MINUTES") or 15)
+AXES_HANDLER = "progov.accounts.lockout.ProgovAxesHandler"
+AXES_FAILURE_LIMIT = PROGOV_SIGNIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PROGOV_SIGNIN_COOL_OFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the client's failures (it would let one valid login reset a
+# password-guesser's count against other accounts).
+AXES_RESET_ON_SUCCESS = False
+# Sign-ins are audit entries of the login already; axes' own log of them would grow forever.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "progov.core.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "progov.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Bad bearer tokens per client (progov/accounts/throttle.py, in the cache below).
+PROGOV_BEARER_FAILURE_LIMIT = int(os.environ.get("PROGOV_BEARER_FAILURE_LIMIT") or 10)
+PROGOV_BEARER_FAILURE_WINDOW_SECONDS = int(
+    os.environ.get("PROGOV_BEARER_FAILURE_WINDOW_SECONDS") or 60
+)
+
+
+def _caches() -> dict[str, Any]:
+    """The bearer throttle's counts (and any other cache use): a file cache in the data dir,
+    shared by the gunicorn workers of one server; Redis (PROGOV_REDIS_URL, the `redis`
+    extra) when several servers must share them."""
+    url = os.environ.get("PROGOV_REDIS_URL", "").strip()
+    if url:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+
+CACHES = _caches()

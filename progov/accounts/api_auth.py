@@ -10,11 +10,13 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.security import APIKeyCookie, HttpBearer
 
 from progov.accounts.services import user_for_token
+from progov.accounts.throttle import bearer_retry_after, note_bad_bearer
 from progov.core.auth import is_signed_in
+from progov.core.clients import client_ip
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -23,12 +25,29 @@ def _no_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse()
 
 
+class TooManyBadTokens(Throttled):
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.message = (
+            "Too many unknown or revoked bearer tokens came from your address; "
+            f"try again in {wait} seconds."
+        )
+
+
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`)."""
+    """`Authorization: Bearer pgv_…` (create one with `progov token create USERNAME`).
+
+    A client that sent too many unknown or revoked tokens lately gets 429 with
+    `Retry-After`, before its token is looked up (`accounts.throttle`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        client = client_ip(request)
+        wait = bearer_retry_after(client)
+        if wait is not None:
+            raise TooManyBadTokens(wait)
         user = user_for_token(token)
         if user is None:
+            note_bad_bearer(client)
             raise AuthenticationError(401, "The bearer token is unknown or revoked.")
         return user
 

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from progov.audit.selectors import audit_entry_list, shown_changes
 from progov.core.api import ErrorOut, actor
+from progov.core.bounds import Pagination
 
 router = Router(tags=["audit"])
 
@@ -36,7 +37,7 @@ class AuditEntryOut(Schema):
 
 
 @router.get("", response={200: list[AuditEntryOut], 422: ErrorOut})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_entries(
     request: HttpRequest,
     object_type: str | None = None,

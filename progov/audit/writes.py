@@ -45,6 +45,7 @@ from django.db.models import Manager, Model, QuerySet
 
 from progov.audit.services import diff, record_update
 from progov.core.access import require
+from progov.core.bounds import check_bounds
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import NotFound, ValidationError
 from progov.core.models import VersionedModel
@@ -141,11 +142,25 @@ class Change(Generic[M]):
         obj = self.obj
         self.delta = diff(self.before, snapshot(obj, self.fields))
         if self.delta:
+            changed = _changed_columns(obj, self.columns)
+            # Only what this change writes: an old value is not a reason to refuse a new one.
+            check_bounds(obj, [n for n in changed if n not in ("version", "updated_at")])
             if isinstance(obj, VersionedModel):
                 bump_version(obj)
-            obj.save(update_fields=_changed_columns(obj, self.columns))
+            obj.save(update_fields=changed)
             record_update(actor=actor, obj=obj, changes=self.delta)
         return self.delta
+
+
+def insert(model: type[M], **values: Any) -> M:
+    """A new row, saved after its values are checked against its columns' bounds
+    (`core.bounds.check_bounds`: control characters, lengths, links, e-mails), so a
+    service's create refuses what its update would: `insert(Organisation, name=…)`
+    instead of `Organisation.objects.create(name=…)`."""
+    obj = model(**values)
+    check_bounds(obj)
+    obj.save(force_insert=True)
+    return obj
 
 
 def lock(model_or_queryset: type[M] | QuerySet[M], pk: Any) -> M:
@@ -247,6 +262,7 @@ __all__ = [
     "audit_value",
     "changing",
     "check_fields",
+    "insert",
     "lock",
     "refuse_empty",
     "run_validation",

@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+from progov.calendars.models import ClosureDay
+from progov.core.bounds import Body, Day, text_of
 
-
-def parse_iso_date(value: Any) -> Any:
-    """Accept exactly YYYY-MM-DD, with a message a person can act on when it is not.
-
-    Pydantic's own messages ("input is too short") do not say what to write; and
-    Python's parser would accept other shapes (`20230101`) we do not document.
-    """
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    match = _ISO_DATE.match(text)
-    if match is None:
-        raise PydanticCustomError(
-            "date_format",
-            "'{value}' is not a date: write YYYY-MM-DD, e.g. 2024-02-07.",
-            {"value": text},
-        )
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError as exc:
-        raise PydanticCustomError(
-            "date_invalid",
-            "{value} is not a real date ({reason}).",
-            {"value": text, "reason": str(exc)},
-        ) from None
-
-
-IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+#: A date as exactly YYYY-MM-DD, in 1900–2100 (core.bounds.Day).
+IsoDate = Day
 
 
 class CalendarOut(Schema):
@@ -79,9 +50,11 @@ class WorkingDayOut(Schema):
     )
 
 
-class ClosureDayIn(Schema):
+class ClosureDayIn(Body):
     date: IsoDate
-    name: str = Field(max_length=100, description='e.g. "Christmas shutdown"')
+    name: text_of(ClosureDay, "name", min_length=1) = Field(  # type: ignore[valid-type]
+        description='e.g. "Christmas shutdown"'
+    )
 
 
 class ClosureDayOut(Schema):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from progov.audit.services import record_create, record_delete
+from progov.audit.writes import insert
 from progov.calendars.models import ClosureDay
 from progov.core import access
 from progov.core.errors import NotFound, ValidationError
@@ -42,7 +43,7 @@ def add_closure_day(*, actor: Any, programme: Programme, date: date, name: str) 
         # A savepoint, so losing a race with a concurrent add becomes a clean 422
         # instead of a broken transaction.
         with transaction.atomic():
-            closure = ClosureDay.objects.create(programme=programme, date=date, name=name)
+            closure = insert(ClosureDay, programme=programme, date=date, name=name)
     except IntegrityError:
         raise ValidationError.for_field(
             "date", f"{programme} already has a closure day on {date:%d %b %Y}."

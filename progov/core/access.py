@@ -212,7 +212,9 @@ POLICY: dict[str, dict[str, Allowed]] = {
         "create": SELF_OR_STAFF,
         "revoke": SELF_OR_STAFF,
     },
-    "accounts.user": {"view": ADMIN_ONLY, "change": ADMIN_ONLY},
+    # A login's record, its sign-in history (audit) included, is for administrators, who
+    # also unlock a login paused after failed sign-ins.
+    "accounts.user": {"view": ADMIN_ONLY, "change": ADMIN_ONLY, "unlock": ADMIN_ONLY},
     "accounts.apitoken": {"view": ADMIN_ONLY, "create": ADMIN_ONLY, "revoke": ADMIN_ONLY},
 }
 
@@ -630,6 +632,7 @@ ACTION_WORDS = {
     "edit_report": "change the headline report of",
     "record_attendance": "record the attendance of",
     "request_amendment": "request an amendment to",
+    "unlock": "unlock the sign-in of",
 }
 
 

@@ -6,12 +6,14 @@ How a caller authenticates (bearer tokens, the session) is the accounts app's
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from progov.core import access
@@ -33,6 +35,74 @@ class ErrorOut(Schema):
 
 WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 412, 422, 428), ErrorOut)
 """The 4xx answers of an endpoint that reads or writes a versioned object (If-Match)."""
+
+_IF_MATCH_SCHEMA = {"type": "string", "pattern": r'^(W/)?"?[0-9]{1,18}"?$', "examples": ['"3"']}
+
+IF_MATCH: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": True,
+            "schema": _IF_MATCH_SCHEMA,
+            "description": "The version you read (its ETag): missing → 428, stale → 412.",
+        }
+    ]
+}
+"""`openapi_extra` of a write on a versioned object: documents the If-Match it needs."""
+
+IF_MATCH_WHEN_EXISTS: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "If-Match",
+            "required": False,
+            "schema": _IF_MATCH_SCHEMA,
+            "description": "Needed when the object already exists: the version you read "
+            "(missing → 428, stale → 412).",
+        }
+    ]
+}
+"""`openapi_extra` of a write that creates the object or changes the one there (a PUT)."""
+
+
+SIGNED_IN_READ: dict[str, Any] = {"x-progov-signed-in": True}
+"""`openapi_extra` of a read that needs a signed-in caller (your own feed links)."""
+
+
+class ProgovAPI(NinjaAPI):
+    """The API, with its document saying what the code does about sign-in.
+
+    ninja declares the same security (bearer token or session) on every operation; but
+    anonymous callers may read public objects, so every read (GET) also lists the empty
+    requirement `{}` (sign-in optional) unless it carries `SIGNED_IN_READ`. Writes keep
+    the requirement: anonymous writes answer 401."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                signed_in = operation.pop("x-progov-signed-in", False)
+                security = operation.get("security")
+                if method == "get" and not signed_in and security and {} not in security:
+                    operation["security"] = [*security, {}]
+                responses = operation.setdefault("responses", {})
+                # Any call can meet the bad-token throttle (accounts.throttle), and any
+                # body the size guard (core.middleware.RequestBodyGuardMiddleware).
+                responses.setdefault(
+                    429,
+                    {
+                        "description": "Too many bad bearer tokens from this client: retry "
+                        "after the Retry-After header's seconds",
+                        "content": error,
+                    },
+                )
+                if "requestBody" in operation:
+                    responses.setdefault(
+                        413, {"description": "The body is over the size limit", "content": error}
+                    )
+        return schema
 
 
 def actor(request: HttpRequest) -> Any:
@@ -110,6 +180,19 @@ def versioned_write(
     return out
 
 
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any address under /api/v1/ that no operation answers, such as `/meetings/abc` (ids
+    are whole numbers): a JSON 404 like every other API error, not the site's HTML page."""
+    return JsonResponse(
+        {
+            "detail": f"No API operation answers {request.method} {request.path}: check the "
+            "address against /api/v1/docs (ids are positive whole numbers).",
+            "errors": {},
+        },
+        status=404,
+    )
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -125,6 +208,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request, {"detail": exc.message, "errors": exc.field_errors}, status=status
         )
 
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        response = api.create_response(request, {"detail": exc.message, "errors": {}}, status=429)
+        if exc.wait is not None:
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        return response
+
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
@@ -132,9 +222,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
             loc = [
                 str(p) for p in item.get("loc", []) if p not in ("body", "query", "path", "payload")
             ]
-            errors.setdefault(".".join(loc) or "request", []).append(
-                str(item.get("msg", "invalid"))
-            )
+            message = str(item.get("msg", "invalid"))
+            # Our validators' messages are whole sentences; pydantic prefixes them.
+            message = message.removeprefix("Value error, ")
+            errors.setdefault(".".join(loc) or "request", []).append(message)
         summary = "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())
         return api.create_response(
             request, {"detail": f"Invalid input — {summary}", "errors": errors}, status=422

@@ -21,7 +21,7 @@ def parse_if_match(header: str | None) -> int:
     if raw.startswith("W/"):
         raw = raw[2:]
     raw = raw.strip('"')
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise PreconditionRequired(f"If-Match must carry a version number, not {header!r}.")
     return int(raw)
 

@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, versioned_write, writer
+from progov.core.api import IF_MATCH, WRITE_ERRORS, actor, etag_for, versioned_write, writer
+from progov.core.bounds import Day, Pagination, PathId
 from progov.core.errors import NotFound, ValidationError
 from progov.governance import selectors, services
 from progov.governance.models import (
@@ -104,11 +105,11 @@ def _schedule_fields(schedule: Any) -> dict[str, Any]:
 
 
 @router.get("/groups", response={200: list[GroupOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_groups(
     request: HttpRequest,
     programme: str | None = None,
-    level: int | None = None,
+    level: int | None = Query(None, ge=1, le=4, description="1–4"),
     status: str | None = None,
     workstream: str | None = None,
     parent: str | None = None,
@@ -163,7 +164,7 @@ def create_group(
     return Status(201, group)
 
 
-@router.patch("/groups/{acronym}", response={200: GroupOut, **ERRORS})
+@router.patch("/groups/{acronym}", response={200: GroupOut, **ERRORS}, openapi_extra=IF_MATCH)
 def patch_group(
     request: HttpRequest,
     acronym: str,
@@ -202,12 +203,12 @@ def patch_group(
 
 
 @router.get("/groups/{acronym}/members", response={200: list[MembershipOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_group_members(
     request: HttpRequest,
     acronym: str,
     programme: str | None = None,
-    on: date | None = None,
+    on: Day | None = None,
     include_past: bool = False,
 ) -> Any:
     """Members of a group: current ones (on `on`, default today), or everyone with `include_past`."""
@@ -256,7 +257,7 @@ def add_group_member(
     return Status(201, membership)
 
 
-def _membership(user: Any, membership_id: int) -> Membership:
+def _membership(user: Any, membership_id: PathId) -> Membership:
     membership = selectors.membership_list(user=user).filter(pk=membership_id).first()
     if membership is None:
         raise NotFound(f"No membership #{membership_id}.")
@@ -264,15 +265,17 @@ def _membership(user: Any, membership_id: int) -> Membership:
 
 
 @router.get("/memberships/{membership_id}", response={200: MembershipOut, **ERRORS})
-def get_membership(request: HttpRequest, membership_id: int, response: HttpResponse) -> Any:
+def get_membership(request: HttpRequest, membership_id: PathId, response: HttpResponse) -> Any:
     membership = _membership(actor(request), membership_id)
     response["ETag"] = etag_for(membership.version)
     return membership
 
 
-@router.patch("/memberships/{membership_id}", response={200: MembershipOut, **ERRORS})
+@router.patch(
+    "/memberships/{membership_id}", response={200: MembershipOut, **ERRORS}, openapi_extra=IF_MATCH
+)
 def patch_membership(
-    request: HttpRequest, membership_id: int, payload: MembershipPatch, response: HttpResponse
+    request: HttpRequest, membership_id: PathId, payload: MembershipPatch, response: HttpResponse
 ) -> Any:
     data = payload.dict(exclude_unset=True)
 
@@ -299,8 +302,10 @@ def patch_membership(
     return versioned_write(request, response, write)
 
 
-@router.delete("/memberships/{membership_id}", response={204: None, **ERRORS})
-def delete_membership(request: HttpRequest, membership_id: int) -> Any:
+@router.delete(
+    "/memberships/{membership_id}", response={204: None, **ERRORS}, openapi_extra=IF_MATCH
+)
+def delete_membership(request: HttpRequest, membership_id: PathId) -> Any:
     versioned_write(
         request,
         None,
@@ -315,7 +320,7 @@ def delete_membership(request: HttpRequest, membership_id: int) -> Any:
 
 
 @router.get("/constituencies", response={200: list[ConstituencyOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_constituencies(
     request: HttpRequest, programme: str | None = None, kind: str | None = None
 ) -> Any:
@@ -343,7 +348,9 @@ def get_constituency(
     return constituency
 
 
-@router.patch("/constituencies/{code}", response={200: ConstituencyOut, **ERRORS})
+@router.patch(
+    "/constituencies/{code}", response={200: ConstituencyOut, **ERRORS}, openapi_extra=IF_MATCH
+)
 def patch_constituency(
     request: HttpRequest,
     code: str,
@@ -367,7 +374,7 @@ def patch_constituency(
 
 
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organisations(
     request: HttpRequest,
     programme: str | None = None,
@@ -380,7 +387,7 @@ def list_organisations(
 
 
 @router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
-def get_organisation(request: HttpRequest, organisation_id: int, response: HttpResponse) -> Any:
+def get_organisation(request: HttpRequest, organisation_id: PathId, response: HttpResponse) -> Any:
     organisation = selectors.organisation_get(user=actor(request), pk=organisation_id)
     response["ETag"] = etag_for(organisation.version)
     return organisation
@@ -406,9 +413,16 @@ def create_organisation(
     return Status(201, organisation)
 
 
-@router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def patch_organisation(
-    request: HttpRequest, organisation_id: int, payload: OrganisationPatch, response: HttpResponse
+    request: HttpRequest,
+    organisation_id: PathId,
+    payload: OrganisationPatch,
+    response: HttpResponse,
 ) -> Any:
     data = payload.dict(exclude_unset=True)
 
@@ -427,7 +441,7 @@ def patch_organisation(
 
 
 @router.get("/people", response={200: list[PersonOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_people(
     request: HttpRequest,
     programme: str | None = None,
@@ -444,7 +458,7 @@ def list_people(
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS})
-def get_person(request: HttpRequest, person_id: int, response: HttpResponse) -> Any:
+def get_person(request: HttpRequest, person_id: PathId, response: HttpResponse) -> Any:
     person = selectors.person_get(user=actor(request), pk=person_id)
     response["ETag"] = etag_for(person.version)
     return person
@@ -472,9 +486,9 @@ def create_person(
     return Status(201, person)
 
 
-@router.patch("/people/{person_id}", response={200: PersonOut, **ERRORS})
+@router.patch("/people/{person_id}", response={200: PersonOut, **ERRORS}, openapi_extra=IF_MATCH)
 def patch_person(
-    request: HttpRequest, person_id: int, payload: PersonPatch, response: HttpResponse
+    request: HttpRequest, person_id: PathId, payload: PersonPatch, response: HttpResponse
 ) -> Any:
     data = payload.dict(exclude_unset=True)
 

@@ -2,34 +2,65 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from ninja import Field, Schema
 
 from progov.core import access
 from progov.core.api import actor
-from progov.governance.models import AttendancePolicy, GroupStatus, MembershipRole
+from progov.core.bounds import Body, Day, Id, LocalTime, LocalTimeOut, Whole, line, text_of
+from progov.governance.models import (
+    AttendancePolicy,
+    Constituency,
+    GovernanceGroup,
+    GroupStatus,
+    MarketRole,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Person,
+    Workstream,
+)
 from progov.governance.schedules import describe_schedule
 
 StatusValue = Literal[tuple(GroupStatus.values)]  # type: ignore[valid-type]
 AttendancePolicyValue = Literal[tuple(AttendancePolicy.values)]  # type: ignore[valid-type]
 RoleValue = Literal[tuple(MembershipRole.values)]  # type: ignore[valid-type]
 
+# References by code or name carry the bounds of the column they name. (mypy sees the
+# plain types: the bounds are runtime metadata.)
+if TYPE_CHECKING:
+    Acronym: TypeAlias = str
+    WorkstreamName: TypeAlias = str
+    ConstituencyCode: TypeAlias = str
+    MarketRoleCodes: TypeAlias = list[str]
+    Objectives: TypeAlias = list[str]
+else:
+    Acronym = text_of(GovernanceGroup, "acronym")
+    WorkstreamName = text_of(Workstream, "name")
+    ConstituencyCode = text_of(Constituency, "code")
+    MarketRoleCodes = Annotated[list[text_of(MarketRole, "code")], Field(max_length=50)]
+    #: One objective per item; they are stored one per line, so an item is one line.
+    Objectives = Annotated[list[line(1000)], Field(max_length=100)]
+Level = Whole
+
 
 class ScheduleOut(Schema):
     rrule: str = Field(description="RFC 5545 RRULE without DTSTART; empty when not recurring")
-    start_time: time | None
-    end_time: time | None
+    start_time: LocalTimeOut | None
+    end_time: LocalTimeOut | None
     timezone: str
     text: str = Field(description='Plain English, e.g. "1st Wednesday of each month, 10:00–12:00"')
 
 
-class ScheduleIn(Schema):
-    rrule: str = ""
-    start_time: time | None = None
-    end_time: time | None = None
-    note: str = ""
+class ScheduleIn(Body):
+    rrule: text_of(GovernanceGroup, "schedule_rrule") = Field(  # type: ignore[valid-type]
+        "", description="RFC 5545 RRULE without DTSTART, e.g. FREQ=MONTHLY;BYDAY=1WE"
+    )
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
+    note: text_of(GovernanceGroup, "schedule_note") = ""  # type: ignore[valid-type]
 
 
 class GroupOut(Schema):
@@ -85,32 +116,32 @@ class GroupOut(Schema):
         return getattr(obj, "current_tor_version", None)
 
 
-class GroupIn(Schema):
-    acronym: str = Field(min_length=1, max_length=30)
-    name: str = Field(min_length=1, max_length=200)
-    level: int | None = Field(None, ge=1, le=4)
-    parent: str | None = None
-    workstream: str | None = None
-    purpose: str = ""
-    objectives: list[str] = []
+class GroupIn(Body):
+    acronym: text_of(GovernanceGroup, "acronym", min_length=1)  # type: ignore[valid-type]
+    name: text_of(GovernanceGroup, "name", min_length=1)  # type: ignore[valid-type]
+    level: Level | None = Field(None, ge=1, le=4)
+    parent: Acronym | None = Field(None, description="The acronym of the group it reports to")
+    workstream: WorkstreamName | None = None
+    purpose: text_of(GovernanceGroup, "purpose") = ""  # type: ignore[valid-type]
+    objectives: Objectives = []
     attendance: AttendancePolicyValue = "open"  # type: ignore[valid-type]
     status: StatusValue = "mobilised"  # type: ignore[valid-type]
-    timeframe: str = ""
+    timeframe: text_of(GovernanceGroup, "timeframe") = ""  # type: ignore[valid-type]
     schedule: ScheduleIn | None = None
 
 
-class GroupPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    acronym: str | None = Field(None, min_length=1, max_length=30)
-    level: int | None = Field(None, ge=1, le=4)
-    parent: str | None = None
-    workstream: str | None = None
-    purpose: str | None = None
-    objectives: list[str] | None = None
+class GroupPatch(Body):
+    name: text_of(GovernanceGroup, "name", min_length=1) | None = None  # type: ignore[valid-type]
+    acronym: text_of(GovernanceGroup, "acronym", min_length=1) | None = None  # type: ignore[valid-type]
+    level: Level | None = Field(None, ge=1, le=4)
+    parent: Acronym | None = None
+    workstream: WorkstreamName | None = None
+    purpose: text_of(GovernanceGroup, "purpose") | None = None  # type: ignore[valid-type]
+    objectives: Objectives | None = None
     attendance: AttendancePolicyValue | None = None  # type: ignore[valid-type]
     status: StatusValue | None = None  # type: ignore[valid-type]
-    status_date: date | None = None
-    timeframe: str | None = None
+    status_date: Day | None = None
+    timeframe: text_of(GovernanceGroup, "timeframe") | None = None  # type: ignore[valid-type]
     schedule: ScheduleIn | None = None
 
 
@@ -122,9 +153,9 @@ class ConstituencyOut(Schema):
     version: int
 
 
-class ConstituencyPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=150)
-    description: str | None = None
+class ConstituencyPatch(Body):
+    name: text_of(Constituency, "name", min_length=1) | None = None  # type: ignore[valid-type]
+    description: text_of(Constituency, "description") | None = None  # type: ignore[valid-type]
 
 
 class OrganisationOut(Schema):
@@ -140,18 +171,20 @@ class OrganisationOut(Schema):
         return [r.name for r in obj.market_roles.all()]
 
 
-class OrganisationIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    short_name: str = ""
-    market_roles: list[str] = Field(default=[], description="Market role codes, e.g. supplier, dno")
-    website: str = ""
+class OrganisationIn(Body):
+    name: text_of(Organisation, "name", min_length=1)  # type: ignore[valid-type]
+    short_name: text_of(Organisation, "short_name") = ""  # type: ignore[valid-type]
+    market_roles: MarketRoleCodes = Field(
+        default=[], description="Market role codes, e.g. supplier, dno"
+    )
+    website: text_of(Organisation, "website") = ""  # type: ignore[valid-type]
 
 
-class OrganisationPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    short_name: str | None = None
-    market_roles: list[str] | None = None
-    website: str | None = None
+class OrganisationPatch(Body):
+    name: text_of(Organisation, "name", min_length=1) | None = None  # type: ignore[valid-type]
+    short_name: text_of(Organisation, "short_name") | None = None  # type: ignore[valid-type]
+    market_roles: MarketRoleCodes | None = None
+    website: text_of(Organisation, "website") | None = None  # type: ignore[valid-type]
 
 
 class PersonOut(Schema):
@@ -174,18 +207,18 @@ class PersonOut(Schema):
         return None if "email" in access.hidden_fields(user=user, obj_or_kind=obj) else obj.email
 
 
-class PersonIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    email: str = ""
-    job_title: str = ""
-    organisation_id: int | None = None
+class PersonIn(Body):
+    name: text_of(Person, "name", min_length=1)  # type: ignore[valid-type]
+    email: text_of(Person, "email") = ""  # type: ignore[valid-type]
+    job_title: text_of(Person, "job_title") = ""  # type: ignore[valid-type]
+    organisation_id: Id | None = None
 
 
-class PersonPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    email: str | None = None
-    job_title: str | None = None
-    organisation_id: int | None = None
+class PersonPatch(Body):
+    name: text_of(Person, "name", min_length=1) | None = None  # type: ignore[valid-type]
+    email: text_of(Person, "email") | None = None  # type: ignore[valid-type]
+    job_title: text_of(Person, "job_title") | None = None  # type: ignore[valid-type]
+    organisation_id: Id | None = None
 
 
 class MembershipOut(Schema):
@@ -224,20 +257,20 @@ class MembershipOut(Schema):
         return obj.alternate_for_id
 
 
-class MembershipIn(Schema):
-    person_id: int
+class MembershipIn(Body):
+    person_id: Id
     role: RoleValue  # type: ignore[valid-type]
-    constituency: str | None = Field(None, description="Constituency code")
-    part: str = ""
-    alternate_for: int | None = None
-    start_date: date
-    end_date: date | None = None
+    constituency: ConstituencyCode | None = Field(None, description="Constituency code")
+    part: text_of(Membership, "part") = ""  # type: ignore[valid-type]
+    alternate_for: Id | None = None
+    start_date: Day
+    end_date: Day | None = None
 
 
-class MembershipPatch(Schema):
+class MembershipPatch(Body):
     role: RoleValue | None = None  # type: ignore[valid-type]
-    constituency: str | None = None
-    part: str | None = None
-    alternate_for: int | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    constituency: ConstituencyCode | None = None
+    part: text_of(Membership, "part") | None = None  # type: ignore[valid-type]
+    alternate_for: Id | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None

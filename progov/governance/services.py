@@ -25,11 +25,13 @@ from progov.audit.services import record_create, record_delete, record_update
 from progov.audit.writes import (
     changing,
     check_fields,
+    insert,
     refuse_empty,
     snapshot,
     update_versioned,
 )
 from progov.core import access
+from progov.core.bounds import LOCAL_TIME_MESSAGE, bounds_errors
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.core.workdays import CALENDARS
@@ -84,7 +86,7 @@ GROUP_FIELDS = (
 
 
 def _validate_programme(programme: Programme) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = bounds_errors(programme)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,49}", programme.slug or ""):
         errors["slug"] = [
             "A programme slug is lower-case letters, digits and hyphens, e.g. 'mhhs'."
@@ -142,7 +144,7 @@ def create_workstream(
     access.require(user=actor, action="create", obj=Workstream(programme=programme))
     if Workstream.objects.filter(programme=programme, name=name).exists():
         raise ValidationError.for_field("name", f"Workstream {name!r} already exists.")
-    workstream = Workstream.objects.create(programme=programme, name=name, mailbox=mailbox)
+    workstream = insert(Workstream, programme=programme, name=name, mailbox=mailbox)
     record_create(actor=actor, obj=workstream, fields={"name": name, "mailbox": mailbox})
     return workstream
 
@@ -152,7 +154,7 @@ def create_workstream(
 
 def _validate_group(group: GovernanceGroup) -> None:
     """Check the structural rules for a group as it is about to be saved."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = bounds_errors(group)
     acronym = (group.acronym or "").strip()
     if not acronym:
         errors.setdefault("acronym", []).append("Every group needs an acronym.")
@@ -214,8 +216,16 @@ def _validate_group(group: GovernanceGroup) -> None:
             errors.setdefault("schedule_start_time", []).append(
                 "A recurring schedule needs a start and an end time."
             )
+    offsets = {
+        name: [LOCAL_TIME_MESSAGE]
+        for name in ("schedule_start_time", "schedule_end_time")
+        if getattr(group, name) is not None and getattr(group, name).tzinfo is not None
+    }
+    for name, messages in offsets.items():
+        errors.setdefault(name, messages)
     if (
-        group.schedule_start_time is not None
+        not offsets
+        and group.schedule_start_time is not None
         and group.schedule_end_time is not None
         and group.schedule_end_time <= group.schedule_start_time
     ):
@@ -250,7 +260,8 @@ def create_group(
     group = GovernanceGroup(programme=programme, name=name, acronym=acronym.strip(), **fields)
     _validate_group(group)
     group.save()
-    GroupStatusChange.objects.create(
+    insert(
+        GroupStatusChange,
         group=group,
         status=group.status,
         effective_date=effective_date or date.today(),
@@ -286,7 +297,8 @@ def update_group(
         for key, value in changes.items():
             setattr(change.obj, key, value)
     if "status" in change.delta:
-        GroupStatusChange.objects.create(
+        insert(
+            GroupStatusChange,
             group=change.obj,
             status=change.obj.status,
             effective_date=status_date or date.today(),
@@ -314,8 +326,13 @@ def add_terms_of_reference(
             "version_number",
             f"{group.acronym} already has terms of reference version {version_number}.",
         )
-    tor = TermsOfReference.objects.create(
-        group=group, version_number=version_number, date=date, text=text, change_note=change_note
+    tor = insert(
+        TermsOfReference,
+        group=group,
+        version_number=version_number,
+        date=date,
+        text=text,
+        change_note=change_note,
     )
     record_create(
         actor=actor,
@@ -369,8 +386,8 @@ def record_group_succession(
         )
     if GroupSuccession.objects.filter(predecessor=predecessor, successor=successor).exists():
         raise ValidationError(f"{predecessor.acronym} → {successor.acronym} is already recorded.")
-    succession = GroupSuccession.objects.create(
-        predecessor=predecessor, successor=successor, date=date, reason=reason
+    succession = insert(
+        GroupSuccession, predecessor=predecessor, successor=successor, date=date, reason=reason
     )
     record_create(
         actor=actor,
@@ -403,8 +420,8 @@ def create_constituency(
         raise ValidationError.for_field("kind", f"Kind must be one of {ConstituencyKind.values}.")
     if Constituency.objects.filter(programme=programme, code=code).exists():
         raise ValidationError.for_field("code", f"Constituency {code!r} already exists.")
-    constituency = Constituency.objects.create(
-        programme=programme, code=code, name=name, kind=kind, description=description
+    constituency = insert(
+        Constituency, programme=programme, code=code, name=name, kind=kind, description=description
     )
     record_create(actor=actor, obj=constituency, fields={"code": code, "name": name, "kind": kind})
     return constituency
@@ -438,8 +455,8 @@ def create_organisation(
     access.require(user=actor, action="create", obj=Organisation(programme=programme))
     if Organisation.objects.filter(programme=programme, name=name).exists():
         raise ValidationError.for_field("name", f"Organisation {name!r} already exists.")
-    organisation = Organisation.objects.create(
-        programme=programme, name=name, short_name=short_name, website=website
+    organisation = insert(
+        Organisation, programme=programme, name=name, short_name=short_name, website=website
     )
     roles = list(market_roles or [])
     organisation.market_roles.set(roles)
@@ -491,7 +508,8 @@ def create_person(
     access.require(user=actor, action="create", obj=Person(programme=programme))
     if not name.strip():
         raise ValidationError.for_field("name", "A person needs a name.")
-    person = Person.objects.create(
+    person = insert(
+        Person,
         programme=programme,
         name=name.strip(),
         email=email,
@@ -542,8 +560,8 @@ def create_seat(
         raise ValidationError.for_field("role", f"Role must be one of {MembershipRole.values}.")
     if Seat.objects.filter(group=group, label=label).exists():
         raise ValidationError.for_field("label", f"{group.acronym} already has a seat {label!r}.")
-    seat = Seat.objects.create(
-        group=group, label=label, role=role, constituency=constituency, position=position
+    seat = insert(
+        Seat, group=group, label=label, role=role, constituency=constituency, position=position
     )
     record_create(
         actor=actor,
@@ -565,7 +583,7 @@ MEMBERSHIP_FIELDS = (
 
 
 def _validate_membership(m: Membership) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = bounds_errors(m)
     if m.role not in MembershipRole.values:
         errors.setdefault("role", []).append(f"Role must be one of {MembershipRole.values}.")
     if m.end_date is not None and m.start_date is not None and m.end_date < m.start_date:
@@ -755,7 +773,7 @@ def create_market_role(*, actor: Any, code: str, name: str) -> MarketRole:
         raise ValidationError.for_field("code", f"Market role {code!r} already exists.")
     if MarketRole.objects.filter(name=name).exists():
         raise ValidationError.for_field("name", f"Another market role is already called {name!r}.")
-    role = MarketRole.objects.create(code=code, name=name)
+    role = insert(MarketRole, code=code, name=name)
     record_create(actor=actor, obj=role, fields={"code": code, "name": name})
     return role
 
@@ -810,8 +828,8 @@ def add_group_status_change(
         raise ValidationError(
             f"{group.acronym} already has status {status!r} recorded on {effective_date:%d %b %Y}."
         )
-    entry = GroupStatusChange.objects.create(
-        group=group, status=status, effective_date=effective_date, note=note
+    entry = insert(
+        GroupStatusChange, group=group, status=status, effective_date=effective_date, note=note
     )
     record_create(
         actor=actor,
@@ -917,7 +935,8 @@ def create_framework_version(
         raise ValidationError.for_field(
             "version", f"Framework version {version} is already recorded."
         )
-    row = FrameworkVersion.objects.create(
+    row = insert(
+        FrameworkVersion,
         programme=programme,
         version=version,
         date=date,
@@ -960,7 +979,7 @@ DEADLINE_RULE_FIELDS = (
 
 def _validate_deadline_rule(rule: DeadlineRule) -> None:
     """A rule must be computable and must not compete with another rule for the same deadline."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = bounds_errors(rule)
     if not _SLUG.match(rule.key or ""):
         errors.setdefault("key", []).append(
             f"Rule key {rule.key!r} must be letters, digits, '-' or '_'."
@@ -1088,7 +1107,7 @@ THRESHOLD_FIELDS = ("description", "amount", "currency", "cumulative")
 
 
 def _validate_threshold(t: RegulatorThreshold) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = bounds_errors(t)
     if not _SLUG.match(t.key or ""):
         errors.setdefault("key", []).append(
             f"Threshold key {t.key!r} must be letters, digits, '-' or '_'."

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from progov.accounts import selectors as accounts_selectors
 from progov.audit.selectors import history_for
 from progov.core import access
 from progov.core.errors import NotFound
@@ -223,11 +224,18 @@ def _person_page(
             },
             prefix="login",
         )
+    # A linked login paused after failed sign-ins, for those who may unlock it.
+    login_lockout = (
+        accounts_selectors.lockout_of(username=person.user.username, ip=None)
+        if accounts_selectors.may_unlock(user=request.user) and person.user is not None
+        else None
+    )
     context = {
         "programme": programme,
         "person": person,
         "show_email": selectors.person_email_visible(user=request.user, person=person),
         "login_form": login_form if may_link else None,
+        "login_lockout": login_lockout,
         "memberships": selectors.memberships_of_person(user=request.user, person=person)
         if tab == "overview"
         else {},

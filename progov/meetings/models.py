@@ -168,7 +168,7 @@ class AgendaTemplateItem(AgendaLeadFields):
     )
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    objective = models.TextField(blank=True)
+    objective = models.TextField(blank=True, max_length=2000)
     item_type = models.CharField(
         max_length=20, choices=AgendaItemType.choices, default=AgendaItemType.INFORMATION
     )
@@ -195,7 +195,7 @@ class AgendaItem(VersionedModel, AgendaLeadFields):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
-    objective = models.TextField(blank=True)
+    objective = models.TextField(blank=True, max_length=2000)
     item_type = models.CharField(
         max_length=20, choices=AgendaItemType.choices, default=AgendaItemType.INFORMATION
     )
@@ -241,7 +241,7 @@ class ForwardLookItem(VersionedModel, AgendaLeadFields):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="forward_look_items"
     )
     title = models.CharField(max_length=200)
-    objective = models.TextField(blank=True)
+    objective = models.TextField(blank=True, max_length=2000)
     item_type = models.CharField(
         max_length=20, choices=AgendaItemType.choices, default=AgendaItemType.DISCUSSION
     )
@@ -387,12 +387,12 @@ class AmendmentRequest(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     requester_name = models.CharField(max_length=200)
-    text = models.TextField()
+    text = models.TextField(max_length=10_000)
     submitted_at = models.DateTimeField()
     status = models.CharField(
         max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.OPEN
     )
-    response = models.TextField(blank=True)
+    response = models.TextField(blank=True, max_length=10_000)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

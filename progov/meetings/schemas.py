@@ -5,6 +5,10 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from progov.core.bounds import Body, Day, Moment, text_of
+from progov.governance.models import GovernanceGroup
+from progov.meetings.models import Meeting
+
 
 class DeadlineOut(Schema):
     key: str = Field(description="e.g. papers_due, headline_report_due, amendments_due")
@@ -47,40 +51,42 @@ class MeetingListOut(Schema):
     count: int
 
 
-class MeetingPatch(Schema):
-    title: str | None = Field(None, max_length=200)
-    location: str | None = Field(None, max_length=200)
-    online_link: str | None = None
-    recording_link: str | None = None
+class MeetingPatch(Body):
+    title: text_of(Meeting, "title") | None = None  # type: ignore[valid-type]
+    location: text_of(Meeting, "location") | None = None  # type: ignore[valid-type]
+    online_link: text_of(Meeting, "online_link") | None = None  # type: ignore[valid-type]
+    recording_link: text_of(Meeting, "recording_link") | None = None  # type: ignore[valid-type]
 
 
-class MeetingMoveIn(Schema):
+class MeetingMoveIn(Body):
     """A meeting's new time (`POST /meetings/{id}/move`); it keeps its original one."""
 
-    start: datetime = Field(description="The new start, with its UTC offset")
-    end: datetime = Field(description="The new end, after the start")
-    note: str = Field("", description='Why it moved, e.g. "Moved for the bank holiday"')
+    start: Moment = Field(description="The new start, with its UTC offset")
+    end: Moment = Field(description="The new end, after the start")
+    note: text_of(Meeting, "status_note") = Field(  # type: ignore[valid-type]
+        "", description='Why it moved, e.g. "Moved for the bank holiday"'
+    )
 
 
-class NoteIn(Schema):
-    note: str = ""
+class NoteIn(Body):
+    note: text_of(Meeting, "status_note") = ""  # type: ignore[valid-type]
 
 
-class HeldIn(Schema):
-    recording_link: str | None = None
+class HeldIn(Body):
+    recording_link: text_of(Meeting, "recording_link") | None = None  # type: ignore[valid-type]
 
 
-class ExtraordinaryIn(Schema):
-    group: str
-    start: datetime
-    end: datetime
-    title: str = ""
-    location: str = ""
-    online_link: str = ""
+class ExtraordinaryIn(Body):
+    group: text_of(GovernanceGroup, "acronym", min_length=1)  # type: ignore[valid-type]
+    start: Moment
+    end: Moment
+    title: text_of(Meeting, "title") = ""  # type: ignore[valid-type]
+    location: text_of(Meeting, "location") = ""  # type: ignore[valid-type]
+    online_link: text_of(Meeting, "online_link") = ""  # type: ignore[valid-type]
 
 
-class GenerateIn(Schema):
-    until: date
+class GenerateIn(Body):
+    until: Day
 
 
 class GenerateOut(Schema):

@@ -525,6 +525,8 @@ PAGE_QUERIES: dict[str, list[str]] = {
 PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "accounts:login": None,
     "accounts:logout": None,
+    # Unlocking a login paused after failed sign-ins (the login is named in the form).
+    "accounts:unlock": ("unlock", lambda w, b: w.users["pmo"]),
     "meetings:meeting_confirm": ("confirm", _on("meeting")),
     "meetings:meeting_move": ("move", _on("meeting")),
     "meetings:meeting_cancel": ("cancel", _on("meeting")),

@@ -20,7 +20,7 @@ def test_help_lists_every_subcommand(capsys):
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("demo", "serve", "load-pack", "token", "audit", "manage"):
+    for command in ("demo", "serve", "load-pack", "token", "accounts", "audit", "manage"):
         assert command in out
 
 
@@ -32,6 +32,8 @@ def test_help_lists_every_subcommand(capsys):
         ["load-pack", "--help"],
         ["token", "--help"],
         ["token", "create", "--help"],
+        ["accounts", "--help"],
+        ["accounts", "unlock", "--help"],
         ["audit", "--help"],
         ["audit", "verify", "--help"],
         ["audit", "checkpoint", "--help"],
@@ -54,6 +56,23 @@ def test_token_create_prints_the_token_last(capsys):
     assert user_for_token(last_line) == user
     entry = AuditEntry.objects.get(object_type="accounts.apitoken")
     assert entry.actor_label.startswith("cli:")
+
+
+@pytest.mark.django_db
+def test_accounts_unlock_clears_failed_sign_ins(capsys, client):
+    user = UserFactory(username="pmo", role="secretariat")
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "pmo", "password": "wrong"})
+    assert (
+        client.post("/accounts/login/", {"username": "pmo", "password": "wrong"}).status_code == 429
+    )
+    assert main(["accounts", "unlock", "pmo"]) == 0
+    assert "pmo is unlocked: 5 failed sign-ins cleared." in capsys.readouterr().out
+    entry = AuditEntry.objects.filter(object_type="accounts.user", object_id=str(user.pk)).last()
+    assert entry is not None and entry.changes["locked_out"] == [True, False]
+    assert entry.actor_label.startswith("cli:")
+    assert main(["accounts", "unlock", "nobody"]) == 1
+    assert "No login named 'nobody'" in capsys.readouterr().err
 
 
 @pytest.mark.django_db

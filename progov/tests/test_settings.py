@@ -26,3 +26,40 @@ def test_s3_storage_is_configured_from_the_environment(monkeypatch):
         "access_key": "AKIAEXAMPLE",
         "secret_key": "not-a-real-secret",
     }
+
+
+def test_the_cache_is_the_data_dirs_or_redis(monkeypatch):
+    from progov import settings as progov_settings
+
+    monkeypatch.delenv("PROGOV_REDIS_URL", raising=False)
+    default = progov_settings._caches()["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert default["LOCATION"] == str(progov_settings.DATA_DIR / "cache")
+    monkeypatch.setenv("PROGOV_REDIS_URL", "redis://cache.internal:6379/2")
+    assert progov_settings._caches() == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://cache.internal:6379/2",
+        }
+    }
+
+
+def test_a_bad_trusted_proxy_stops_the_server_naming_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROGOV_DATA_DIR": str(tmp_path),
+        "PROGOV_TRUSTED_PROXIES": "10.0.0.5, proxy.internal",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import progov.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "PROGOV_TRUSTED_PROXIES: 'proxy.internal' is not an IP address" in run.stderr

@@ -9,9 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, time
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator, validate_email
-
+from progov.core.bounds import EMAIL_MAX, LINK_MAX, text_error
 from progov.core.packs.lines import Map, Seq
 
 MISSING = object()
@@ -222,18 +220,15 @@ class Checker:
         return out
 
     def email(self, line: int, value: str, what: str) -> None:
-        if value:
-            try:
-                validate_email(value)
-            except DjangoValidationError:
-                self.error(line, f"{what}: {value!r} is not an email address.")
+        # The same rule and message as the services and the API (core.bounds).
+        problem = text_error(value, max_length=EMAIL_MAX, multiline=False, email=True)
+        if problem:
+            self.error(line, f"{what}: {value!r}: {problem}")
 
     def url(self, line: int, value: str, what: str) -> None:
-        if value:
-            try:
-                URLValidator()(value)
-            except DjangoValidationError:
-                self.error(line, f"{what}: {value!r} is not a web address.")
+        problem = text_error(value, max_length=LINK_MAX, multiline=False, link=True)
+        if problem:
+            self.error(line, f"{what}: {value!r}: {problem}")
 
 
 def items(c: Checker, doc: Map, key: str) -> Iterator[tuple[Map, int]]:

@@ -11,13 +11,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
+from progov.core.api import (
+    IF_MATCH,
+    WRITE_ERRORS,
+    actor,
+    etag_for,
+    verb_on,
+    versioned_write,
+    writer,
+)
+from progov.core.bounds import Body, Day, Flag, Id, PathId, Whole, text_of
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -89,39 +98,46 @@ class AgendaOut(Schema):
     )
 
 
-class LeadIn(Schema):
-    lead_person: int | None = Field(None, description="A person's id")
-    lead_organisation: int | None = Field(None, description="An organisation's id")
-    lead_text: str = Field("", max_length=200, description='e.g. "Programme (Kate Goodman)"')
-
-
-class AgendaItemIn(LeadIn):
-    title: str = Field(..., max_length=200)
-    objective: str = ""
-    type: ItemType = "information"
-    duration_minutes: int = Field(5, ge=0, le=480)
-    position: int | None = Field(
-        None, description="1 = first; by default last before the closing standing items"
+class LeadIn(Body):
+    lead_person: Id | None = Field(None, description="A person's id")
+    lead_organisation: Id | None = Field(None, description="An organisation's id")
+    lead_text: text_of(AgendaItem, "lead_text") = Field(  # type: ignore[valid-type]
+        "", description='e.g. "Programme (Kate Goodman)"'
     )
 
 
-class AgendaItemPatch(Schema):
-    title: str | None = Field(None, max_length=200)
-    objective: str | None = None
+class AgendaItemIn(LeadIn):
+    title: text_of(AgendaItem, "title", min_length=1)  # type: ignore[valid-type]
+    objective: text_of(AgendaItem, "objective") = ""  # type: ignore[valid-type]
+    type: ItemType = "information"
+    duration_minutes: Whole = Field(5, ge=0, le=480)
+    position: Whole | None = Field(
+        None,
+        ge=1,
+        le=1000,
+        description="1 = first; by default last before the closing standing items",
+    )
+
+
+class AgendaItemPatch(Body):
+    title: text_of(AgendaItem, "title", min_length=1) | None = None  # type: ignore[valid-type]
+    objective: text_of(AgendaItem, "objective") | None = None  # type: ignore[valid-type]
     type: ItemType | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=480)
-    lead_person: int | None = None
-    lead_organisation: int | None = None
-    lead_text: str | None = Field(None, max_length=200)
-    not_reached: bool | None = None
+    duration_minutes: Whole | None = Field(None, ge=0, le=480)
+    lead_person: Id | None = None
+    lead_organisation: Id | None = None
+    lead_text: text_of(AgendaItem, "lead_text") | None = None  # type: ignore[valid-type]
+    not_reached: Flag | None = None
 
 
-class AgendaItemMoveIn(Schema):
-    position: int = Field(..., ge=1, description="The new place (1 = first)")
+class AgendaItemMoveIn(Body):
+    position: Whole = Field(..., ge=1, le=1000, description="The new place (1 = first)")
 
 
-class ReorderIn(Schema):
-    items: list[int] = Field(..., description="Every item id of the agenda, once, in order")
+class ReorderIn(Body):
+    items: list[Id] = Field(
+        ..., max_length=1000, description="Every item id of the agenda, once, in order"
+    )
 
 
 class ForwardLookItemOut(Schema):
@@ -151,23 +167,23 @@ class ForwardLookOut(Schema):
 
 
 class ForwardLookIn(LeadIn):
-    group: str
-    target_meeting: int | None = Field(None, description="A meeting id of the group")
-    title: str = Field(..., max_length=200)
-    objective: str = ""
+    group: text_of(GovernanceGroup, "acronym", min_length=1)  # type: ignore[valid-type]
+    target_meeting: Id | None = Field(None, description="A meeting id of the group")
+    title: text_of(ForwardLookItem, "title", min_length=1)  # type: ignore[valid-type]
+    objective: text_of(ForwardLookItem, "objective") = ""  # type: ignore[valid-type]
     type: ItemType = "discussion"
-    duration_minutes: int = Field(15, ge=0, le=480)
+    duration_minutes: Whole = Field(15, ge=0, le=480)
 
 
-class ForwardLookPatch(Schema):
-    target_meeting: int | None = None
-    title: str | None = Field(None, max_length=200)
-    objective: str | None = None
+class ForwardLookPatch(Body):
+    target_meeting: Id | None = None
+    title: text_of(ForwardLookItem, "title", min_length=1) | None = None  # type: ignore[valid-type]
+    objective: text_of(ForwardLookItem, "objective") | None = None  # type: ignore[valid-type]
     type: ItemType | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=480)
-    lead_person: int | None = None
-    lead_organisation: int | None = None
-    lead_text: str | None = Field(None, max_length=200)
+    duration_minutes: Whole | None = Field(None, ge=0, le=480)
+    lead_person: Id | None = None
+    lead_organisation: Id | None = None
+    lead_text: text_of(ForwardLookItem, "lead_text") | None = None  # type: ignore[valid-type]
     status: Literal["planned", "done", "dropped"] | None = None
 
 
@@ -225,7 +241,7 @@ def agenda_out(agenda: AgendaView) -> dict[str, Any]:
     }
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return selectors.meeting_get(user=actor(request), pk=meeting_id)
 
 
@@ -267,7 +283,7 @@ def _leads(group: GovernanceGroup, data: dict[str, Any]) -> dict[str, Any]:
     return {**out, **data}
 
 
-def _on_item(service: Any, meeting_id: int, item_id: int, **arguments: Any) -> Any:
+def _on_item(service: Any, meeting_id: PathId, item_id: PathId, **arguments: Any) -> Any:
     """`write(user, expected)` calling an agenda item verb on the item the caller may see."""
     return verb_on(
         service,
@@ -277,7 +293,7 @@ def _on_item(service: Any, meeting_id: int, item_id: int, **arguments: Any) -> A
     )
 
 
-def _on_forward_look(service: Any, item_id: int) -> Any:
+def _on_forward_look(service: Any, item_id: PathId) -> Any:
     """`write(user, expected)` calling a forward-look verb on the item the caller may see."""
     return verb_on(service, "item", lambda user: forward_look_item_get(user=user, pk=item_id))
 
@@ -286,14 +302,14 @@ def _on_forward_look(service: Any, item_id: int) -> Any:
 
 
 @router.get("/{int:meeting_id}/agenda", response={200: AgendaOut, **ERRORS})
-def get_agenda(request: HttpRequest, meeting_id: int) -> Any:
+def get_agenda(request: HttpRequest, meeting_id: PathId) -> Any:
     """The agenda with each item's computed slot, its end, and any overrun."""
     return agenda_out(agenda_for(_meeting(request, meeting_id)))
 
 
 @router.post("/{int:meeting_id}/agenda", response={201: AgendaItemOut, **ERRORS})
 def add_agenda_item(
-    request: HttpRequest, meeting_id: int, payload: AgendaItemIn, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: AgendaItemIn, response: HttpResponse
 ) -> Any:
     """Add an item (by default last before closing standing items such as the summary)."""
     user = writer(request)
@@ -305,17 +321,21 @@ def add_agenda_item(
 
 @router.get("/{int:meeting_id}/agenda/{int:item_id}", response={200: AgendaItemOut, **ERRORS})
 def get_agenda_item(
-    request: HttpRequest, meeting_id: int, item_id: int, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, item_id: PathId, response: HttpResponse
 ) -> Any:
     item = agenda_item_get(user=actor(request), pk=item_id, meeting_id=meeting_id)
     return _item_answer(response, item)
 
 
-@router.patch("/{int:meeting_id}/agenda/{int:item_id}", response={200: AgendaItemOut, **ERRORS})
+@router.patch(
+    "/{int:meeting_id}/agenda/{int:item_id}",
+    response={200: AgendaItemOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def patch_agenda_item(
     request: HttpRequest,
-    meeting_id: int,
-    item_id: int,
+    meeting_id: PathId,
+    item_id: PathId,
     payload: AgendaItemPatch,
     response: HttpResponse,
 ) -> Any:
@@ -332,16 +352,22 @@ def patch_agenda_item(
     return versioned_write(request, response, write, lambda item: _item_answer(response, item))
 
 
-@router.delete("/{int:meeting_id}/agenda/{int:item_id}", response={204: None, **ERRORS})
-def delete_agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> Any:
+@router.delete(
+    "/{int:meeting_id}/agenda/{int:item_id}", response={204: None, **ERRORS}, openapi_extra=IF_MATCH
+)
+def delete_agenda_item(request: HttpRequest, meeting_id: PathId, item_id: PathId) -> Any:
     """Remove an item; later items move up. Needs `If-Match`."""
     versioned_write(request, None, _on_item(services.remove_agenda_item, meeting_id, item_id))
     return Status(204, None)
 
 
-@router.post("/{int:meeting_id}/agenda/{int:item_id}/move", response={200: AgendaOut, **ERRORS})
+@router.post(
+    "/{int:meeting_id}/agenda/{int:item_id}/move",
+    response={200: AgendaOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def move_agenda_item(
-    request: HttpRequest, meeting_id: int, item_id: int, payload: AgendaItemMoveIn
+    request: HttpRequest, meeting_id: PathId, item_id: PathId, payload: AgendaItemMoveIn
 ) -> Any:
     """Put an item at `position`; answers the whole agenda. Needs `If-Match`."""
     versioned_write(
@@ -353,7 +379,7 @@ def move_agenda_item(
 
 
 @router.post("/{int:meeting_id}/agenda/reorder", response={200: AgendaOut, **ERRORS})
-def reorder_agenda(request: HttpRequest, meeting_id: int, payload: ReorderIn) -> Any:
+def reorder_agenda(request: HttpRequest, meeting_id: PathId, payload: ReorderIn) -> Any:
     """Order the whole agenda. `items` lists every item id once; if the agenda gained or
     lost items since you read it the answer is 412 and nothing changes."""
     user = writer(request)
@@ -363,10 +389,12 @@ def reorder_agenda(request: HttpRequest, meeting_id: int, payload: ReorderIn) ->
 
 
 @router.post(
-    "/{int:meeting_id}/agenda/{int:item_id}/carry", response={201: AgendaItemOut, **ERRORS}
+    "/{int:meeting_id}/agenda/{int:item_id}/carry",
+    response={201: AgendaItemOut, **ERRORS},
+    openapi_extra=IF_MATCH,
 )
 def carry_agenda_item(
-    request: HttpRequest, meeting_id: int, item_id: int, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, item_id: PathId, response: HttpResponse
 ) -> Any:
     """Mark the item not reached and copy it onto the group's next (not cancelled)
     meeting; answers the copy, whose `carried_from` names this meeting. Needs `If-Match`."""
@@ -417,8 +445,8 @@ def _target(group: GovernanceGroup, meeting_id: int | None, user: Any) -> Meetin
 def get_forward_look(
     request: HttpRequest,
     group: str,
-    today: date | None = None,
-    upcoming: int = 4,
+    today: Day | None = None,
+    upcoming: int = Query(4, ge=1, le=52, description="How many meetings ahead, 1–52"),
     closed: bool = False,
 ) -> Any:
     """A group's agenda roadmap: its next `upcoming` meetings from `today`, each with the
@@ -461,13 +489,17 @@ def create_forward_look_item(
 
 
 @router.get("/forward-look/{int:item_id}", response={200: ForwardLookItemOut, **ERRORS})
-def get_forward_look_item(request: HttpRequest, item_id: int, response: HttpResponse) -> Any:
+def get_forward_look_item(request: HttpRequest, item_id: PathId, response: HttpResponse) -> Any:
     return _forward_look_answer(response, request, item_id)
 
 
-@router.patch("/forward-look/{int:item_id}", response={200: ForwardLookItemOut, **ERRORS})
+@router.patch(
+    "/forward-look/{int:item_id}",
+    response={200: ForwardLookItemOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def patch_forward_look_item(
-    request: HttpRequest, item_id: int, payload: ForwardLookPatch, response: HttpResponse
+    request: HttpRequest, item_id: PathId, payload: ForwardLookPatch, response: HttpResponse
 ) -> Any:
     """Change, retarget or close (`status` done/dropped) a planned item. Needs `If-Match`."""
     data = payload.dict(exclude_unset=True)
@@ -487,14 +519,22 @@ def patch_forward_look_item(
     )
 
 
-@router.delete("/forward-look/{int:item_id}", response={204: None, **ERRORS})
-def delete_forward_look_item(request: HttpRequest, item_id: int) -> Any:
+@router.delete(
+    "/forward-look/{int:item_id}", response={204: None, **ERRORS}, openapi_extra=IF_MATCH
+)
+def delete_forward_look_item(request: HttpRequest, item_id: PathId) -> Any:
     versioned_write(request, None, _on_forward_look(services.remove_forward_look_item, item_id))
     return Status(204, None)
 
 
-@router.post("/forward-look/{int:item_id}/schedule", response={201: AgendaItemOut, **ERRORS})
-def schedule_forward_look_item(request: HttpRequest, item_id: int, response: HttpResponse) -> Any:
+@router.post(
+    "/forward-look/{int:item_id}/schedule",
+    response={201: AgendaItemOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
+def schedule_forward_look_item(
+    request: HttpRequest, item_id: PathId, response: HttpResponse
+) -> Any:
     """Put the item on its target meeting's agenda; answers the new agenda item.
     Needs `If-Match` with the forward-look item's version."""
     agenda_item = versioned_write(

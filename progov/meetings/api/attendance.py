@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, if_match, writer
+from progov.core.api import IF_MATCH_WHEN_EXISTS, WRITE_ERRORS, actor, etag_for, if_match, writer
+from progov.core.bounds import Body, Day, Id, PathId
 from progov.governance import selectors as governance_selectors
 from progov.governance.timezones import programme_tz
 from progov.meetings import selectors, services
@@ -72,9 +73,9 @@ class RegisterSummaryOut(Schema):
     url: str = Field(description="The whole register, line by line: GET /meetings/{id}/attendance")
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(Body):
     status: StatusValue
-    represented_by: int | None = Field(
+    represented_by: Id | None = Field(
         None, description="With status `represented`: the person id of the alternate"
     )
 
@@ -172,8 +173,8 @@ class ClashesOut(Schema):
 
 
 class ClashFilters(Schema):
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     programme: str | None = None
 
 
@@ -248,19 +249,19 @@ def register_summary_out(request: HttpRequest, summary: RegisterSummary) -> dict
     }
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return selectors.meeting_get(user=actor(request), pk=meeting_id)
 
 
 @router.get("/{int:meeting_id}/attendance", response={200: RegisterOut, **ERRORS})
-def get_register(request: HttpRequest, meeting_id: int) -> Any:
+def get_register(request: HttpRequest, meeting_id: PathId) -> Any:
     """The register: who was invited and how each attended, leadership first."""
     register = attendance_for(user=actor(request), meeting=_meeting(request, meeting_id))
     return {"items": [attendance_out(r) for r in register.rows], "summary": register.summary}
 
 
 @router.get("/{int:meeting_id}/coverage", response={200: CoverageOut, **ERRORS})
-def get_coverage(request: HttpRequest, meeting_id: int) -> Any:
+def get_coverage(request: HttpRequest, meeting_id: PathId) -> Any:
     """Which constituencies had someone present (per part under co-representation), and
     whether the meeting was quorate under the group's rule."""
     meeting = _meeting(request, meeting_id)
@@ -268,7 +269,7 @@ def get_coverage(request: HttpRequest, meeting_id: int) -> Any:
 
 
 @router.post("/{int:meeting_id}/attendance/invitations", response={200: InvitationsOut, **ERRORS})
-def issue_invitations(request: HttpRequest, meeting_id: int) -> Any:
+def issue_invitations(request: HttpRequest, meeting_id: PathId) -> Any:
     """Invite the group's members current on the meeting date (alternates are not
     invited). Running it again invites new members and withdraws the invitations of
     people no longer members; anyone already recorded is left alone."""
@@ -283,11 +284,15 @@ def issue_invitations(request: HttpRequest, meeting_id: int) -> Any:
     }
 
 
-@router.put("/{int:meeting_id}/attendance/{int:person_id}", response={200: AttendanceOut, **ERRORS})
+@router.put(
+    "/{int:meeting_id}/attendance/{int:person_id}",
+    response={200: AttendanceOut, **ERRORS},
+    openapi_extra=IF_MATCH_WHEN_EXISTS,
+)
 def record_attendance(
     request: HttpRequest,
-    meeting_id: int,
-    person_id: int,
+    meeting_id: PathId,
+    person_id: PathId,
     payload: AttendanceIn,
     response: HttpResponse,
 ) -> Any:

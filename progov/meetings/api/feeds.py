@@ -13,7 +13,8 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from progov.core.access import is_signed_in
-from progov.core.api import ErrorOut, actor
+from progov.core.api import SIGNED_IN_READ, ErrorOut, actor
+from progov.core.bounds import Body, FormId, Id, PathId
 from progov.core.errors import NotFound, PermissionDenied, ValidationError
 from progov.governance.models import Person
 from progov.meetings import services
@@ -24,10 +25,10 @@ router = Router(tags=["meetings"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class FeedTokenIn(Schema):
+class FeedTokenIn(Body):
     """Leave `person` out to create a link for yourself."""
 
-    person: int | None = None
+    person: Id | None = None
 
 
 class FeedTokenOut(Schema):
@@ -73,8 +74,10 @@ def _token_out(token: CalendarFeedToken) -> dict[str, Any]:
     }
 
 
-@router.get("/feed-tokens", response={200: list[FeedTokenOut], **ERRORS})
-def list_feed_tokens(request: HttpRequest, person: int | None = None) -> Any:
+@router.get(
+    "/feed-tokens", response={200: list[FeedTokenOut], **ERRORS}, openapi_extra=SIGNED_IN_READ
+)
+def list_feed_tokens(request: HttpRequest, person: FormId | None = None) -> Any:
     """Your active feed links (the secretariat may ask for any `person`)."""
     user = _signed_in(request)
     if person is None:
@@ -89,7 +92,7 @@ def list_feed_tokens(request: HttpRequest, person: int | None = None) -> Any:
     return [_token_out(t) for t in tokens.order_by("-created_at", "-id")]
 
 
-def _person(person_id: int) -> Person:
+def _person(person_id: PathId) -> Person:
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound(f"No person #{person_id}.")
@@ -119,7 +122,7 @@ def create_feed_token(request: HttpRequest, payload: FeedTokenIn) -> Any:
 
 
 @router.delete("/feed-tokens/{int:token_id}", response={204: None, **ERRORS})
-def revoke_feed_token(request: HttpRequest, token_id: int) -> Any:
+def revoke_feed_token(request: HttpRequest, token_id: PathId) -> Any:
     """Revoke a feed link: its URL answers 404 from now on. Someone else's is 404."""
     user = _signed_in(request)
     token = CalendarFeedToken.objects.select_related("person").filter(pk=token_id).first()

@@ -1,13 +1,20 @@
 """`/api/v1/meetings`: listing, reading and changing meetings."""
 
-from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write, writer
-from progov.core.errors import ValidationError
+from progov.core.api import (
+    IF_MATCH,
+    WRITE_ERRORS,
+    actor,
+    etag_for,
+    verb_on,
+    versioned_write,
+    writer,
+)
+from progov.core.bounds import LIMIT_MAX, OFFSET_MAX, Day, PathId
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import DeadlineKey
 from progov.meetings import selectors, services
@@ -86,12 +93,12 @@ def meeting_out(meeting: Meeting, context: selectors.DeadlineContext) -> dict[st
 
 class MeetingFilters(Schema):
     group: list[str] | None = None
-    start: date | None = None
-    end: date | None = None
+    start: Day | None = None
+    end: Day | None = None
     status: str | None = None
     programme: str | None = None
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=LIMIT_MAX, description=f"1–{LIMIT_MAX} meetings (default 100)")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="Meetings to skip (0 or more)")
 
 
 @router.get("", response={200: MeetingListOut, **ERRORS})
@@ -102,8 +109,6 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     meeting carries its deadlines, computed from the framework's rules in the programme's
     working-day calendar (`papers_due`, `headline_report_due`, `amendments_due`, …).
     """
-    if not 1 <= filters.limit <= 1000 or filters.offset < 0:
-        raise ValidationError.for_field("limit", "limit is 1–1000 and offset is 0 or more.")
     programme = governance_selectors.current_programme(slug=filters.programme)
     qs = selectors.meeting_list(
         user=actor(request),
@@ -119,11 +124,11 @@ def list_meetings(request: HttpRequest, filters: Query[MeetingFilters]) -> Any:
     return {"items": [meeting_out(m, context) for m in page], "count": count}
 
 
-def _one(request: HttpRequest, meeting_id: int) -> Meeting:
+def _one(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return selectors.meeting_get(user=actor(request), pk=meeting_id)
 
 
-def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int) -> dict[str, Any]:
+def _answer(request: HttpRequest, response: HttpResponse, meeting_id: PathId) -> dict[str, Any]:
     meeting = _one(request, meeting_id)
     response["ETag"] = etag_for(meeting.version)
     return meeting_out(meeting, selectors.DeadlineContext.for_meetings([meeting]))
@@ -139,7 +144,7 @@ class MeetingDetailOut(MeetingOut):
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **ERRORS})
-def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+def get_meeting(request: HttpRequest, meeting_id: PathId, response: HttpResponse) -> Any:
     """One meeting with its deadlines, agenda (computed times, overrun), the papers you
     may see, the attendance register's counts (its lines: `GET /{id}/attendance`) and
     constituency coverage with the quorum."""
@@ -157,7 +162,7 @@ def get_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -
 
 
 def _meeting_write(
-    request: HttpRequest, response: HttpResponse, meeting_id: int, service: Any, **arguments: Any
+    request: HttpRequest, response: HttpResponse, meeting_id: PathId, service: Any, **arguments: Any
 ) -> Any:
     """Call a meeting verb (`services.move_meeting`, …) through `versioned_write` and
     answer the meeting as it is now."""
@@ -169,9 +174,9 @@ def _meeting_write(
     )
 
 
-@router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS})
+@router.patch("/{int:meeting_id}", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH)
 def patch_meeting(
-    request: HttpRequest, meeting_id: int, payload: MeetingPatch, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: MeetingPatch, response: HttpResponse
 ) -> Any:
     """Change title, location, online link or recording link. Needs `If-Match`."""
     return _meeting_write(
@@ -179,9 +184,9 @@ def patch_meeting(
     )
 
 
-@router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS})
+@router.post("/{int:meeting_id}/move", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH)
 def move_meeting(
-    request: HttpRequest, meeting_id: int, payload: MeetingMoveIn, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: MeetingMoveIn, response: HttpResponse
 ) -> Any:
     """Move the meeting; it keeps its original date and its deadlines follow the new one."""
     return _meeting_write(
@@ -195,21 +200,25 @@ def move_meeting(
     )
 
 
-@router.post("/{int:meeting_id}/cancel", response={200: MeetingOut, **ERRORS})
+@router.post(
+    "/{int:meeting_id}/cancel", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH
+)
 def cancel_meeting(
-    request: HttpRequest, meeting_id: int, payload: NoteIn, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: NoteIn, response: HttpResponse
 ) -> Any:
     return _meeting_write(request, response, meeting_id, services.cancel_meeting, note=payload.note)
 
 
-@router.post("/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS})
-def confirm_meeting(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+@router.post(
+    "/{int:meeting_id}/confirm", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH
+)
+def confirm_meeting(request: HttpRequest, meeting_id: PathId, response: HttpResponse) -> Any:
     return _meeting_write(request, response, meeting_id, services.confirm_meeting)
 
 
-@router.post("/{int:meeting_id}/held", response={200: MeetingOut, **ERRORS})
+@router.post("/{int:meeting_id}/held", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH)
 def mark_held(
-    request: HttpRequest, meeting_id: int, payload: HeldIn, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: HeldIn, response: HttpResponse
 ) -> Any:
     """Record that the meeting took place; its headline report draft starts."""
     return _meeting_write(

@@ -23,6 +23,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from progov.core import access
 from progov.core.api import (
+    IF_MATCH,
     WRITE_ERRORS,
     ErrorOut,
     actor,
@@ -31,6 +32,7 @@ from progov.core.api import (
     versioned_write,
     writer,
 )
+from progov.core.bounds import Body, FormId, Id, PathId, text_of
 from progov.core.errors import ValidationError
 from progov.governance import selectors as governance_selectors
 from progov.governance import services as governance_services
@@ -62,12 +64,12 @@ class PaperOut(Schema):
     version: int = Field(description="For If-Match")
 
 
-class PaperPatch(Schema):
-    title: str | None = Field(None, max_length=200)
+class PaperPatch(Body):
+    title: text_of(Paper, "title", min_length=1) | None = None  # type: ignore[valid-type]
     kind: Kind | None = None
     classification: ClassificationName | None = None
-    paper_version: str | None = Field(None, max_length=20)
-    agenda_item: int | None = None
+    paper_version: text_of(Paper, "paper_version", min_length=1) | None = None  # type: ignore[valid-type]
+    agenda_item: Id | None = None
 
 
 def paper_out(paper: Paper) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def paper_out(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return selectors.meeting_get(user=actor(request), pk=meeting_id)
 
 
@@ -105,31 +107,37 @@ def _agenda_item(meeting: Meeting, item_id: int | None) -> AgendaItem | None:
     return item
 
 
-def _answer(request: HttpRequest, response: HttpResponse, meeting_id: int, pk: int) -> Any:
+def _answer(request: HttpRequest, response: HttpResponse, meeting_id: PathId, pk: int) -> Any:
     paper = paper_get(user=actor(request), pk=pk, meeting_id=meeting_id)
     response["ETag"] = etag_for(paper.version)
     return paper_out(paper)
 
 
 @router.get("/{int:meeting_id}/papers", response={200: list[PaperOut], **ERRORS})
-def list_papers(request: HttpRequest, meeting_id: int) -> Any:
+def list_papers(request: HttpRequest, meeting_id: PathId) -> Any:
     """The papers you may see: published ones your classification allows (the
     secretariat also sees unpublished and confidential papers)."""
     meeting = _meeting(request, meeting_id)
     return [paper_out(p) for p in papers_for(user=actor(request), meeting=meeting)]
 
 
+# Form defaults are given as Form(...): ninja loses a plain default behind an Annotated type.
+EMPTY_FORM_TEXT = Form("")
+FIRST_VERSION = Form("1.0")
+NO_FORM_ID = Form(None)
+
+
 @router.post("/{int:meeting_id}/papers", response={201: PaperOut, **ERRORS})
 def upload_paper(
     request: HttpRequest,
-    meeting_id: int,
+    meeting_id: PathId,
     response: HttpResponse,
     file: File[UploadedFile | None] = None,
-    title: Form[str] = "",
+    title: text_of(Paper, "title") = EMPTY_FORM_TEXT,  # type: ignore[valid-type]
     kind: Form[Kind] = "paper",
     classification: Form[ClassificationName] = "public",
-    paper_version: Form[str] = "1.0",
-    agenda_item: Form[int | None] = None,
+    paper_version: text_of(Paper, "paper_version") = FIRST_VERSION,  # type: ignore[valid-type]
+    agenda_item: FormId | None = NO_FORM_ID,
 ) -> Any:
     """Upload a paper (multipart/form-data). PDF, DOCX, XLSX, PPTX, CSV, TXT or PNG,
     checked by content; it starts unpublished. 422 names the problem (`errors.file` for
@@ -155,11 +163,13 @@ def upload_paper(
 
 
 @router.get("/{int:meeting_id}/papers/{int:paper_id}", response={200: PaperOut, **ERRORS})
-def get_paper(request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse) -> Any:
+def get_paper(
+    request: HttpRequest, meeting_id: PathId, paper_id: PathId, response: HttpResponse
+) -> Any:
     return _answer(request, response, meeting_id, paper_id)
 
 
-def _on_paper(service: Any, meeting_id: int, paper_id: int) -> Any:
+def _on_paper(service: Any, meeting_id: PathId, paper_id: PathId) -> Any:
     """`write(user, expected)` calling a paper verb on the paper the caller may see."""
     return verb_on(
         service, "paper", lambda user: paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
@@ -167,18 +177,22 @@ def _on_paper(service: Any, meeting_id: int, paper_id: int) -> Any:
 
 
 def _paper_write(
-    request: HttpRequest, response: HttpResponse, meeting_id: int, paper_id: int, write: Any
+    request: HttpRequest, response: HttpResponse, meeting_id: PathId, paper_id: PathId, write: Any
 ) -> Any:
     return versioned_write(
         request, response, write, lambda _paper: _answer(request, response, meeting_id, paper_id)
     )
 
 
-@router.patch("/{int:meeting_id}/papers/{int:paper_id}", response={200: PaperOut, **ERRORS})
+@router.patch(
+    "/{int:meeting_id}/papers/{int:paper_id}",
+    response={200: PaperOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def patch_paper(
     request: HttpRequest,
-    meeting_id: int,
-    paper_id: int,
+    meeting_id: PathId,
+    paper_id: PathId,
     payload: PaperPatch,
     response: HttpResponse,
 ) -> Any:
@@ -194,9 +208,13 @@ def patch_paper(
     return _paper_write(request, response, meeting_id, paper_id, write)
 
 
-@router.post("/{int:meeting_id}/papers/{int:paper_id}/publish", response={200: PaperOut, **ERRORS})
+@router.post(
+    "/{int:meeting_id}/papers/{int:paper_id}/publish",
+    response={200: PaperOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def publish_paper(
-    request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, paper_id: PathId, response: HttpResponse
 ) -> Any:
     """Publish the paper now (its time counts towards the papers deadline). Needs `If-Match`."""
     return _paper_write(
@@ -208,8 +226,12 @@ def publish_paper(
     )
 
 
-@router.delete("/{int:meeting_id}/papers/{int:paper_id}", response={204: None, **ERRORS})
-def delete_paper(request: HttpRequest, meeting_id: int, paper_id: int) -> Any:
+@router.delete(
+    "/{int:meeting_id}/papers/{int:paper_id}",
+    response={204: None, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
+def delete_paper(request: HttpRequest, meeting_id: PathId, paper_id: PathId) -> Any:
     """Remove the paper and its file. Needs `If-Match`."""
     versioned_write(request, None, _on_paper(services.remove_paper, meeting_id, paper_id))
     return Status(204, None)
@@ -227,8 +249,8 @@ class PaperNamedReadersOut(Schema):
     version: int = Field(description="The paper's version, for If-Match")
 
 
-class PaperNamedReadersIn(Schema):
-    people: list[int] = Field(
+class PaperNamedReadersIn(Body):
+    people: list[Id] = Field(
         max_length=500, description="Ids of the people to name (replaces the list)"
     )
 
@@ -238,7 +260,7 @@ def _named_readers_out(paper: Paper) -> dict[str, Any]:
     return {"people": [{"id": p.pk, "name": p.name} for p in people], "version": paper.version}
 
 
-def _managed_paper(user: Any, meeting_id: int, paper_id: int) -> Paper:
+def _managed_paper(user: Any, meeting_id: PathId, paper_id: PathId) -> Paper:
     paper = paper_get(user=user, pk=paper_id, meeting_id=meeting_id)
     access.require(user=user, action="change", obj=paper)
     return paper
@@ -249,7 +271,7 @@ def _managed_paper(user: Any, meeting_id: int, paper_id: int) -> Paper:
     response={200: PaperNamedReadersOut, **ERRORS},
 )
 def get_named_readers(
-    request: HttpRequest, meeting_id: int, paper_id: int, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, paper_id: PathId, response: HttpResponse
 ) -> Any:
     """Who is named on the paper (for those who manage it): besides the programme
     secretariat, they alone read it while it is `restricted`."""
@@ -261,11 +283,12 @@ def get_named_readers(
 @router.put(
     "/{int:meeting_id}/papers/{int:paper_id}/named-readers",
     response={200: PaperNamedReadersOut, **ERRORS},
+    openapi_extra=IF_MATCH,
 )
 def put_named_readers(
     request: HttpRequest,
-    meeting_id: int,
-    paper_id: int,
+    meeting_id: PathId,
+    paper_id: PathId,
     payload: PaperNamedReadersIn,
     response: HttpResponse,
 ) -> Any:

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
-from progov.core.api import WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
+from progov.core.api import IF_MATCH, WRITE_ERRORS, actor, etag_for, verb_on, versioned_write
 from progov.core.auth import is_signed_in
+from progov.core.bounds import Body, Flag, PathId, text_of
 from progov.core.errors import NotFound, PermissionDenied
 from progov.core.richtext import render_markdown
 from progov.meetings import selectors, services
@@ -59,8 +60,8 @@ class HeadlineReportOut(Schema):
     version: int
 
 
-class HeadlineReportPatch(Schema):
-    body: str = Field(max_length=100_000)
+class HeadlineReportPatch(Body):
+    body: text_of(HeadlineReport, "body")  # type: ignore[valid-type]
 
 
 class AmendmentOut(Schema):
@@ -80,20 +81,20 @@ class AmendmentListOut(Schema):
     count: int
 
 
-class AmendmentIn(Schema):
-    text: str = Field(max_length=10_000)
+class AmendmentIn(Body):
+    text: text_of(AmendmentRequest, "text", min_length=1)  # type: ignore[valid-type]
 
 
-class AnswerIn(Schema):
-    response: str = Field("", max_length=10_000)
-    close: bool = Field(True, description="Close the request with this answer")
+class AnswerIn(Body):
+    response: text_of(AmendmentRequest, "response") = ""  # type: ignore[valid-type]
+    close: Flag = Field(True, description="Close the request with this answer")
 
 
 def _local(moment: datetime | None, tz: ZoneInfo) -> datetime | None:
     return moment.astimezone(tz) if moment else None
 
 
-def _meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: PathId) -> Meeting:
     return selectors.meeting_get(user=actor(request), pk=meeting_id)
 
 
@@ -144,7 +145,9 @@ def amendment_out(a: AmendmentRequest, tz: ZoneInfo) -> dict[str, Any]:
     }
 
 
-def _answer_report(request: HttpRequest, response: HttpResponse, meeting_id: int) -> dict[str, Any]:
+def _answer_report(
+    request: HttpRequest, response: HttpResponse, meeting_id: PathId
+) -> dict[str, Any]:
     meeting = _meeting(request, meeting_id)
     report = _report(request, meeting)
     response["ETag"] = etag_for(report.version)
@@ -152,14 +155,14 @@ def _answer_report(request: HttpRequest, response: HttpResponse, meeting_id: int
 
 
 @router.get("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
-def get_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+def get_headline_report(request: HttpRequest, meeting_id: PathId, response: HttpResponse) -> Any:
     """The meeting's headline report. A draft is only shown to the secretariat (404
     for anyone else, as before the meeting is held)."""
     return _answer_report(request, response, meeting_id)
 
 
 def _report_write(
-    request: HttpRequest, response: HttpResponse, meeting_id: int, service: Any, **arguments: Any
+    request: HttpRequest, response: HttpResponse, meeting_id: PathId, service: Any, **arguments: Any
 ) -> Any:
     """Call a headline-report verb through `versioned_write`; answer the report."""
     return versioned_write(
@@ -175,9 +178,13 @@ def _report_write(
     )
 
 
-@router.patch("/{int:meeting_id}/headline-report", response={200: HeadlineReportOut, **ERRORS})
+@router.patch(
+    "/{int:meeting_id}/headline-report",
+    response={200: HeadlineReportOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
 def patch_headline_report(
-    request: HttpRequest, meeting_id: int, payload: HeadlineReportPatch, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: HeadlineReportPatch, response: HttpResponse
 ) -> Any:
     """Change the report's Markdown body (draft or published). Needs `If-Match`."""
     return _report_write(
@@ -186,9 +193,13 @@ def patch_headline_report(
 
 
 @router.post(
-    "/{int:meeting_id}/headline-report/publish", response={200: HeadlineReportOut, **ERRORS}
+    "/{int:meeting_id}/headline-report/publish",
+    response={200: HeadlineReportOut, **ERRORS},
+    openapi_extra=IF_MATCH,
 )
-def publish_headline_report(request: HttpRequest, meeting_id: int, response: HttpResponse) -> Any:
+def publish_headline_report(
+    request: HttpRequest, meeting_id: PathId, response: HttpResponse
+) -> Any:
     """Publish the report (the meeting must have been held). Needs `If-Match`. The
     publication time is what the two-working-day deadline is judged on."""
     return _report_write(request, response, meeting_id, services.publish_headline_report)
@@ -197,7 +208,7 @@ def publish_headline_report(request: HttpRequest, meeting_id: int, response: Htt
 @router.get(
     "/{int:meeting_id}/headline-report/amendments", response={200: AmendmentListOut, **ERRORS}
 )
-def list_amendments(request: HttpRequest, meeting_id: int) -> Any:
+def list_amendments(request: HttpRequest, meeting_id: PathId) -> Any:
     """Amendment requests to the report, oldest first (signed-in users)."""
     user = actor(request)
     meeting = _meeting(request, meeting_id)
@@ -210,7 +221,7 @@ def list_amendments(request: HttpRequest, meeting_id: int) -> Any:
 
 @router.post("/{int:meeting_id}/headline-report/amendments", response={201: AmendmentOut, **ERRORS})
 def create_amendment(
-    request: HttpRequest, meeting_id: int, payload: AmendmentIn, response: HttpResponse
+    request: HttpRequest, meeting_id: PathId, payload: AmendmentIn, response: HttpResponse
 ) -> Any:
     """Ask for an addition or correction to a published report (any signed-in user)."""
     user = actor(request)
@@ -224,11 +235,12 @@ def create_amendment(
 @router.post(
     "/{int:meeting_id}/headline-report/amendments/{int:amendment_id}/answer",
     response={200: AmendmentOut, **ERRORS},
+    openapi_extra=IF_MATCH,
 )
 def answer_amendment(
     request: HttpRequest,
-    meeting_id: int,
-    amendment_id: int,
+    meeting_id: PathId,
+    amendment_id: PathId,
     payload: AnswerIn,
     response: HttpResponse,
 ) -> Any:

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from progov.audit.services import record_create, record_delete, record_many
 from progov.audit.writes import WritePath, changing, update_versioned
 from progov.core import access
+from progov.core.bounds import bounds_errors
 from progov.core.concurrency import check_version
 from progov.core.errors import DomainError, ValidationError
 from progov.governance.models import GovernanceGroup, Organisation, Person
@@ -81,13 +82,9 @@ def _clean_content(
         title = (changes["title"] or "").strip()
         if not title:
             errors["title"] = ["Give the item a title."]
-        elif len(title) > 200:
-            errors["title"] = ["A title is at most 200 characters."]
         obj.title = title
     if "objective" in changes:
         obj.objective = (changes["objective"] or "").strip()
-        if len(obj.objective) > 2000:
-            errors["objective"] = ["An objective is at most 2,000 characters."]
     if "item_type" in changes:
         if changes["item_type"] not in AgendaItemType.values:
             errors["item_type"] = [
@@ -118,8 +115,9 @@ def _clean_content(
         obj.lead_organisation = organisation
     if "lead_text" in changes:
         obj.lead_text = (changes["lead_text"] or "").strip()
-        if len(obj.lead_text) > 200:
-            errors["lead_text"] = ["A lead is at most 200 characters."]
+    texts = [name for name in ("title", "objective", "lead_text") if name in changes]
+    for name, messages in bounds_errors(obj, texts).items():
+        errors.setdefault(name, messages)
     leads = [bool(obj.lead_person_id), bool(obj.lead_organisation_id), bool(obj.lead_text)]
     if sum(leads) > 1:
         errors.setdefault("lead", []).append(

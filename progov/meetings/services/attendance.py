@@ -26,6 +26,7 @@ from django.db import transaction
 from progov.audit.services import diff, record_create, record_many
 from progov.audit.writes import Change
 from progov.core import access
+from progov.core.bounds import check_bounds
 from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import Membership, MembershipRole, Person
@@ -206,6 +207,7 @@ def _represented_by_alternate(
 def _save_row(actor: Any, row: Attendance, change: Change[Attendance] | None) -> Attendance:
     """Create the line, or commit the change begun on the locked line."""
     if change is None:
+        check_bounds(row)
         row.save()
         record_create(actor=actor, obj=row, fields=_row_fields(row))
         return row

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from progov.accounts.services import hash_token
 from progov.audit.services import record_create, record_update
+from progov.audit.writes import insert
 from progov.core import access
 from progov.core.access import is_signed_in
 from progov.core.errors import NotFound, PermissionDenied
@@ -44,9 +45,7 @@ def create_feed_token(*, actor: Any, person: Person) -> tuple[CalendarFeedToken,
     """Issue a personal feed token; the raw token is returned once and never stored."""
     _require_manager(actor, person)
     raw = FEED_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = CalendarFeedToken.objects.create(
-        person=person, token_hash=hash_token(raw), prefix=raw[:12]
-    )
+    token = insert(CalendarFeedToken, person=person, token_hash=hash_token(raw), prefix=raw[:12])
     record_create(actor=actor, obj=token, fields={"person": person.name, "prefix": token.prefix})
     return token, raw
 

@@ -22,6 +22,7 @@ from progov.audit.services import record_create, record_delete
 from progov.audit.writes import WritePath, check_fields
 from progov.core import access
 from progov.core.auth import is_signed_in
+from progov.core.bounds import bounds_errors
 from progov.core.concurrency import check_version
 from progov.core.errors import ValidationError
 from progov.governance.models import AttendancePolicy, GovernanceGroup, Person
@@ -53,8 +54,6 @@ def _clean_fields(
         paper.title = (changes["title"] or "").strip()
         if not paper.title:
             errors["title"] = ["Give the paper a title."]
-        elif len(paper.title) > 200:
-            errors["title"] = ["A title is at most 200 characters."]
     if "kind" in changes:
         if changes["kind"] not in PaperKind.values:
             errors["kind"] = [
@@ -72,13 +71,14 @@ def _clean_fields(
         paper.paper_version = (changes["paper_version"] or "").strip()
         if not paper.paper_version:
             errors["paper_version"] = ['Give the paper\'s version, e.g. "1.0".']
-        elif len(paper.paper_version) > 20:
-            errors["paper_version"] = ["A version is at most 20 characters."]
     if "agenda_item" in changes:
         item = changes["agenda_item"]
         if item is not None and (not isinstance(item, AgendaItem) or item.meeting_id != meeting.pk):
             errors["agenda_item"] = ["Attach the paper to an item of this meeting's agenda."]
         paper.agenda_item = item
+    texts = [name for name in ("title", "paper_version") if name in changes]
+    for name, messages in bounds_errors(paper, texts).items():
+        errors.setdefault(name, messages)
 
 
 def _raise(errors: dict[str, list[str]], too_large: bool = False) -> None:

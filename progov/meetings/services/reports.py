@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from progov.audit.services import record_create
-from progov.audit.writes import WritePath
+from progov.audit.writes import WritePath, insert
 from progov.core import access
 from progov.core.auth import is_signed_in
 from progov.core.errors import PermissionDenied, ValidationError
@@ -76,7 +76,7 @@ def start_headline_report(*, actor: Any, meeting: Meeting) -> HeadlineReport:
             f"{meeting} is {meeting.get_status_display().lower()}: its headline report is "
             "started when it is marked held."
         )
-    report = HeadlineReport.objects.create(meeting=meeting, body=_draft_body(meeting))
+    report = insert(HeadlineReport, meeting=meeting, body=_draft_body(meeting))
     record_create(
         actor=actor, obj=report, fields={"meeting": str(meeting), "status": report.status}
     )
@@ -142,7 +142,8 @@ def request_amendment(
     access.require(user=actor, action="request_amendment", obj=report)
     if not text.strip():
         raise ValidationError.for_field("text", "Say what should be added or changed.")
-    amendment = AmendmentRequest.objects.create(
+    amendment = insert(
+        AmendmentRequest,
         report=report,
         requested_by=actor,
         text=text.strip(),

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from progov.audit.services import diff, record_create, record_many
-from progov.audit.writes import WritePath, update_versioned
+from progov.audit.writes import WritePath, insert, update_versioned
 from progov.calendars.selectors import calendar_for_programme
 from progov.core import access
+from progov.core.bounds import check_bounds
 from progov.core.errors import ValidationError
 from progov.governance.models import GovernanceGroup, GroupStatus, GroupStatusChange
 from progov.governance.services import snapshot
@@ -81,6 +82,7 @@ class GenerationReport:
 
 
 def _validate_series(series: MeetingSeries) -> None:
+    check_bounds(series)
     if series.ends_on is not None and series.ends_on < series.starts_on:
         raise ValidationError.for_field("ends_on", "The series cannot end before it starts.")
     if series.first_number < 1:
@@ -504,7 +506,8 @@ def create_extraordinary_meeting(
     template = list(
         AgendaTemplateItem.objects.filter(group=group).order_by("at_end", "position", "id")
     )
-    meeting = Meeting.objects.create(
+    meeting = insert(
+        Meeting,
         group=group,
         kind=MeetingKind.EXTRAORDINARY,
         number_major=30_000_000,

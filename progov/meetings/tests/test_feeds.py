@@ -174,9 +174,9 @@ def test_location_and_online_link(feed_group, pmo_user):
 def test_awkward_text_round_trips_through_both_parsers(feed_group, pmo_user):
     meeting = ninth(feed_group)
     title = 'M9 decision; go/no-go, "final"\\ — Zürich ✓\nsecond line' + " long" * 20
-    services.update_meeting(
-        actor=pmo_user, meeting=meeting, expected_version=meeting.version, title=title
-    )
+    # A title can no longer be given a line break (core.bounds), but rows written before
+    # that rule may hold one, and the feed must still escape it: written as such a row.
+    type(meeting).objects.filter(pk=meeting.pk).update(title=title)
     text = render(feed_group)
     assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
     cal, vcal = parse_both(text)

@@ -311,7 +311,8 @@ def test_a_bad_meetings_block_is_rejected_whole_with_line_numbers(db):
     expected = [
         "line 9: group AG meetings: 'first_number' must be between 1 and 100000, not 0.",
         "line 10: group AG meetings: 'until' '2030-13-01' is not a date; write it as YYYY-MM-DD",
-        "line 11: group AG meetings: 'not a link' is not a web address.",
+        "line 11: group AG meetings: 'not a link': Enter a web address starting with "
+        "https:// or http://, e.g. https://example.org.",
         "line 12: group AG meetings quorum: unknown key 'members'; allowed: chair, constituencies.",
         "line 12: group AG meetings quorum: 'chair' must be true or false, not 'yes please'.",
         "line 14: group AG meetings standing item 'Welcome': 'minutes' must be between 0 and "

@@ -556,7 +556,8 @@ def test_every_problem_is_collected_in_line_order(db):
     joined = "\n".join(errors)
     for expected in (
         "line 4: programme: governance_calendar 'mars' is not a calendar",
-        "line 6: workstream 'Design': 'not-an-address' is not an email address.",
+        "line 6: workstream 'Design': 'not-an-address': Enter a valid e-mail address, "
+        "e.g. jo.bloggs@example.org.",
         "line 8: constituency 'large-supplier': 'kind' is 'vip'",
         "line 10: group BPRWG/TDWG: the acronym is used in web addresses",
         "line 12: group BPRWG/TDWG: workstream 'Desing' is not declared",
