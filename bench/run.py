@@ -16,6 +16,12 @@ One-shot measurements time a whole act once per run on a fresh database and repo
 median of the runs (`--oneshot-runs`, 0 skips them): generating ten years of meetings
 for 60 groups.
 
+The audit write cost (`--audit-writes`, 0 skips it) times one write through a service
+and one bare audit entry, each committed, the way the audit trail wrote them before
+issue 7 (plain SHA-256, no checkpoint) and as it does now (HMAC-SHA256 under the audit
+key, plus the checkpoint line appended after commit), interleaved in one process on one
+database so that both see the same machine.
+
 Add a case by appending to CASES; `{big}` in a path is the acronym of the group
 with the most members, `{group}` a typical working group's.
 """
@@ -608,6 +614,136 @@ def print_oneshots(rows: list[dict[str, Any]], path_width: int = 30) -> int:
     return flagged
 
 
+# --- the audit write cost: before and after issue 7, side by side ------------------------
+
+AUDIT_WARMUP = 10
+
+
+def _plain_sha256(key: bytes, *, position: int, **fields: Any) -> str:
+    """The audit chain's digest before issue 7: SHA-256 of the entry, no key, no position.
+    Here only, to measure what the HMAC seal and the checkpoints cost; progov never
+    verifies it."""
+    import hashlib
+
+    from progov.audit.hashing import canonical
+
+    return hashlib.sha256(canonical(**fields)).hexdigest()
+
+
+def run_audit_child(writes: int, out: Path) -> None:
+    """Interleave `writes` writes of each mode; median and p95 per mode and case."""
+    with tempfile.TemporaryDirectory(prefix="progov-bench-audit-") as tmp:
+        _configure(Path(tmp))
+        from django.conf import settings
+        from django.contrib.contenttypes.models import ContentType
+        from django.core.management import call_command
+        from django.db import transaction
+
+        from progov.audit import services as audit_services
+        from progov.audit.models import AuditEntry
+        from progov.core.context import correlation
+        from progov.core.testing.factories import GroupFactory, ProgrammeFactory, UserFactory
+        from progov.governance import services
+
+        call_command("migrate", verbosity=0, interactive=False)
+        pmo = UserFactory(username="bench-pmo", role="secretariat")
+        group = GroupFactory(programme=ProgrammeFactory(slug="audit"), acronym="AUD", level=3)
+        obj = ContentType.objects.get_for_model(AuditEntry)
+        now_seal, now_after_commit = audit_services.seal, audit_services.checkpoints.after_commit
+        modes = {
+            "before": (_plain_sha256, lambda **_: None),
+            "after": (now_seal, now_after_commit),
+        }
+        version = group.version
+
+        def service_write(n: int) -> None:
+            nonlocal version
+            with correlation():
+                services.update_group(
+                    actor=pmo, group=group, expected_version=version, purpose=f"Purpose {n}"
+                )
+            version += 1
+
+        def bare_record(n: int) -> None:
+            with transaction.atomic():
+                audit_services.record_create(actor=None, obj=obj, fields={"n": n})
+
+        cases = {
+            "write (update_group)": service_write,
+            "audit entry only": bare_record,
+        }
+        samples: dict[tuple[str, str], list[float]] = {
+            (case, mode): [] for case in cases for mode in modes
+        }
+        n = 0
+        # "after" first: the chain's first entry creates the checkpoint file.
+        for i in range(AUDIT_WARMUP + writes):
+            for mode in ("after", "before") if i % 2 == 0 else ("before", "after"):
+                audit_services.seal, audit_services.checkpoints.after_commit = modes[mode]
+                try:
+                    for case, write in cases.items():
+                        n += 1
+                        started = time.perf_counter()
+                        write(n)
+                        elapsed = (time.perf_counter() - started) * 1000
+                        if i >= AUDIT_WARMUP:
+                            samples[(case, mode)].append(elapsed)
+                finally:
+                    audit_services.seal, audit_services.checkpoints.after_commit = (
+                        now_seal,
+                        now_after_commit,
+                    )
+        lines = Path(settings.PROGOV_AUDIT_CHECKPOINT_PATH).read_text().count("\n")
+        rows = [
+            {
+                "case": case,
+                "mode": mode,
+                "writes": len(values),
+                "median_ms": round(statistics.median(values), 3),
+                "p95_ms": round(_p95(values), 3),
+            }
+            for (case, mode), values in samples.items()
+        ]
+    out.write_text(json.dumps({"rows": rows, "checkpoint_lines": lines}))
+
+
+AUDIT_MODES = {
+    "before": "before: SHA-256, no checkpoint",
+    "after": "after: HMAC + checkpoint",
+}
+
+
+def audit_cost(writes: int, tmp: Path) -> dict[str, Any]:
+    out = tmp / "audit.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "audit"]
+    cmd += ["--out", str(out), "--audit-writes", str(writes)]
+    if subprocess.run(cmd, check=False, cwd=ROOT).returncode != 0:
+        return {"error": "failed (output above)", "rows": []}
+    result: dict[str, Any] = json.loads(out.read_text())
+    return result
+
+
+def print_audit_cost(result: dict[str, Any]) -> int:
+    """Before and after rows per case, with the difference; errors count as flagged."""
+    if "error" in result:
+        print(f"{'audit':<6} write cost: {result['error']}")
+        return 1
+    by = {(r["case"], r["mode"]): r for r in result["rows"]}
+    for case in dict.fromkeys(r["case"] for r in result["rows"]):
+        before, after = by[(case, "before")], by[(case, "after")]
+        for mode, row in (("before", before), ("after", after)):
+            extra = ""
+            if mode == "after":
+                delta = row["median_ms"] - before["median_ms"]
+                extra = f"  {delta:+.3f} ms ({delta / before['median_ms']:+.0%}) on the median"
+            print(
+                f"{'audit':<6} {case:<22} {AUDIT_MODES[mode]:<32} median {row['median_ms']:.3f} ms"
+                f"  p95 {row['p95_ms']:.3f} ms  ({row['writes']} writes){extra}"
+            )
+    print(f"{'':<6} (checkpoint lines written by the 'after' writes: {result['checkpoint_lines']})")
+    return 0
+
+
 # --- the parent: run the scales, print the table ----------------------------------------
 
 
@@ -672,6 +808,12 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help="runs of each one-shot measurement, median reported (0 skips them)",
     )
+    parser.add_argument(
+        "--audit-writes",
+        type=int,
+        default=200,
+        help="writes timed per mode for the audit write cost, before/after (0 skips it)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -680,6 +822,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child == "oneshot":
         run_oneshot_child(args.oneshot_runs, args.out)
+        return 0
+    if args.child == "audit":
+        run_audit_child(args.audit_writes, args.out)
         return 0
     if args.child:
         run_child(args.child, args.requests, args.warmup, args.out)
@@ -718,10 +863,19 @@ def main(argv: list[str] | None = None) -> int:
             once = oneshots(args.oneshot_runs, Path(tmp))
         widths = [30, *(len(r["path"]) for rows in by_scale.values() for r in rows)]
         flagged += print_oneshots(once, path_width=max(widths))
+    audit: dict[str, Any] = {}
+    if args.audit_writes > 0:
+        with tempfile.TemporaryDirectory(prefix="progov-bench-") as tmp:
+            audit = audit_cost(args.audit_writes, Path(tmp))
+        flagged += print_audit_cost(audit)
     errors = sum(r["status"] != 200 for rows in by_scale.values() for r in rows)
+    errors += "error" in audit
     path = args.json or RESULTS_DIR / "latest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(by_scale, indent=2) + "\n")
+    results: dict[str, Any] = dict(by_scale)
+    if audit:
+        results["audit_write"] = audit
+    path.write_text(json.dumps(results, indent=2) + "\n")
     for scale, rows in by_scale.items():
         for r in rows:
             if "error" in r:

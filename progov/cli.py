@@ -7,7 +7,9 @@ progov export-pack [--programme SLUG] PATH
 progov meetings generate [--until DATE] [--group ACR]... [--pack PATH]
 progov token create USERNAME
 progov accounts unlock USERNAME
-progov audit verify
+progov audit verify [--expect COUNT:HASH]
+progov audit checkpoint [--append]
+progov audit protect
 progov manage ARGS...        (any Django management command)
 """
 
@@ -174,16 +176,30 @@ def cmd_accounts_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    _setup(args.data_dir)
+def _audit(command: str, *arguments: str) -> int:
     from django.core.management.base import CommandError
 
     try:
-        _call("audit_verify")
+        _call(command, *arguments)
     except CommandError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    return _audit("audit_verify", *(["--expect", args.expect] if args.expect else []))
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    return _audit("audit_checkpoint", *(["--append"] if args.append else []))
+
+
+def cmd_audit_protect(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    return _audit("audit_protect")
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -323,11 +339,44 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = audit_sub.add_parser(
         "verify",
-        help="prove the hash chain intact or name the altered entry",
-        description="Walk the audit hash chain; exit 1 naming the first altered entry.",
+        help="prove the audit trail intact and complete, or name what was altered or removed",
+        description="Walk the audit chain (every entry's link and HMAC seal under the audit "
+        "key), compare it with the checkpoint file (entries removed from the end, an emptied "
+        "table, a rewritten history) and check the triggers that keep the table append-only. "
+        "Exit 0 when intact; exit 1 naming each problem found. See docs/audit.md.",
+    )
+    verify.add_argument(
+        "--expect",
+        metavar="COUNT:HASH",
+        help="also compare with a head you kept, as `progov audit checkpoint` prints it",
     )
     verify.add_argument("--data-dir", help=data_dir_help)
     verify.set_defaults(func=cmd_audit_verify)
+
+    checkpoint = audit_sub.add_parser(
+        "checkpoint",
+        help="print the trail's head to keep (on paper, elsewhere) for `verify --expect`",
+        description="Verify the trail, then print its head: entries, last id, hash, time, "
+        "and the COUNT:HASH line to keep and give later to `progov audit verify --expect`. "
+        "Exit 1, printing no head, when the trail does not verify.",
+    )
+    checkpoint.add_argument(
+        "--append",
+        action="store_true",
+        help="also append it to the checkpoint file, creating the file if it is missing "
+        "(to start a new one deliberately, after checking the trail against a kept head)",
+    )
+    checkpoint.add_argument("--data-dir", help=data_dir_help)
+    checkpoint.set_defaults(func=cmd_audit_checkpoint)
+
+    protect = audit_sub.add_parser(
+        "protect",
+        help="re-install the triggers that keep the audit table append-only",
+        description="Install again the database triggers refusing UPDATE and DELETE (and "
+        "TRUNCATE on PostgreSQL) of audit entries, e.g. after someone dropped them.",
+    )
+    protect.add_argument("--data-dir", help=data_dir_help)
+    protect.set_defaults(func=cmd_audit_protect)
 
     manage = sub.add_parser(
         "manage",

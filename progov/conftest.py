@@ -4,6 +4,10 @@
   `live_server` itself, made to speak plain HTTP (see progov/core/testing/browser.py).
 - Pages render `{% static %}` without `collectstatic`: tests use the plain
   static storage (the manifest storage needs collected files to name them).
+- Audit checkpoints go to a file of the test's own (PROGOV_AUDIT_CHECKPOINT_PATH in a
+  directory of the worker's), never a shared one; and the test database's flush (after a
+  `transactional_db` or `live_server` test) empties the audit table past its triggers,
+  for the test session only (progov/core/testing/audit.py, `lift_protection_around_flush`).
 - Each test has an empty local-memory cache (`_cache_of_this_test`).
 - Uploaded files go to a media directory of the test process's own (scripts/test runs
   the suite in parallel workers), never the shared data dir's; a test may still point
@@ -12,11 +16,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from progov.core.testing.audit import lift_protection_around_flush
 from progov.core.testing.browser import browser_page, chromium_browser, live_server
 
 __all__ = ["browser_page", "chromium_browser", "live_server"]
@@ -54,3 +61,22 @@ def _worker_media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _media_root_of_this_worker(settings: Any, _worker_media_root: Path) -> None:
     settings.MEDIA_ROOT = _worker_media_root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_audit_triggers() -> Iterator[None]:
+    from django.core.management.commands import flush
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush.Command, "handle", lift_protection_around_flush(flush.Command.handle))
+        yield
+
+
+@pytest.fixture(scope="session")
+def _worker_audit_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("audit")
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_of_this_test(settings: Any, _worker_audit_dir: Path) -> None:
+    settings.PROGOV_AUDIT_CHECKPOINT_PATH = _worker_audit_dir / f"{uuid.uuid4().hex}.log"

@@ -5,6 +5,8 @@
 | PROGOV_DATA_DIR        | where the SQLite database, uploads and the secret key live   | ./progov-data                    |
 | PROGOV_DATABASE_URL    | e.g. postgresql://user@127.0.0.1:5432/progov                 | sqlite in the data dir           |
 | PROGOV_SECRET_KEY      | Django's secret key                                          | generated once into the data dir |
+| PROGOV_AUDIT_KEY       | the audit trail's HMAC key, ≥ 32 characters (docs/audit.md)  | generated once into the data dir |
+| PROGOV_AUDIT_CHECKPOINT_PATH | the audit trail's append-only checkpoint file          | audit-checkpoints.log in the data dir |
 | PROGOV_DEBUG           | true/false                                                   | false                            |
 | PROGOV_ALLOWED_HOSTS   | comma-separated host names                                   | localhost,127.0.0.1              |
 | PROGOV_TLS             | true when served behind HTTPS (secure cookies, HSTS)         | true unless PROGOV_DEBUG         |
@@ -80,6 +82,14 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit trail's key and checkpoint file live outside the database (docs/audit.md);
+# progov/audit/keys.py generates the key into the data dir on first use when unset.
+PROGOV_AUDIT_KEY = os.environ.get("PROGOV_AUDIT_KEY", "")
+PROGOV_AUDIT_CHECKPOINT_PATH = (
+    Path(os.environ.get("PROGOV_AUDIT_CHECKPOINT_PATH") or DATA_DIR / "audit-checkpoints.log")
+    .expanduser()
+    .resolve()
+)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("PROGOV_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")

@@ -1,8 +1,15 @@
-"""The hash that chains audit entries. Changing this breaks every existing chain."""
+"""The seal that chains audit entries: HMAC-SHA256 under the audit key (progov/audit/keys.py).
+
+Each entry's `entry_hash` is the HMAC of the canonical JSON of its fields, its position in
+the chain (1, 2, 3…) and the previous entry's hash. Without the key nobody can compute a
+seal, so an entry edited in the database, and the chain recomputed after it, no longer
+verifies. Changing this function breaks every existing chain (docs/audit.md).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +17,7 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 
 
-def entry_digest(
+def canonical(
     *,
     prev_hash: str,
     timestamp: datetime,
@@ -22,7 +29,9 @@ def entry_digest(
     object_repr: str,
     action: str,
     changes: Any,
-) -> str:
+    position: int | None = None,
+) -> bytes:
+    """The entry as the bytes that are sealed (`position` None: the plain chain of old)."""
     payload = {
         "prev": prev_hash,
         "ts": timestamp.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -35,5 +44,12 @@ def entry_digest(
         "action": action,
         "changes": changes,
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if position is not None:
+        payload["pos"] = position
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def seal(key: bytes, *, position: int, **fields: Any) -> str:
+    """HMAC-SHA256 (hex) of the entry at `position` under the entry key."""
+    return hmac.new(key, canonical(position=position, **fields), hashlib.sha256).hexdigest()

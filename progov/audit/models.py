@@ -1,4 +1,4 @@
-"""The append-only, hash-chained audit trail."""
+"""The append-only audit trail, chained by HMAC seals (docs/audit.md)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,14 @@ class AuditEntry(models.Model):
     `governance.governancegroup` #3, changes `{"purpose": ["Oversee…", "Oversee and approve…"]}`,
     actor `pmo`, and the correlation id of that HTTP request.
 
-    Entries are never updated or deleted (no code path does, and on PostgreSQL a
-    trigger refuses it). Each carries the hash of the entry before it, so altering
-    or removing any row breaks the chain that `progov audit verify` walks.
+    Entries are never updated or deleted: no code path does, and triggers refuse it on
+    SQLite and PostgreSQL (progov/audit/protection.py). Each is sealed under the audit
+    key (HMAC-SHA256 over its fields, its `position` and the previous entry's seal), so
+    altering or removing a row inside the chain breaks it, and checkpoints outside the
+    database record its length; `progov audit verify` checks both.
+
+    On SQLite, a migration that alters this table rebuilds it and so drops its triggers:
+    it must re-install them (`protection.install`).
     """
 
     timestamp = models.DateTimeField(db_index=True)
@@ -41,6 +46,8 @@ class AuditEntry(models.Model):
     object_repr = models.CharField(max_length=300, blank=True)
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     changes = models.JSONField(default=dict)
+    # 1 for the first entry, then 2, 3…: the chain's length is the head's position.
+    position = models.PositiveBigIntegerField(unique=True)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

@@ -1,4 +1,10 @@
-"""Writing audit entries. Every domain service calls one of these inside its transaction."""
+"""Writing audit entries. Every domain service calls one of these inside its transaction.
+
+Each entry is sealed under the audit key (hashing.seal, keys.audit_key) and, once the
+act's transaction commits, one checkpoint line records the chain's new length and head
+(checkpoints.after_commit). Verifying is progov/audit/verification.py (`verify_chain`,
+`ChainBroken` are re-exported here for the callers that had them from here).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,14 @@ import json
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
-from progov.audit.hashing import GENESIS_HASH, entry_digest
+from progov.audit import checkpoints
+from progov.audit.hashing import GENESIS_HASH, seal
+from progov.audit.keys import audit_key
 from progov.audit.models import AuditAction, AuditEntry
+from progov.audit.verification import ChainBroken, verify_chain
 from progov.core.context import get_correlation_id, get_system_actor
 
 # An arbitrary constant naming the "audit chain head" advisory lock on PostgreSQL.
@@ -36,6 +45,12 @@ def _lock_chain_head() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
 
 
+def _chain_head() -> tuple[str, int]:
+    """The last entry's seal and position (the genesis hash and 0 for an empty chain)."""
+    head = AuditEntry.objects.order_by("-id").values_list("entry_hash", "position").first()
+    return head or (GENESIS_HASH, 0)
+
+
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None, get_system_actor()
@@ -47,8 +62,8 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries are written inside the service's transaction")
     _lock_chain_head()
-    previous = AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-    prev_hash = previous or GENESIS_HASH
+    prev_hash, position = _chain_head()
+    position += 1
     actor_id, actor_label = _actor_fields(actor)
     now = timezone.now()
     normalised = _normalise(changes)
@@ -63,8 +78,12 @@ def record(*, actor: Any, obj: models.Model, action: str, changes: dict[str, Any
         "action": action,
         "changes": normalised,
     }
-    digest = entry_digest(prev_hash=prev_hash, **fields)
-    return AuditEntry.objects.create(prev_hash=prev_hash, entry_hash=digest, **fields)
+    digest = seal(audit_key().entry, position=position, prev_hash=prev_hash, **fields)
+    entry = AuditEntry.objects.create(
+        position=position, prev_hash=prev_hash, entry_hash=digest, **fields
+    )
+    checkpoints.after_commit(starts_chain=position == 1)
+    return entry
 
 
 def record_many(
@@ -80,10 +99,9 @@ def record_many(
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries are written inside the service's transaction")
     _lock_chain_head()
-    prev_hash = (
-        AuditEntry.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        or GENESIS_HASH
-    )
+    prev_hash, position = _chain_head()
+    first = position + 1
+    key = audit_key().entry
     actor_id, actor_label = _actor_fields(actor)
     now = timezone.now()
     cid = get_correlation_id()
@@ -100,11 +118,16 @@ def record_many(
             "action": action,
             "changes": _normalise(changes),
         }
-        digest = entry_digest(prev_hash=prev_hash, **fields)
-        entries.append(AuditEntry(prev_hash=prev_hash, entry_hash=digest, **fields))
+        position += 1
+        digest = seal(key, position=position, prev_hash=prev_hash, **fields)
+        entries.append(
+            AuditEntry(position=position, prev_hash=prev_hash, entry_hash=digest, **fields)
+        )
         prev_hash = digest
     # Ids must follow chain order; bulk_create inserts in list order on both backends.
-    return AuditEntry.objects.bulk_create(entries, batch_size=500)
+    created = AuditEntry.objects.bulk_create(entries, batch_size=500)
+    checkpoints.after_commit(starts_chain=first == 1)
+    return created
 
 
 def record_create(*, actor: Any, obj: models.Model, fields: dict[str, Any]) -> AuditEntry:
@@ -127,43 +150,14 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [b.get(k), a.get(k)] for k in sorted(set(b) | set(a)) if b.get(k) != a.get(k)}
 
 
-class ChainBroken(Exception):
-    def __init__(self, entry_id: int, reason: str):
-        super().__init__(f"audit entry #{entry_id}: {reason}")
-        self.entry_id = entry_id
-        self.reason = reason
-
-
-def verify_chain() -> int:
-    """Walk the whole chain; return how many entries it holds or raise ChainBroken.
-
-    It names the first entry whose stored content no longer matches its hash, or
-    whose link to the previous entry is wrong (a row deleted or inserted by hand).
-    """
-    prev_hash = GENESIS_HASH
-    count = 0
-    with transaction.atomic():
-        for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
-            if entry.prev_hash != prev_hash:
-                raise ChainBroken(
-                    entry.pk,
-                    "its link to the previous entry is wrong (an entry was removed, "
-                    "inserted or altered before it)",
-                )
-            expected = entry_digest(
-                prev_hash=entry.prev_hash,
-                timestamp=entry.timestamp,
-                actor_id=entry.actor_id,
-                actor_label=entry.actor_label,
-                correlation_id=entry.correlation_id,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                object_repr=entry.object_repr,
-                action=entry.action,
-                changes=entry.changes,
-            )
-            if expected != entry.entry_hash:
-                raise ChainBroken(entry.pk, "its content was altered after it was written")
-            prev_hash = entry.entry_hash
-            count += 1
-    return count
+__all__ = [
+    "ChainBroken",
+    "diff",
+    "object_type_of",
+    "record",
+    "record_create",
+    "record_delete",
+    "record_many",
+    "record_update",
+    "verify_chain",
+]

@@ -7,8 +7,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from django.db import transaction
 
 from progov.audit.models import AuditEntry
+from progov.audit.services import record_update
+from progov.core.context import correlation
 from progov.core.testing.api import bearer
 from progov.core.testing.audit import audit_head, entries_since
 
@@ -38,18 +41,11 @@ def write(client, db, pmo_user, psg):
     return patch
 
 
-def test_an_untrusted_clients_id_is_not_adopted(write, settings, caplog):
+def test_an_untrusted_clients_id_is_not_adopted(write, settings, caplog, psg):
     settings.PROGOV_TRUSTED_PROXIES = []
-    earlier = AuditEntry.objects.create(
-        timestamp="2024-01-01T00:00:00Z",
-        actor_label="x",
-        correlation_id=CLIENT_ID,
-        object_type="governance.governancegroup",
-        object_id="1",
-        action="update",
-        prev_hash="0" * 64,
-        entry_hash="1" * 64,
-    )
+    # An earlier act that happened to use the id the client now sends.
+    with correlation(CLIENT_ID), transaction.atomic():
+        earlier = record_update(actor=None, obj=psg, changes={"purpose": ["a", "b"]})
     with caplog.at_level(logging.INFO, logger="progov.request"):
         response, entries = write(HTTP_X_REQUEST_ID=CLIENT_ID, REMOTE_ADDR="203.0.113.7")
     used = response["X-Request-ID"]

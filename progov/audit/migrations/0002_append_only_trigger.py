@@ -27,6 +27,14 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        # Never silently: refused while the table holds entries (docs/audit.md).
+        from progov.audit.protection import refuse_to_remove
+
+        refuse_to_remove(
+            schema_editor,
+            triggers={"audit_auditentry_append_only"},
+            what="drop the append-only trigger (migration audit 0002)",
+        )
         schema_editor.execute(DROP, params=None)
 
 

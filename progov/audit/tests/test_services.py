@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 
 from progov.audit.models import AuditEntry
 from progov.audit.services import ChainBroken, record_create, record_update, verify_chain
 from progov.core.context import correlation
+from progov.core.testing.audit import tamper
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,7 @@ def test_an_altered_entry_is_named():
     obj = ContentType.objects.get_for_model(AuditEntry)
     with transaction.atomic():
         entries = [record_create(actor=None, obj=obj, fields={"n": n}) for n in range(3)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(
-            "UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", ["X", entries[1].pk]
-        )
+    tamper("UPDATE audit_auditentry SET object_repr = %s WHERE id = %s", ["X", entries[1].pk])
     with pytest.raises(ChainBroken) as caught:
         verify_chain()
     assert caught.value.entry_id == entries[1].pk

@@ -5,16 +5,27 @@ client.post(...)                                   # a refused write
 assert_nothing_written(since=head)
 
 entry = assert_audited(meeting, "update", fields={"start", "end"}, since=head)
+
+tamper("DELETE FROM audit_auditentry WHERE id > %s", [head])   # play the attacker
+
+The audit table's triggers refuse UPDATE, DELETE and TRUNCATE (progov/audit/protection.py).
+Tests that play an attacker who got past them use `tamper` / `protection_lifted`; and the
+test database's flush (TransactionTestCase, `transactional_db`, `live_server`: every table
+emptied after the test) runs with them lifted, through `lift_protection_around_flush`,
+which progov/conftest.py applies for the test session only. Production's `flush` stays
+refused by the triggers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from django.db import connections
 from django.db.models import Model
 
+from progov.audit import protection
 from progov.audit.models import AuditEntry
 from progov.audit.services import object_type_of
 
@@ -77,3 +88,31 @@ def assert_audited(
     if actor is not None:
         assert entry.actor_id == actor.pk, f"audited actor {entry.actor_label!r}"
     return entry
+
+
+@contextmanager
+def protection_lifted(using: str = "default") -> Iterator[None]:
+    """Test-only: the audit table's triggers dropped for the block, then installed again
+    (inside a test's transaction both are rolled back with it anyway)."""
+    connection = connections[using]
+    protection.remove(connection, keep_function=True)
+    try:
+        yield
+    finally:
+        protection.install(connection)
+
+
+def tamper(sql: str, params: Sequence[Any] = ()) -> None:
+    """Run `sql` on the audit table past its triggers, as an attacker who dropped them."""
+    with protection_lifted(), connections["default"].cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def lift_protection_around_flush(handle: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap the `flush` command's handle so the test database can be emptied (test-only)."""
+
+    def flush(self: Any, **options: Any) -> Any:
+        with protection_lifted(options.get("database") or "default"):
+            return handle(self, **options)
+
+    return flush

@@ -1,19 +1,37 @@
 from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import CommandError, CommandParser
 
-from progov.audit.services import ChainBroken, verify_chain
+from progov.audit.verification import Expected, verify_trail
 from progov.core.commands import ProgovCommand
 
 
 class Command(ProgovCommand):
-    help = "Walk the audit trail's hash chain and report the first altered entry, if any."
+    help = (
+        "Verify the audit trail: walk its chain (every entry's link and HMAC seal), compare "
+        "it with the checkpoint file (a removed tail, an emptied table, a rewritten history) "
+        "and check the triggers that keep the table append-only. Exit 1 naming what it found."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--expect",
+            metavar="COUNT:HASH",
+            help="also compare with a head you kept (as `audit_checkpoint` prints it)",
+        )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
+        expected = None
+        if options.get("expect"):
+            try:
+                expected = Expected.parse(options["expect"])
+            except ValueError as exc:
+                raise CommandError(f"--expect: {exc}.") from None
         try:
-            count = verify_chain()
-        except ChainBroken as exc:
-            raise CommandError(
-                f"Audit chain BROKEN at entry #{exc.entry_id}: {exc.reason}."
-            ) from None
-        self.stdout.write(f"Audit chain intact: {count} entries verified.")
+            report = verify_trail(expected=expected)
+        except ImproperlyConfigured as exc:  # the audit key (docs/audit.md)
+            raise CommandError(str(exc)) from None
+        if not report.intact:
+            raise CommandError("\n".join(report.lines()))
+        self.stdout.write("\n".join(report.lines()))
