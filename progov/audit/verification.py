@@ -176,13 +176,13 @@ class TrailReport:
             )
         if self.head:
             out.append(
-                f"Head: #{self.head.entry_id:,} (entry {self.head.count:,} of the chain), "
+                f"Head: #{self.head.entry_id} (entry {self.head.count:,} of the chain), "
                 f"written {_when(self.head.timestamp)}, hash {self.head.entry_hash}."
             )
         if self.latest:
             out.append(
                 f"Checkpoints: {self.checkpoint_lines:,} in {self.checkpoint_file}; the latest, "
-                f"of {self.latest.when()}, records #{self.latest.head_id:,} "
+                f"of {self.latest.when()}, records #{self.latest.head_id} "
                 f"({_entries(self.latest.count)})."
             )
         if (
@@ -262,13 +262,13 @@ def verify_trail(*, expected: Expected | None = None) -> TrailReport:
             for cp in by_count.get(n, ()):
                 if cp.head_id != entry.pk:
                     rewritten.append(
-                        f"{_names(cp)} records #{cp.head_id:,} as entry {n:,} of the chain, "
-                        f"but entry {n:,} is now #{entry.pk:,}: history was rewritten "
+                        f"{_names(cp)} records #{cp.head_id} as entry {n:,} of the chain, "
+                        f"but entry {n:,} is now #{entry.pk}: history was rewritten "
                         "(entries removed or inserted, and the chain re-sealed with the key)"
                     )
                 elif cp.head_hash != entry.entry_hash:
                     rewritten.append(
-                        f"entry #{entry.pk:,} has hash {entry.entry_hash[:16]}…, but "
+                        f"entry #{entry.pk} has hash {entry.entry_hash[:16]}…, but "
                         f"{_names(cp)} recorded {cp.head_hash[:16]}… for it: history up to it "
                         "was rewritten and re-sealed with the audit key"
                     )
@@ -279,7 +279,7 @@ def verify_trail(*, expected: Expected | None = None) -> TrailReport:
             ):
                 report.add(
                     "expected",
-                    f"entry {n:,} of the chain (#{entry.pk:,}) has hash "
+                    f"entry {n:,} of the chain (#{entry.pk}) has hash "
                     f"{entry.entry_hash[:16]}…, not the {expected.hash_prefix[:16]}… of the "
                     "head you kept: history up to it was rewritten (or the kept head is from "
                     "another installation)",
@@ -287,7 +287,7 @@ def verify_trail(*, expected: Expected | None = None) -> TrailReport:
             report.count = n
     except ChainBroken as exc:
         report.chain_broken = True
-        report.add("chain", f"entry #{exc.entry_id:,}: {exc.reason}.")
+        report.add("chain", f"entry #{exc.entry_id}: {exc.reason}.")
     if last is not None:
         report.head = Head(report.count, last.pk, last.entry_hash, last.timestamp)
 
@@ -327,20 +327,20 @@ def _check_length(
         cp = beyond[-1]
         if head is None:
             text = (
-                f"the chain is empty, but {_names(cp)} records #{cp.head_id:,} "
+                f"the chain is empty, but {_names(cp)} records #{cp.head_id} "
                 f"({_entries(cp.count)}): every entry was removed (the table was emptied)"
             )
         else:
             text = (
-                f"the chain ends at #{head.entry_id:,} ({_entries(total)}), but {_names(cp)} "
-                f"records #{cp.head_id:,} ({_entries(cp.count)}): "
+                f"the chain ends at #{head.entry_id} ({_entries(total)}), but {_names(cp)} "
+                f"records #{cp.head_id} ({_entries(cp.count)}): "
                 f"{_entries(cp.count - total)} missing from its end (deleted)"
             )
         if len(beyond) > 1:
             text += f"; {len(beyond) - 1:,} other checkpoints also record entries past the end"
         report.add("checkpoint", text)
     if expected and total < expected.count:
-        where = f"ends at #{head.entry_id:,} ({_entries(total)})" if head else "is empty"
+        where = f"ends at #{head.entry_id} ({_entries(total)})" if head else "is empty"
         report.add(
             "expected",
             f"the chain {where}, but the head you kept records {_entries(expected.count)}: "

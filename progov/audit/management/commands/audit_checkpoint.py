@@ -43,7 +43,7 @@ class Command(ProgovCommand):
                 [
                     "Audit trail head:",
                     f"  entries: {head.count:,}",
-                    f"  last:    #{head.entry_id:,} of {head.timestamp:%Y-%m-%d %H:%M:%S %Z}",
+                    f"  last:    #{head.entry_id} of {head.timestamp:%Y-%m-%d %H:%M:%S %Z}",
                     f"  hash:    {head.entry_hash}",
                     f"  key id:  {report.key_id}",
                     "Keep this line (on paper, or on another system); "
