@@ -9,6 +9,9 @@
   `transactional_db` or `live_server` test) empties the audit table past its triggers,
   for the test session only (progov/core/testing/audit.py, `lift_protection_around_flush`).
 - Each test has an empty local-memory cache (`_cache_of_this_test`).
+- Passwords hash with Django's fast test hasher (`_fast_password_hashing`): the shipped
+  Argon2 takes ~100 ms and 100 MB per hash, and the sign-in tests try hundreds. A test
+  marked `shipped_password_hashing` keeps the shipped hashers.
 - Uploaded files go to a media directory of the test process's own (scripts/test runs
   the suite in parallel workers), never the shared data dir's; a test may still point
   MEDIA_ROOT at its own `tmp_path`.
@@ -51,6 +54,16 @@ def _cache_of_this_test(settings: Any) -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, settings: Any) -> None:
+    if request.node.get_closest_marker("shipped_password_hashing") is None:
+        # The shipped ones stay listed, so a hash they made still checks.
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
 
 
 @pytest.fixture(scope="session")

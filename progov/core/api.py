@@ -78,8 +78,21 @@ class ProgovAPI(NinjaAPI):
     requirement `{}` (sign-in optional) unless it carries `SIGNED_IN_READ`. Writes keep
     the requirement: anonymous writes answer 401."""
 
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(*args, **kwargs)
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        # The document depends only on the routes, fixed once the URLconf is imported;
+        # building it takes pydantic ~0.5 s, so each prefix's is built once per process
+        # (an anonymous GET of /api/v1/openapi.json would otherwise cost that each time).
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        cache: dict[str, Any] = self.__dict__.setdefault("_progov_documents", {})
+        if path_prefix not in cache:
+            cache[path_prefix] = self._document(path_prefix)
+        return cache[path_prefix]
+
+    def _document(self, path_prefix: str) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():

@@ -850,7 +850,8 @@ def test_every_operation_and_page_is_covered(db: Any) -> None:
             page_bindings(w, name, params)
         except LookupError as exc:
             unknown.append(str(exc))
-    stale = [f"{m} {p}" for m, p in API_WRITES if (m, p) not in set(api_operations())]
+    operations = set(api_operations())
+    stale = [f"{m} {p}" for m, p in API_WRITES if (m, p) not in operations]
     assert not unknown and not stale, f"unknown: {unknown}; in API_WRITES but gone: {stale}"
 
 

@@ -16,6 +16,7 @@ from progov.core.errors import ValidationError
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.shipped_password_hashing
 def test_passwords_are_hashed_with_argon2():
     user, password = create_user(actor=None, username="pmo", role="secretariat")
     assert user.password.startswith("argon2")
