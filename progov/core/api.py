@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -20,6 +20,7 @@ from progov.core import access
 from progov.core.access import is_signed_in
 from progov.core.concurrency import parse_if_match
 from progov.core.errors import DomainError, PermissionDenied
+from progov.core.refusals import error_response
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -196,13 +197,10 @@ def versioned_write(
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any address under /api/v1/ that no operation answers, such as `/meetings/abc` (ids
     are whole numbers): a JSON 404 like every other API error, not the site's HTML page."""
-    return JsonResponse(
-        {
-            "detail": f"No API operation answers {request.method} {request.path}: check the "
-            "address against /api/v1/docs (ids are positive whole numbers).",
-            "errors": {},
-        },
-        status=404,
+    return error_response(
+        404,
+        f"No API operation answers {request.method} {request.path}: check the address "
+        "against /api/v1/docs (ids are positive whole numbers).",
     )
 
 

@@ -9,12 +9,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 
 from progov.core.auth import is_signed_in
 from progov.core.clients import from_trusted_proxy
 from progov.core.context import correlation
+from progov.core.refusals import refusal
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9\-_.]{8,64}$")
 
@@ -136,14 +136,7 @@ class RequestBodyGuardMiddleware:
 
     @staticmethod
     def refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": message, "errors": {}}, status=status)
-        else:
-            body = render_to_string(
-                "request_refused.html", {"status": status, "message": message}, request=request
-            )
-            response = HttpResponse(body, status=status)
-        return response
+        return refusal(request, status, message)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.template.loader import render_to_string
+from django.http import HttpRequest, HttpResponse
 
-API_PREFIX = "/api/v1/"
+from progov.core.refusals import API_PREFIX, error_response, refusal
 
 
 def _nul_in_query(request: HttpRequest) -> str | None:
@@ -22,6 +21,9 @@ def _nul_in_query(request: HttpRequest) -> str | None:
         if "\0" in key or any("\0" in value for value in values):
             return key.replace("\0", "") or "query"
     return None
+
+
+_PAGE_MESSAGE = "The address holds a NUL character (%00), which no page or search can use."
 
 
 class RefuseNulMiddleware:
@@ -35,27 +37,10 @@ class RefuseNulMiddleware:
         parameter = None if in_path else _nul_in_query(request)
         if not in_path and parameter is None:
             return self.get_response(request)
-        if request.path.startswith(API_PREFIX):
-            if in_path:
-                return JsonResponse(
-                    {"detail": "No such address: it holds a NUL character (%00).", "errors": {}},
-                    status=404,
-                )
-            message = "Remove the NUL character (%00): no value can hold it."
-            return JsonResponse(
-                {
-                    "detail": f"Invalid input — {parameter}: {message}",
-                    "errors": {parameter: [message]},
-                },
-                status=422,
-            )
-        body = render_to_string(
-            "request_refused.html",
-            {
-                "status": 400,
-                "message": "The address holds a NUL character (%00), which no page or "
-                "search can use.",
-            },
-            request=request,
-        )
-        return HttpResponse(body, status=400)
+        if not request.path.startswith(API_PREFIX):
+            return refusal(request, 400, _PAGE_MESSAGE)
+        if in_path:
+            return error_response(404, "No such address: it holds a NUL character (%00).")
+        message = "Remove the NUL character (%00): no value can hold it."
+        name = str(parameter)
+        return error_response(422, f"Invalid input — {name}: {message}", {name: [message]})
