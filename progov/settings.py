@@ -32,10 +32,7 @@ back as `X-Request-ID`. A well-formed `X-Request-ID` is adopted only from a trus
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +40,7 @@ from typing import Any
 import dj_database_url
 
 from progov.core.clients import parse_networks
+from progov.core.secret_files import read_or_create_secret
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -65,20 +63,7 @@ def _secret_key() -> str:
         return configured
     # Without a configured key we keep one generated key per data dir, so sessions
     # survive restarts of the demo and no key is ever committed.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        # Written aside and linked into place: two processes starting at once (the
-        # test suite's workers, say) both read one whole key, never a half-written one.
-        fd, scratch = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key.")
-        try:
-            with os.fdopen(fd, "w") as scratch_file:  # mkstemp makes it 0600
-                scratch_file.write(secrets.token_urlsafe(64))
-            with contextlib.suppress(FileExistsError):
-                os.link(scratch, key_file)
-        finally:
-            os.unlink(scratch)
-    return key_file.read_text().strip()
+    return read_or_create_secret(DATA_DIR / "secret_key", nbytes=64)
 
 
 SECRET_KEY = _secret_key()

@@ -2,7 +2,7 @@
 
 `PROGOV_AUDIT_KEY` (at least 32 characters) when set; otherwise a key generated once
 into the data dir as `audit_key` (mode 0600, never committed: the data dir is ignored by
-git), the way `settings._secret_key` keeps the secret key. Two keys are derived from it,
+git), as `settings._secret_key` keeps the secret key (core/secret_files.py). Two keys are derived from it,
 one for entries and one for checkpoint lines, and a short key id that names it without
 revealing anything (printed by `progov audit verify`, written on every checkpoint line):
 when verification fails everywhere, a different key id says the wrong key is configured.
@@ -13,18 +13,16 @@ trail would need re-sealing under the new one (docs/audit.md, "Key rotation").
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
-import os
-import secrets
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from progov.core.secret_files import read_or_create_secret
 
 MIN_KEY_LENGTH = 32
 KEY_FILE_NAME = "audit_key"
@@ -65,19 +63,7 @@ def configured_key_problem() -> str | None:
 
 
 def _read_or_generate(key_file: Path) -> str:
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        # Written aside and linked into place: two processes starting at once both read
-        # one whole key, never a half-written one (as settings._secret_key does).
-        fd, scratch = tempfile.mkstemp(dir=key_file.parent, prefix=f".{KEY_FILE_NAME}.")
-        try:
-            with os.fdopen(fd, "w") as scratch_file:  # mkstemp makes it 0600
-                scratch_file.write(secrets.token_urlsafe(48))
-            with contextlib.suppress(FileExistsError):
-                os.link(scratch, key_file)
-        finally:
-            os.unlink(scratch)
-    text = key_file.read_text().strip()
+    text = read_or_create_secret(key_file, nbytes=48)
     if len(text) < MIN_KEY_LENGTH:
         raise ImproperlyConfigured(
             f"The audit key file {key_file} holds {len(text)} characters; at least "
