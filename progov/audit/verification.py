@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import CommandError
 from django.db import connection
 
 from progov.audit import checkpoints, protection
@@ -383,3 +385,12 @@ def _check_protection(report: TrailReport) -> None:
             f"{connection.display_name} triggers refuse "
             f"{protection.REFUSED[connection.vendor]} on the audit table"
         )
+
+
+def verify_for_command(*, expected: Expected | None = None) -> TrailReport:
+    """`verify_trail` for the audit commands: an unusable audit key (docs/audit.md) is
+    the command's error, with its message, not a traceback."""
+    try:
+        return verify_trail(expected=expected)
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from None

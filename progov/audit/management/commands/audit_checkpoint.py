@@ -1,10 +1,9 @@
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError, CommandParser
 
 from progov.audit import checkpoints
-from progov.audit.verification import verify_trail
+from progov.audit.verification import verify_for_command
 from progov.core.commands import ProgovCommand
 
 
@@ -24,10 +23,7 @@ class Command(ProgovCommand):
         )
 
     def handle_act(self, *args: Any, **options: Any) -> None:
-        try:
-            report = verify_trail()
-        except ImproperlyConfigured as exc:  # the audit key (docs/audit.md)
-            raise CommandError(str(exc)) from None
+        report = verify_for_command()
         allowed = {"checkpoint-missing"} if options["append"] else set()
         blocking = [p for p in report.problems if p.kind not in allowed]
         if blocking:

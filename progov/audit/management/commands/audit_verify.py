@@ -1,9 +1,8 @@
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError, CommandParser
 
-from progov.audit.verification import Expected, verify_trail
+from progov.audit.verification import Expected, verify_for_command
 from progov.core.commands import ProgovCommand
 
 
@@ -28,10 +27,7 @@ class Command(ProgovCommand):
                 expected = Expected.parse(options["expect"])
             except ValueError as exc:
                 raise CommandError(f"--expect: {exc}.") from None
-        try:
-            report = verify_trail(expected=expected)
-        except ImproperlyConfigured as exc:  # the audit key (docs/audit.md)
-            raise CommandError(str(exc)) from None
+        report = verify_for_command(expected=expected)
         if not report.intact:
             raise CommandError("\n".join(report.lines()))
         self.stdout.write("\n".join(report.lines()))
