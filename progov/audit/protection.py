@@ -16,6 +16,7 @@ SQLite (most AlterField operations do) drops its triggers: such a migration must
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 TABLE = "audit_auditentry"
@@ -27,20 +28,50 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END;
 """
-PG_TRIGGERS = {
-    "audit_auditentry_append_only": "BEFORE UPDATE OR DELETE ON audit_auditentry FOR EACH ROW",
-    "audit_auditentry_no_truncate": "BEFORE TRUNCATE ON audit_auditentry FOR EACH STATEMENT",
-}
-SQLITE_TRIGGERS = {
-    "audit_auditentry_no_update": (
-        "CREATE TRIGGER audit_auditentry_no_update BEFORE UPDATE ON audit_auditentry "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (UPDATE refused)'); END"
-    ),
-    "audit_auditentry_no_delete": (
-        "CREATE TRIGGER audit_auditentry_no_delete BEFORE DELETE ON audit_auditentry "
-        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only (DELETE refused)'); END"
-    ),
-}
+
+
+@dataclass(frozen=True)
+class Guard:
+    """One trigger: its database, name, the statements it refuses, and (PostgreSQL)
+    whether it fires per row or per statement (TRUNCATE has only the latter)."""
+
+    vendor: str
+    name: str
+    events: tuple[str, ...]
+    per_row: bool = True
+
+
+GUARDS = (
+    Guard("sqlite", "audit_auditentry_no_update", ("UPDATE",)),
+    Guard("sqlite", "audit_auditentry_no_delete", ("DELETE",)),
+    Guard("postgresql", "audit_auditentry_append_only", ("UPDATE", "DELETE")),
+    Guard("postgresql", "audit_auditentry_no_truncate", ("TRUNCATE",), per_row=False),
+)
+
+
+def _sqlite_sql(guard: Guard) -> str:
+    (event,) = guard.events  # an SQLite trigger fires on one event
+    return (
+        f"CREATE TRIGGER {guard.name} BEFORE {event} ON {TABLE} "
+        f"BEGIN SELECT RAISE(ABORT, 'audit entries are append-only ({event} refused)'); END"
+    )
+
+
+def _pg_when(guard: Guard) -> str:
+    each = "ROW" if guard.per_row else "STATEMENT"
+    return f"BEFORE {' OR '.join(guard.events)} ON {TABLE} FOR EACH {each}"
+
+
+# pg_trigger.tgtype bits: 1 row-level, 2 before, 4 insert, 8 delete, 16 update, 32 truncate.
+_PG_EVENT_BITS = {"INSERT": 4, "DELETE": 8, "UPDATE": 16, "TRUNCATE": 32}
+
+
+def _pg_tgtype(guard: Guard) -> int:
+    return (1 if guard.per_row else 0) | 2 | sum(_PG_EVENT_BITS[e] for e in guard.events)
+
+
+SQLITE_TRIGGERS = {g.name: _sqlite_sql(g) for g in GUARDS if g.vendor == "sqlite"}
+PG_TRIGGERS = {g.name: _pg_when(g) for g in GUARDS if g.vendor == "postgresql"}
 REFUSED = {"postgresql": "UPDATE, DELETE and TRUNCATE", "sqlite": "UPDATE and DELETE"}
 
 
@@ -130,11 +161,7 @@ def _sqlite_problems(connection: Any) -> list[str]:
 
 
 def _pg_problems(connection: Any) -> list[str]:
-    # tgtype bits: 1 row-level, 2 before, 4 insert, 8 delete, 16 update, 32 truncate.
-    expected_types = {
-        "audit_auditentry_append_only": 1 | 2 | 8 | 16,
-        "audit_auditentry_no_truncate": 2 | 32,
-    }
+    expected_types = {g.name: _pg_tgtype(g) for g in GUARDS if g.vendor == "postgresql"}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT t.tgname, t.tgenabled, t.tgtype, p.proname, p.prosrc FROM pg_trigger t "
