@@ -149,34 +149,8 @@ def cmd_meetings_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_token_create(args: argparse.Namespace) -> int:
-    _setup(args.data_dir)
-    from django.core.management.base import CommandError
-
-    try:
-        call = ["create_token", args.username]
-        if args.name:
-            call += ["--name", args.name]
-        _call(*call)
-    except CommandError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    return 0
-
-
-def cmd_accounts_unlock(args: argparse.Namespace) -> int:
-    _setup(args.data_dir)
-    from django.core.management.base import CommandError
-
-    try:
-        _call("unlock_login", args.username)
-    except CommandError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    return 0
-
-
-def _audit(command: str, *arguments: str) -> int:
+def _command(command: str, *arguments: str) -> int:
+    """Run a management command; its refusal (CommandError) is printed, exit status 1."""
     from django.core.management.base import CommandError
 
     try:
@@ -187,19 +161,29 @@ def _audit(command: str, *arguments: str) -> int:
     return 0
 
 
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    return _command("create_token", args.username, *(["--name", args.name] if args.name else []))
+
+
+def cmd_accounts_unlock(args: argparse.Namespace) -> int:
+    _setup(args.data_dir)
+    return _command("unlock_login", args.username)
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
-    return _audit("audit_verify", *(["--expect", args.expect] if args.expect else []))
+    return _command("audit_verify", *(["--expect", args.expect] if args.expect else []))
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
-    return _audit("audit_checkpoint", *(["--append"] if args.append else []))
+    return _command("audit_checkpoint", *(["--append"] if args.append else []))
 
 
 def cmd_audit_protect(args: argparse.Namespace) -> int:
     _setup(args.data_dir)
-    return _audit("audit_protect")
+    return _command("audit_protect")
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
