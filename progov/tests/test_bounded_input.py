@@ -9,7 +9,7 @@ core covers the checks themselves).
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 from typing import Any
 
 import pytest
@@ -50,6 +50,15 @@ def setting(client: Client) -> dict:
         "person": PersonFactory(programme=programme, name="Jo Bloggs"),
         "meeting": MeetingFactory(group=psg),
     }
+
+
+def _as_pmo(
+    client: Client, setting: dict, method: str, url: str, body: Any, *, versioned: Any = None
+) -> Any:
+    """`method url` with a JSON body as the programme secretariat, with `If-Match` of the
+    `versioned` object's version when given."""
+    if_match = None if versioned is None else versioned.version
+    return api_call(client, method, url, body, user=setting["pmo"], if_match=if_match)
 
 
 def _body(response: Any) -> Any:
@@ -100,7 +109,7 @@ def test_a_schedule_time_with_an_offset_is_refused_on_create(client: Client, set
         "schedule": {"rrule": "FREQ=MONTHLY;BYDAY=1WE", "start_time": "10:00:00", **times},
     }
     with nothing_written():
-        response = api_call(client, "POST", "/api/v1/groups", body, user=setting["pmo"])
+        response = _as_pmo(client, setting, "POST", "/api/v1/groups", body)
     assert response.status_code == 422, response.content
     assert "without an offset" in _detail(response)
     assert not GovernanceGroup.objects.filter(acronym="NEWG").exists()
@@ -110,9 +119,7 @@ def test_a_schedule_time_with_an_offset_is_refused_on_patch(client: Client, sett
     psg = setting["psg"]
     body = {"schedule": {"start_time": "10:00:00+01:00", "end_time": "11:00:00Z"}}
     with nothing_written():
-        response = api_call(
-            client, "PATCH", "/api/v1/groups/PSG", body, user=setting["pmo"], if_match=psg.version
-        )
+        response = _as_pmo(client, setting, "PATCH", "/api/v1/groups/PSG", body, versioned=psg)
     assert response.status_code == 422
     errors = _body(response)["errors"]
     assert any("without an offset" in m for ms in errors.values() for m in ms), errors
@@ -137,9 +144,7 @@ def test_the_service_refuses_an_aware_schedule_time_too(setting):
 
 def test_a_nul_in_a_text_field_answers_422(client: Client, setting):
     with nothing_written():
-        response = api_call(
-            client, "POST", "/api/v1/organisations", {"name": "a\u0000b"}, user=setting["pmo"]
-        )
+        response = _as_pmo(client, setting, "POST", "/api/v1/organisations", {"name": "a\u0000b"})
     assert response.status_code == 422
     assert _body(response)["errors"]["name"] == ["Remove the NUL character (U+0000) at position 2."]
     assert not Organisation.objects.filter(name__startswith="a").exists()
@@ -147,13 +152,13 @@ def test_a_nul_in_a_text_field_answers_422(client: Client, setting):
 
 def test_a_nul_in_a_list_of_objectives_answers_422(client: Client, setting):
     psg = setting["psg"]
-    response = api_call(
+    response = _as_pmo(
         client,
+        setting,
         "PATCH",
         "/api/v1/groups/PSG",
         {"objectives": ["fine", "not\u0000fine"]},
-        user=setting["pmo"],
-        if_match=psg.version,
+        versioned=psg,
     )
     assert response.status_code == 422
 
@@ -214,7 +219,7 @@ def test_other_control_characters_are_refused_in_one_line_text_only(client: Clie
 def test_text_longer_than_its_column_answers_422(client: Client, setting, field, value, limit):
     body = {"name": "Someone", field: value}
     with nothing_written():
-        response = api_call(client, "POST", "/api/v1/people", body, user=setting["pmo"])
+        response = _as_pmo(client, setting, "POST", "/api/v1/people", body)
     assert response.status_code == 422, response.content
     assert _body(response)["errors"][field] == [
         f"At most {limit:,} characters (this has {len(value):,})."
@@ -223,13 +228,13 @@ def test_text_longer_than_its_column_answers_422(client: Client, setting, field,
 
 def test_an_over_long_website_answers_422(client: Client, setting):
     organisation = setting["organisation"]
-    response = api_call(
+    response = _as_pmo(
         client,
+        setting,
         "PATCH",
         f"/api/v1/organisations/{organisation.pk}",
         {"website": "https://example.org/" + "a" * 5000},
-        user=setting["pmo"],
-        if_match=organisation.version,
+        versioned=organisation,
     )
     assert response.status_code == 422
     assert _body(response)["errors"]["website"][0].startswith("At most 200 characters")
@@ -252,12 +257,8 @@ def test_the_service_refuses_over_long_text_whatever_calls_it(setting):
     "link", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x"]
 )
 def test_a_website_that_is_not_http_is_refused(client: Client, setting, link):
-    response = api_call(
-        client,
-        "POST",
-        "/api/v1/organisations",
-        {"name": "Linked", "website": link},
-        user=setting["pmo"],
+    response = _as_pmo(
+        client, setting, "POST", "/api/v1/organisations", {"name": "Linked", "website": link}
     )
     assert response.status_code == 422
     assert _body(response)["errors"]["website"] == [
@@ -270,13 +271,13 @@ def test_a_website_that_is_not_http_is_refused(client: Client, setting, link):
 def test_a_meeting_link_that_is_not_http_is_refused(client: Client, setting, field):
     meeting = setting["meeting"]
     with nothing_written():
-        response = api_call(
+        response = _as_pmo(
             client,
+            setting,
             "PATCH",
             f"/api/v1/meetings/{meeting.pk}",
             {field: "javascript:alert(1)"},
-            user=setting["pmo"],
-            if_match=meeting.version,
+            versioned=meeting,
         )
     assert response.status_code == 422
     meeting.refresh_from_db()
@@ -285,13 +286,13 @@ def test_a_meeting_link_that_is_not_http_is_refused(client: Client, setting, fie
 
 def test_marking_held_with_a_javascript_recording_link_is_refused(client: Client, setting):
     meeting = setting["meeting"]
-    response = api_call(
+    response = _as_pmo(
         client,
+        setting,
         "POST",
         f"/api/v1/meetings/{meeting.pk}/held",
         {"recording_link": "javascript:alert(1)"},
-        user=setting["pmo"],
-        if_match=meeting.version,
+        versioned=meeting,
     )
     assert response.status_code == 422
     assert Meeting.objects.get(pk=meeting.pk).status != "held"
@@ -299,24 +300,20 @@ def test_marking_held_with_a_javascript_recording_link_is_refused(client: Client
 
 def test_a_https_link_is_accepted(client: Client, setting):
     meeting = setting["meeting"]
-    response = api_call(
+    response = _as_pmo(
         client,
+        setting,
         "PATCH",
         f"/api/v1/meetings/{meeting.pk}",
         {"online_link": "https://teams.example.org/meet/123"},
-        user=setting["pmo"],
-        if_match=meeting.version,
+        versioned=meeting,
     )
     assert response.status_code == 200, response.content
 
 
 def test_an_email_that_is_not_one_is_refused(client: Client, setting):
-    response = api_call(
-        client,
-        "POST",
-        "/api/v1/people",
-        {"name": "Jo", "email": "not-an-address"},
-        user=setting["pmo"],
+    response = _as_pmo(
+        client, setting, "POST", "/api/v1/people", {"name": "Jo", "email": "not-an-address"}
     )
     assert response.status_code == 422
     assert _body(response)["errors"]["email"] == [
@@ -355,19 +352,19 @@ def test_the_largest_id_is_simply_not_found(client: Client, setting):
 def test_an_id_field_refuses_another_type(client: Client, setting, value):
     body = {"name": "Typed", "organisation_id": value}
     with nothing_written():
-        response = api_call(client, "POST", "/api/v1/people", body, user=setting["pmo"])
+        response = _as_pmo(client, setting, "POST", "/api/v1/people", body)
     assert response.status_code == 422, response.content
     assert "organisation_id" in _body(response)["errors"]
 
 
 def test_a_boolean_field_refuses_a_number(client: Client, setting):
     meeting = setting["meeting"]
-    amendment_answer = api_call(
+    amendment_answer = _as_pmo(
         client,
+        setting,
         "POST",
         f"/api/v1/meetings/{meeting.pk}/agenda",
         {"title": "An item", "duration_minutes": True},
-        user=setting["pmo"],
     )
     assert amendment_answer.status_code == 422
     assert "duration_minutes" in _body(amendment_answer)["errors"]
@@ -375,22 +372,20 @@ def test_a_boolean_field_refuses_a_number(client: Client, setting):
 
 @pytest.mark.parametrize("until", [0, "1800-01-01", "2101-01-01", "20230101"])
 def test_a_date_out_of_bounds_or_not_text_answers_422(client: Client, setting, until):
-    response = api_call(
-        client, "POST", "/api/v1/meetings/generate/PSG", {"until": until}, user=setting["pmo"]
-    )
+    response = _as_pmo(client, setting, "POST", "/api/v1/meetings/generate/PSG", {"until": until})
     assert response.status_code == 422, response.content
 
 
 def test_a_move_without_an_offset_answers_422(client: Client, setting):
     meeting = setting["meeting"]
     start = (meeting.start + timedelta(days=7)).astimezone(UTC).replace(tzinfo=None)
-    response = api_call(
+    response = _as_pmo(
         client,
+        setting,
         "POST",
         f"/api/v1/meetings/{meeting.pk}/move",
         {"start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat()},
-        user=setting["pmo"],
-        if_match=meeting.version,
+        versioned=meeting,
     )
     assert response.status_code == 422
     assert "UTC offset" in _detail(response)
@@ -446,8 +441,7 @@ def test_every_versioned_write_documents_its_if_match(client: Client, setting):
     patch = doc["paths"]["/api/v1/meetings/{meeting_id}"]["patch"]["parameters"]
     if_match = next(p for p in patch if p["name"] == "If-Match")
     assert if_match["in"] == "header" and if_match["required"] is True
-    moved = datetime(2030, 1, 1, tzinfo=UTC)
-    assert moved  # the move body is documented with offsets:
+    # The move body is documented with offsets:
     move = doc["components"]["schemas"]["MeetingMoveIn"]["properties"]["start"]
     assert move["format"] == "date-time" and "offset" in move["description"]
 
