@@ -39,7 +39,7 @@ from progov.calendars.models import ClosureDay
 from progov.core import access
 from progov.core.testing.api import api_call, bearer, rolled_back
 from progov.core.testing.audit import audit_head, entries_since
-from progov.core.testing.views import page_call
+from progov.core.testing.views import page_call, sign_in, sign_out
 from progov.core.testing.world import ROLES, World, build_world
 from progov.governance.models import GovernanceGroup, Membership, Organisation, Person
 from progov.meetings.models import Meeting
@@ -597,6 +597,9 @@ class Matrix:
                 if not access.may_view(user=user, obj=type(obj)._default_manager.get(pk=obj.pk))
             ]
             bearer(user, self.client)  # issue the tokens before any audit head is read
+            if access.is_signed_in(user):
+                # One session per role, made outside the calls' rolled-back savepoints.
+                sign_in(self.client, user)
 
     def problem(self, role: str, what: str, message: str) -> None:
         self.problems.append(f"{role:9} {what}: {message}")
@@ -625,6 +628,7 @@ def _call_api(
     m: Matrix, method: str, url: str, body: Any, user: Any, if_match: int | None, query: Any
 ) -> HttpResponse:
     m.calls += 1
+    sign_out(m.client)  # API callers are their bearer token (or anonymous), no session
     if isinstance(body, Multipart):
         headers = bearer(user, m.client)
         if if_match is not None:

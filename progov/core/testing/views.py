@@ -12,8 +12,11 @@ write answers 403 like any other refusal (pages do not send 401).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
@@ -21,6 +24,31 @@ from progov.core.auth import is_signed_in
 from progov.core.testing.api import check_read_access, check_write_access
 
 PAGE_OK = (200, 302)
+
+
+_SESSIONS: WeakKeyDictionary[Client, dict[int, str]] = WeakKeyDictionary()
+
+
+def sign_in(client: Client, user: Any) -> None:
+    """Make `client`'s next request come from `user`'s session: the one this client
+    already holds for them if it still exists, else a new one (`force_login`).
+
+    Signing in anew for every call cost the access matrix thousands of logins; a
+    session made inside a rolled-back savepoint is gone afterwards, so it is checked
+    (call this outside the savepoint to keep one session for the whole test)."""
+    sessions = _SESSIONS.setdefault(client, {})
+    key = sessions.get(user.pk)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if key is not None and store().exists(key):
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        return
+    client.force_login(user)
+    sessions[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def sign_out(client: Client) -> None:
+    """Make `client`'s next request anonymous, keeping the sessions `sign_in` holds."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
 
 
 def page_call(
@@ -36,9 +64,9 @@ def page_call(
     """One page request as `user` (None or AnonymousUser: signed out). `if_match` is
     ignored: a page form carries its version in a field."""
     if is_signed_in(user):
-        client.force_login(user)
+        sign_in(client, user)
     else:
-        client.logout()
+        sign_out(client)
     do = getattr(client, method.lower())
     return do(url, data or {}, **extra)
 
