@@ -8,7 +8,9 @@
   directory of the worker's), never a shared one; and the test database's flush (after a
   `transactional_db` or `live_server` test) empties the audit table past its triggers,
   for the test session only (progov/core/testing/audit.py, `lift_protection_around_flush`).
-- Each test has an empty local-memory cache (`_cache_of_this_test`).
+- Each test has empty local-memory caches (`_cache_of_this_test`): the throttle's and the
+  read cache's.
+- The read cache is off unless a test is marked `read_cache` (`_read_cache_only_where_marked`).
 - Passwords hash with Django's fast test hasher (`_fast_password_hashing`): the shipped
   Argon2 takes ~100 ms and 100 MB per hash, and the sign-in tests try hundreds. A test
   marked `shipped_password_hashing` keeps the shipped hashers.
@@ -49,11 +51,28 @@ def _cache_of_this_test(settings: Any) -> None:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "progov-tests",
-        }
+        },
+        # The read cache (core/readcache.py) too: its keys hold the audit head's hash, so a
+        # rolled-back test could not leak into the next, but each test starts empty anyway.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "progov-tests-pages",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _read_cache_only_where_marked(request: pytest.FixtureRequest, settings: Any) -> None:
+    """The read cache (core/readcache.py) keys answers on the audit head, which moves with
+    every service write; test factories write rows without audit entries, so a test that
+    requests a page, adds rows with a factory and requests it again would be answered from
+    before. Tests of the cache itself, and the access matrix, are marked `read_cache`."""
+    settings.PROGOV_READ_CACHE = request.node.get_closest_marker("read_cache") is not None
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@
 | PROGOV_SIGNIN_COOL_OFF_MINUTES | how long sign-in stays paused after the last counted failure | 15 |
 | PROGOV_BEARER_FAILURE_LIMIT | bad API bearer tokens from one client before its token calls get 429 | 10 |
 | PROGOV_BEARER_FAILURE_WINDOW_SECONDS | the window those bad tokens are counted in (and the 429 lasts) | 60 |
-| PROGOV_REDIS_URL       | a Redis cache shared by several servers (needs `pip install progov[redis]`) | a file cache in the data dir |
+| PROGOV_CACHE_URL       | a Redis cache (`redis://…`) shared by several servers, for the throttle and the read cache (needs `pip install progov[redis]`; PROGOV_REDIS_URL is its older name) | file caches in the data dir |
 
 Correlation ids: every request gets a fresh correlation id (its audit entries carry it), sent
 back as `X-Request-ID`. A well-formed `X-Request-ID` is adopted only from a trusted proxy
@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "progov.core.context_processors.progov",
+                "progov.core.readcache.context_processor",
                 "progov.accounts.context_processors.permissions",
             ],
         },
@@ -156,6 +157,10 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # Keep each worker's connection: opening one (and its PRAGMAs) cost more than
+        # answering a cached read (core/readcache.py).
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 
@@ -274,6 +279,9 @@ MIDDLEWARE.insert(
 )
 # Turns a refused sign-in into the sign-in page with the lockout message (429).
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Innermost: 304 and the shared read cache see the signed-in user, and everything outside
+# (CSP, CSRF cookie, session, correlation id) still applies to the answers they give.
+MIDDLEWARE.append("progov.core.readcache.ReadCacheMiddleware")
 
 _TRUSTED_PROXIES_RAW = os.environ.get("PROGOV_TRUSTED_PROXIES", "")
 parse_networks(_TRUSTED_PROXIES_RAW)  # a bad value stops the server, naming it
@@ -311,20 +319,32 @@ PROGOV_BEARER_FAILURE_WINDOW_SECONDS = int(
 
 
 def _caches() -> dict[str, Any]:
-    """The bearer throttle's counts (and any other cache use): a file cache in the data dir,
-    shared by the gunicorn workers of one server; Redis (PROGOV_REDIS_URL, the `redis`
-    extra) when several servers must share them."""
-    url = os.environ.get("PROGOV_REDIS_URL", "").strip()
+    """Two caches: `default` (the bearer throttle's counts) and `pages` (the read cache of
+    rendered answers, core/readcache.py). Files in the data dir, shared by the gunicorn
+    workers of one server; Redis (PROGOV_CACHE_URL, the `redis` extra) when several
+    servers must share them. PROGOV_REDIS_URL is the older name of the same setting."""
+    url = (os.environ.get("PROGOV_CACHE_URL") or os.environ.get("PROGOV_REDIS_URL") or "").strip()
+    day = 24 * 3600
     if url:
+        redis = "django.core.cache.backends.redis.RedisCache"
         return {
-            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+            "default": {"BACKEND": redis, "LOCATION": url},
+            "pages": {"BACKEND": redis, "LOCATION": url, "KEY_PREFIX": "pages", "TIMEOUT": day},
         }
+    files = "django.core.cache.backends.filebased.FileBasedCache"
     return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
-        }
+        "default": {"BACKEND": files, "LOCATION": str(DATA_DIR / "cache")},
+        "pages": {
+            "BACKEND": files,
+            "LOCATION": str(DATA_DIR / "cache-pages"),
+            "TIMEOUT": day,
+            # Every write changes every key: old answers are culled, a third at a time.
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 3},
+        },
     }
 
 
 CACHES = _caches()
+
+# 304 for a current copy and the shared cache of rendered answers (core/readcache.py).
+PROGOV_READ_CACHE = _env_bool("PROGOV_READ_CACHE", True)

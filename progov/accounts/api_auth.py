@@ -52,6 +52,15 @@ class BearerToken(HttpBearer):
         return user
 
 
+def bearer_reader(request: HttpRequest, token: str) -> Any:
+    """The token's user for the read cache (core/readcache.py), or None: unknown and
+    revoked tokens, and any token from a throttled client, are left to `BearerToken`,
+    which answers 401 or 429 and counts the failure."""
+    if bearer_retry_after(client_ip(request)) is not None:
+        return None
+    return user_for_token(token)
+
+
 class SessionOrAnonymous(APIKeyCookie):
     """The browser session (CSRF-checked on writes); anonymous callers may read."""
 

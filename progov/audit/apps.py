@@ -11,6 +11,11 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_audit_key, checks.Tags.security)
+        # The audit head is the read version: a write makes every cached answer stale.
+        from progov.audit.readversion import head
+        from progov.core.readcache import register_version_part
+
+        register_version_part("audit", head)
 
 
 def check_audit_key(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:

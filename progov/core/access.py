@@ -327,6 +327,17 @@ class Scope:
             f"|g[{groups}]|n[{named}]"
         )
 
+    def shared_key(self) -> str:
+        """The scope without the login and the person: what readers who may see the same
+        things have in common (role, organisation, groups and roles held, named on).
+
+        The read cache shares rendered answers by this key; answers that depend on who
+        the reader is themself (`self` rules: their own feeds, their own person page)
+        are kept per reader instead (`core.readcache.per_viewer`)."""
+        if self.user_id is None:
+            return "anonymous"
+        return self.key().split("|", 1)[1].replace(f"p{self.person_id}|", "", 1)
+
 
 ANONYMOUS = Scope()
 
@@ -354,7 +365,31 @@ def forget_scopes() -> None:
         cache.clear()
 
 
-def scope_of(user: Any) -> Scope:
+# Membership facts across requests, by login and read version (core/readcache.py passes
+# it): they change only through audited writes, which change the version, or at midnight,
+# which is part of it. Bounded: the oldest half goes when it fills.
+_FACTS_BY_VERSION: dict[tuple[int, str], ScopeFacts] = {}
+_FACTS_KEPT = 4096
+
+
+def _facts(user: Any, version: str | None) -> ScopeFacts:
+    assert _scope_provider is not None
+    if version is None:
+        return _scope_provider(user)
+    key = (user.pk, version)
+    facts = _FACTS_BY_VERSION.get(key)
+    if facts is None:
+        facts = _scope_provider(user)
+        if len(_FACTS_BY_VERSION) >= _FACTS_KEPT:
+            for old in list(_FACTS_BY_VERSION)[: _FACTS_KEPT // 2]:
+                _FACTS_BY_VERSION.pop(old, None)
+        _FACTS_BY_VERSION[key] = facts
+    return facts
+
+
+def scope_of(user: Any, *, version: str | None = None) -> Scope:
+    """The login's scope, once per act. `version` (the read version) lets the membership
+    facts be reused from an earlier request at the same version."""
     if isinstance(user, Scope):
         return user
     if not is_signed_in(user):
@@ -369,7 +404,7 @@ def scope_of(user: Any) -> Scope:
     groups: dict[int, frozenset[str]] = {}
     named: dict[str, frozenset[str]] = {}
     if _scope_provider is not None:
-        person_id, organisation_id, groups, named = _scope_provider(user)
+        person_id, organisation_id, groups, named = _facts(user, version)
     scope = Scope(
         user_id=user.pk,
         role="administrator" if administrator else role,

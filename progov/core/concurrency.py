@@ -11,7 +11,9 @@ M = TypeVar("M", bound=VersionedModel)
 
 
 def parse_if_match(header: str | None) -> int:
-    """Read a version out of an If-Match header: `3`, `"3"` and `W/"3"` all mean 3."""
+    """Read a version out of an If-Match header: `3`, `"3"` and `W/"3"` all mean 3, and so
+    does `"3.9f…"`, the ETag of a read (the object's version, then the read tag that
+    core/readcache.py adds for If-None-Match)."""
     if header is None or header.strip() == "":
         raise PreconditionRequired(
             "This write needs an If-Match header carrying the version you read "
@@ -20,7 +22,7 @@ def parse_if_match(header: str | None) -> int:
     raw = header.strip()
     if raw.startswith("W/"):
         raw = raw[2:]
-    raw = raw.strip('"')
+    raw = raw.strip('"').partition(".")[0]
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise PreconditionRequired(f"If-Match must carry a version number, not {header!r}.")
     return int(raw)

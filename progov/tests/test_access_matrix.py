@@ -585,6 +585,7 @@ class Matrix:
     client: Client
     problems: list[str] = field(default_factory=list)
     calls: int = 0
+    served_from_cache: int = 0
     succeeded: set[str] = field(default_factory=set)
     hidden_markers: dict[str, list[tuple[str, re.Pattern[str]]]] = field(default_factory=dict)
 
@@ -607,6 +608,8 @@ class Matrix:
     def check_body(self, role: str, what: str, response: HttpResponse) -> None:
         """No hidden marker in the answer (but a refusal may repeat what the caller asked
         for: "No group HIDG." answers a missing HIDG alike), no e-mail for the public."""
+        if response.get("X-Read-Cache") == "hit":
+            self.served_from_cache += 1
         if getattr(response, "streaming", False):
             body = b"".join(response.streaming_content).decode(errors="replace")  # type: ignore[attr-defined]
         else:
@@ -757,9 +760,11 @@ def check_versioning(
                 )
 
 
-def run_pages(m: Matrix) -> None:
+def run_pages(m: Matrix, *, reads_only: bool = False) -> None:
     w = m.world
     for name, params in page_patterns():
+        if reads_only and name in PAGE_WRITES:
+            continue
         is_write = name in PAGE_WRITES
         write = PAGE_WRITES.get(name)
         bindings = page_bindings(w, name, params)
@@ -875,3 +880,27 @@ def test_api_writes_follow_the_policy(matrix: Matrix) -> None:
 def test_pages_leak_nothing_and_follow_the_policy(matrix: Matrix) -> None:
     run_pages(matrix)
     assert not matrix.problems, _report(matrix, "problems")
+
+
+# --- the same reads with the read cache on (core/readcache.py) -------------------------------
+# Twice: the first pass renders and stores each answer, the second is served from the cache
+# (or 304). Every answer is checked for leaks both times, so an answer stored for one scope
+# and served to another would be caught on the second pass.
+
+
+@pytest.mark.read_cache
+def test_api_reads_leak_nothing_through_the_read_cache(matrix: Matrix) -> None:
+    run_api_reads(matrix)
+    first = matrix.calls
+    run_api_reads(matrix)
+    assert not matrix.problems, _report(matrix, "leaks")
+    assert matrix.served_from_cache >= first // 2, matrix.served_from_cache
+
+
+@pytest.mark.read_cache
+def test_page_reads_leak_nothing_through_the_read_cache(matrix: Matrix) -> None:
+    run_pages(matrix, reads_only=True)
+    first = matrix.calls
+    run_pages(matrix, reads_only=True)
+    assert not matrix.problems, _report(matrix, "problems")
+    assert matrix.served_from_cache >= first // 2, matrix.served_from_cache

@@ -28,20 +28,26 @@ def test_s3_storage_is_configured_from_the_environment(monkeypatch):
     }
 
 
-def test_the_cache_is_the_data_dirs_or_redis(monkeypatch):
+def test_the_caches_are_the_data_dirs_or_redis(monkeypatch):
     from progov import settings as progov_settings
 
     monkeypatch.delenv("PROGOV_REDIS_URL", raising=False)
-    default = progov_settings._caches()["default"]
-    assert default["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
-    assert default["LOCATION"] == str(progov_settings.DATA_DIR / "cache")
-    monkeypatch.setenv("PROGOV_REDIS_URL", "redis://cache.internal:6379/2")
-    assert progov_settings._caches() == {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://cache.internal:6379/2",
-        }
-    }
+    monkeypatch.delenv("PROGOV_CACHE_URL", raising=False)
+    caches = progov_settings._caches()
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert caches["default"]["LOCATION"] == str(progov_settings.DATA_DIR / "cache")
+    assert caches["pages"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert caches["pages"]["LOCATION"] == str(progov_settings.DATA_DIR / "cache-pages")
+    redis = "django.core.cache.backends.redis.RedisCache"
+    # PROGOV_CACHE_URL, and PROGOV_REDIS_URL, its older name, give both caches to Redis.
+    for name in ("PROGOV_REDIS_URL", "PROGOV_CACHE_URL"):
+        monkeypatch.setenv(name, "redis://cache.internal:6379/2")
+        caches = progov_settings._caches()
+        assert caches["default"] == {"BACKEND": redis, "LOCATION": "redis://cache.internal:6379/2"}
+        assert caches["pages"]["BACKEND"] == redis
+        assert caches["pages"]["LOCATION"] == "redis://cache.internal:6379/2"
+        assert caches["pages"]["KEY_PREFIX"] == "pages"
+        monkeypatch.delenv(name)
 
 
 def test_a_bad_trusted_proxy_stops_the_server_naming_it(tmp_path):

@@ -41,6 +41,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from progov.core.errors import ValidationError
 from progov.core.pages import not_found_as_404
+from progov.core.readcache import per_viewer, version_prefix
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import Person
 from progov.meetings import services
@@ -77,8 +78,10 @@ def _matches(request: HttpRequest, etag: str) -> bool:
     if not header:
         return False
     # If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
-    wanted = [t.removeprefix("W/") for t in parse_etags(header)]
-    return "*" in wanted or etag in wanted
+    # The read cache adds its tag after the feed's own (`"feed.read"`): the feed's part
+    # alone decides here, so a write elsewhere in the programme still gets 304.
+    wanted = [f'"{version_prefix(t)}"' for t in parse_etags(header) if t != "*"]
+    return "*" in parse_etags(header) or etag in wanted
 
 
 @contextlib.contextmanager
@@ -191,6 +194,7 @@ def personal_feed_url(request: HttpRequest, raw_token: str) -> str:
     return request.build_absolute_uri(reverse("meetings:feed_person", args=[raw_token]))
 
 
+@per_viewer
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_feeds(request: HttpRequest) -> HttpResponse:

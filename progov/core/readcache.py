@@ -1,0 +1,375 @@
+"""Reads at the speed of a static file: conditional requests and a shared cache of rendered
+answers, both keyed on the read version (docs/architecture.md, "The read version").
+
+Governance data is read far more often than it changes, and every change passes through a
+service that appends one audit entry in the same transaction. So the **read version** — the
+audit chain's head, the date in each programme's time zone and the other clocks that
+registered apps contribute (the last meeting start or end that has passed), and the release
+of the code — changes whenever anything a reader could see changes. Layers above register
+their parts (`register_version_part`); this module never imports them.
+
+For every GET/HEAD of a page, an API read or a feed, `ReadCacheMiddleware`:
+
+1. computes the answer's **tag** from the read version, the reader's access scope (the
+   access model's `Scope.key()`, and their CSRF cookie, which the page embeds) and the
+   request (host, path and query, HTMX or not); `If-None-Match` carrying it gets 304
+   before the view runs;
+2. looks the answer up in the shared cache (the `pages` cache: a file cache in the data
+   dir, or Redis via `PROGOV_CACHE_URL`) under a key of the read version, the scope that
+   readers share (`Scope.shared_key()`: role, organisation, groups; per reader for
+   `per_viewer` views and signed-in API callers) and the request. A hit is served without
+   running the view; a miss runs it and stores a 200 answer.
+
+Per-reader parts are **holes**: while an answer that may be stored is rendered, the
+context gives the CSRF token and the reader's name as placeholders
+(`context_processor`), and they are filled in for each reader on the way out. So a
+representative and the chair of the same group share the rendered agenda, each with
+their own name and token, while an anonymous reader never shares a signed-in one's
+answer (their scopes differ).
+
+Nothing is invalidated by hand: a write changes the audit head, so every key built before
+it is unreachable at once (old entries age out of the cache). Answers that depend on what
+the audit trail does not cover are marked `uncached` (the sign-in page, sign-in
+lockouts); pending flash messages and answers that set cookies are never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.deprecation import MiddlewareMixin
+from django.utils.html import escape
+from django.utils.http import parse_etags
+
+from progov.core import access
+from progov.core.auth import is_signed_in
+from progov.core.refusals import API_PREFIX
+
+CACHE_ALIAS = "pages"
+# Says an answer came from the shared cache (`hit`) or was rendered (`miss`): for the
+# benchmark, the tests and an operator's curl.
+SERVED_HEADER = "X-Read-Cache"
+
+# --- the read version ------------------------------------------------------------------
+
+_VERSION_PARTS: dict[str, Callable[[], object]] = {}
+
+
+def register_version_part(name: str, part: Callable[[], object]) -> None:
+    """Add a part to the read version: a cheap function whose value changes whenever
+    something readers see changes without a write (a date, a clock)."""
+    _VERSION_PARTS[name] = part
+
+
+@cache
+def release() -> str:
+    """The code's release: the package version and the size and time of every module and
+    template, so an upgrade makes every cached answer unreachable. Computed once per
+    process."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        version = importlib.metadata.version("progov")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    digest = hashlib.sha256(version.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html", ".txt", ".ics"} and "tests" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def read_version() -> str:
+    """The read version now: `release;audit=…;today=…;meetings=…` (the parts registered)."""
+    parts = [release()]
+    parts.extend(f"{name}={part()}" for name, part in _VERSION_PARTS.items())
+    return ";".join(parts)
+
+
+# --- which views may be cached, and how ----------------------------------------------
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+SHARED = "shared"  # by the readers' shared scope (the default for progov's pages)
+VIEWER = "viewer"  # per reader: the answer shows who the reader is themself
+UNCACHED = "uncached"  # never: the answer depends on what the audit trail does not cover
+
+
+def per_viewer(view: V) -> V:
+    """Cache this page per reader (it shows the reader's own feeds, their own person)."""
+    view.progov_read_cache = VIEWER  # type: ignore[attr-defined]
+    return view
+
+
+def uncached(view: V) -> V:
+    """Never cache this page nor answer 304 for it (sign-in, lockouts)."""
+    view.progov_read_cache = UNCACHED  # type: ignore[attr-defined]
+    return view
+
+
+def _policy_of(view: Callable[..., Any], request: HttpRequest) -> str:
+    declared = getattr(view, "progov_read_cache", None)
+    if declared is None and hasattr(view, "view_class"):
+        declared = getattr(view.view_class, "progov_read_cache", None)
+    if declared is not None:
+        return str(declared)
+    if request.path.startswith(API_PREFIX):
+        # An API caller signed in is answered for themself (tokens, their own person).
+        return VIEWER
+    module = getattr(view, "__module__", "") or ""
+    # The admin and other third-party views: not ours to cache.
+    return SHARED if module.startswith("progov.") else UNCACHED
+
+
+# --- who reads ---------------------------------------------------------------------------
+
+# Bearer tokens are resolved in the API's auth, above this layer: accounts registers how
+# to find the token's user (None when the token is unknown or its client is throttled, so
+# the API itself answers 401 or 429 and counts the failure).
+_bearer_reader: Callable[[HttpRequest, str], Any] | None = None
+
+
+def register_bearer_reader(reader: Callable[[HttpRequest, str], Any]) -> None:
+    global _bearer_reader
+    _bearer_reader = reader
+
+
+_UNKNOWN = object()
+
+
+def _reader(request: HttpRequest) -> Any:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or _bearer_reader is None:
+            return _UNKNOWN
+        user = _bearer_reader(request, token.strip())
+        return _UNKNOWN if user is None else user
+    return getattr(request, "user", None)
+
+
+def _has_pending_messages(request: HttpRequest) -> bool:
+    if request.COOKIES.get(getattr(settings, "MESSAGE_COOKIE_NAME", "messages")):
+        return True
+    session = getattr(request, "session", None)
+    if session is None or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return "_messages" in session
+
+
+# --- holes: the per-reader parts of a shared answer -------------------------------------
+
+HOLE_CSRF = "progov-hole-csrf-5f0c2b"
+HOLE_VIEWER = "progov-hole-viewer-5f0c2b"
+_HOLE_CSRF_BYTES = HOLE_CSRF.encode()
+_HOLE_VIEWER_BYTES = HOLE_VIEWER.encode()
+
+
+def context_processor(request: HttpRequest) -> dict[str, Any]:
+    """`viewer_name` for the masthead; while a storable answer renders, the placeholders."""
+    if getattr(request, "_progov_holes", False):
+        return {"csrf_token": HOLE_CSRF, "viewer_name": HOLE_VIEWER}
+    user: Any = getattr(request, "user", None)
+    return {"viewer_name": user.get_username() if is_signed_in(user) else ""}
+
+
+def _fill_holes(request: HttpRequest, body: bytes, user: Any) -> tuple[bytes, bool]:
+    """The body with the reader's CSRF token and name; whether a CSRF token went in."""
+    used_csrf = _HOLE_CSRF_BYTES in body
+    if used_csrf:
+        body = body.replace(_HOLE_CSRF_BYTES, get_token(request).encode())
+    if _HOLE_VIEWER_BYTES in body:
+        name = user.get_username() if is_signed_in(user) else ""
+        body = body.replace(_HOLE_VIEWER_BYTES, escape(name).encode())
+    return body, used_csrf
+
+
+# --- tags and keys -----------------------------------------------------------------------
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=12).hexdigest()
+
+
+def _request_variant(request: HttpRequest) -> str:
+    # What the answer depends on besides the reader: the URL as asked (absolute URLs in
+    # feeds depend on scheme and host) and whether HTMX asked for a fragment.
+    return "|".join(
+        (
+            request.scheme or "",
+            request.get_host(),
+            request.get_full_path(),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-History-Restore-Request", ""),
+        )
+    )
+
+
+def tag_of(etag: str) -> str:
+    """The read tag in an ETag: `W/"tag"`, `"tag"` or `"5.tag"` (an object version first)."""
+    inner = etag.strip().removeprefix("W/").strip('"')
+    return inner.rpartition(".")[2]
+
+
+def version_prefix(etag: str) -> str:
+    """What a view's own ETag put before the read tag (`"5.tag"` → `5`), else all of it."""
+    inner = etag.strip().removeprefix("W/").strip('"')
+    head, dot, _ = inner.rpartition(".")
+    return head if dot else inner
+
+
+@dataclass
+class _Read:
+    tag: str
+    key: str
+    public: bool
+    user: Any
+    served: bool = False
+
+
+_SKIPPED_HEADERS = {
+    "etag",
+    "cache-control",
+    "vary",
+    "set-cookie",
+    "x-request-id",
+    "content-length",
+    SERVED_HEADER.lower(),
+}
+
+
+class ReadCacheMiddleware(MiddlewareMixin):
+    """304 for a current copy and the shared cache for everyone else (see the module)."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: Any,
+        view_kwargs: Any,
+    ) -> HttpResponseBase | None:
+        if request.method not in ("GET", "HEAD") or not settings.PROGOV_READ_CACHE:
+            return None
+        policy = _policy_of(view_func, request)
+        if policy == UNCACHED or _has_pending_messages(request):
+            return None
+        user = _reader(request)
+        if user is _UNKNOWN:
+            return None
+        version = read_version()
+        scope = access.scope_of(user, version=version)
+        staff = bool(getattr(user, "is_staff", False))
+        variant = _request_variant(request)
+        shared = scope.key() if policy == VIEWER else scope.shared_key()
+        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        read = _Read(
+            tag=_digest(version, scope.key(), staff, csrf, variant),
+            key="read:" + _digest(version, shared, staff, variant),
+            public=scope.user_id is None,
+            user=user,
+        )
+        request._progov_read = read  # type: ignore[attr-defined]
+        matched = self._matching(request, read.tag)
+        if matched is not None:
+            read.served = True
+            response = HttpResponseNotModified()
+            response["ETag"] = matched
+            self._cache_headers(response, read, private=not read.public)
+            return response
+        stored = caches[CACHE_ALIAS].get(read.key)
+        if stored is not None:
+            read.served = True
+            return self._from_store(request, read, stored)
+        # Render the per-reader parts as holes, so the answer can be shared.
+        request._progov_holes = True  # type: ignore[attr-defined]
+        return None
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        read: _Read | None = getattr(request, "_progov_read", None)
+        if read is None or read.served:
+            return response
+        if not getattr(request, "_progov_holes", False) or not isinstance(response, HttpResponse):
+            return response
+        if response.status_code != 200 or response.streaming:
+            # Refusals and errors are rendered for this request only: fill their holes.
+            if not response.streaming:
+                response.content, _ = _fill_holes(request, response.content, read.user)
+            return response
+        own_etag = response.get("ETag", "")
+        if not response.cookies and "no-store" not in response.get("Cache-Control", ""):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
+            stored = (
+                response.status_code,
+                headers,
+                response.content,
+                version_prefix(own_etag) if own_etag else "",
+                response.get("Cache-Control", ""),
+            )
+            caches[CACHE_ALIAS].set(read.key, stored)
+        body, used_csrf = _fill_holes(request, response.content, read.user)
+        response.content = body
+        response[SERVED_HEADER] = "miss"
+        self._tag(response, read, version_prefix(own_etag) if own_etag else "", used_csrf)
+        self._cache_headers(
+            response, read, private=used_csrf or "private" in response.get("Cache-Control", "")
+        )
+        return response
+
+    # --- helpers ---
+
+    @staticmethod
+    def _matching(request: HttpRequest, tag: str) -> str | None:
+        header = request.headers.get("If-None-Match")
+        if not header:
+            return None
+        for etag in parse_etags(header):
+            if etag != "*" and tag_of(etag) == tag:
+                return etag
+        return None
+
+    def _from_store(
+        self, request: HttpRequest, read: _Read, stored: tuple[Any, ...]
+    ) -> HttpResponse:
+        status, headers, body, own, cache_control = stored
+        body, used_csrf = _fill_holes(request, body, read.user)
+        response = HttpResponse(body, status=status)
+        for name, value in headers:
+            response[name] = value
+        if cache_control:
+            response["Cache-Control"] = cache_control
+        self._tag(response, read, own, used_csrf)
+        self._cache_headers(response, read, private=used_csrf or "private" in cache_control)
+        response[SERVED_HEADER] = "hit"
+        return response
+
+    @staticmethod
+    def _tag(response: HttpResponse, read: _Read, own: str, weak: bool) -> None:
+        inner = f"{own}.{read.tag}" if own else read.tag
+        # A page carrying a CSRF token differs byte for byte between answers: a weak tag.
+        response["ETag"] = f'W/"{inner}"' if weak else f'"{inner}"'
+
+    @staticmethod
+    def _cache_headers(response: HttpResponseBase, read: _Read, *, private: bool) -> None:
+        declared = response.get("Cache-Control", "")
+        if "max-age" in declared and "private" in declared:
+            pass  # the view's own (a feed's polling interval)
+        elif read.public and not private:
+            # Anonymous answers are the same for every anonymous reader: a proxy may keep
+            # them, but must ask again (and gets 304 while nothing changed).
+            response["Cache-Control"] = "public, no-cache"
+        else:
+            response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["Cookie", "Authorization", "HX-Request"])
