@@ -54,6 +54,15 @@ def _recent() -> QuerySet[AccessAttempt]:
     return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off())
 
 
+def lockouts_fingerprint(request: Any = None) -> str:
+    """What the failed sign-ins still counted look like now: it changes when one is
+    counted and when one leaves the cool-off, so pages that show lockouts are cached by it
+    (core/readcache.py `depends_on`)."""
+    found = _recent().aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+    last = found["last"].isoformat() if found["last"] else "-"
+    return f"lockouts:{found['n'] or 0}:{last}"
+
+
 def failed_sign_ins(*, username: str) -> int:
     """Failed sign-ins as `username` still counted (within the cool-off)."""
     total = _recent().filter(username=username).aggregate(n=Sum("failures_since_start"))["n"]

@@ -36,14 +36,11 @@ from progov.core.auth import is_signed_in
 from progov.core.clients import client_ip
 from progov.core.errors import NotFound, ValidationError
 from progov.core.pages import Refusal, handle_write
-from progov.core.readcache import UNCACHED, uncached
+from progov.core.readcache import depends_on
 
 
 class SignInView(LoginView):
     """Django's sign-in page, recording each sign-in and each counted failure."""
-
-    # Its lockout notices follow django-axes' records and the clock, not the audit head.
-    progov_read_cache = UNCACHED
 
     template_name = "accounts/login.html"
 
@@ -121,7 +118,7 @@ def _administrators_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-@uncached
+@depends_on(selectors.lockouts_fingerprint)
 @require_GET
 def lockouts(request: HttpRequest) -> HttpResponse:
     """The logins and clients whose sign-in is paused now, each with an Unlock button."""

@@ -11,7 +11,7 @@ their parts (`register_version_part`); this module never imports them.
 For every GET/HEAD of a page, an API read or a feed, `ReadCacheMiddleware`:
 
 1. computes the answer's **tag** from the read version, the reader's access scope (the
-   access model's `Scope.key()`, and their CSRF cookie, which the page embeds) and the
+   access model's `Scope.key()`, and their session, whose CSRF token the page embeds) and the
    request (host, path and query, HTMX or not); `If-None-Match` carrying it gets 304
    before the view runs;
 2. looks the answer up in the shared cache (the `pages` cache: a file cache in the data
@@ -28,9 +28,10 @@ their own name and token, while an anonymous reader never shares a signed-in one
 answer (their scopes differ).
 
 Nothing is invalidated by hand: a write changes the audit head, so every key built before
-it is unreachable at once (old entries age out of the cache). Answers that depend on what
-the audit trail does not cover are marked `uncached` (the sign-in page, sign-in
-lockouts); pending flash messages and answers that set cookies are never stored.
+it is unreachable at once (old entries age out of the cache). A page that also shows what
+the audit trail does not cover names it with `depends_on` (sign-in lockouts, which lift
+when their cool-off ends); `uncached` views are left alone; pending flash messages and
+answers that set cookies or say `no-store` are never stored.
 """
 
 from __future__ import annotations
@@ -118,10 +119,26 @@ def uncached(view: V) -> V:
     return view
 
 
+def depends_on(extra: Callable[[HttpRequest], object]) -> Callable[[V], V]:
+    """This page also shows what the audit trail does not version (sign-in lockouts lift
+    when their cool-off ends): `extra(request)` joins its tag and its key."""
+
+    def mark(view: V) -> V:
+        view.progov_read_extra = extra  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _declared(view: Callable[..., Any], name: str) -> Any:
+    found = getattr(view, name, None)
+    if found is None and hasattr(view, "view_class"):
+        found = getattr(view.view_class, name, None)
+    return found
+
+
 def _policy_of(view: Callable[..., Any], request: HttpRequest) -> str:
-    declared = getattr(view, "progov_read_cache", None)
-    if declared is None and hasattr(view, "view_class"):
-        declared = getattr(view.view_class, "progov_read_cache", None)
+    declared = _declared(view, "progov_read_cache")
     if declared is not None:
         return str(declared)
     if request.path.startswith(API_PREFIX):
@@ -271,10 +288,15 @@ class ReadCacheMiddleware(MiddlewareMixin):
         scope = access.scope_of(user, version=version)
         staff = bool(getattr(user, "is_staff", False))
         variant = _request_variant(request)
+        extra = _declared(view_func, "progov_read_extra")
+        if extra is not None:
+            variant += f"|{extra(request)}"
         shared = scope.key() if policy == VIEWER else scope.shared_key()
-        csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        # The session too: a page kept by the browser embeds a CSRF token of its session,
+        # which signing in again replaces.
+        session = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
         read = _Read(
-            tag=_digest(version, scope.key(), staff, csrf, variant),
+            tag=_digest(version, scope.key(), staff, session, variant),
             key="read:" + _digest(version, shared, staff, variant),
             public=scope.user_id is None,
             user=user,
@@ -301,12 +323,19 @@ class ReadCacheMiddleware(MiddlewareMixin):
         read: _Read | None = getattr(request, "_progov_read", None)
         if read is None or read.served:
             return response
+        if response.streaming:
+            # A file (a paper): not stored, but a client that keeps it revalidates it.
+            if response.status_code == 200 and not response.has_header("ETag"):
+                self._tag(response, read, "", weak=False)
+                self._cache_headers(
+                    response, read, private="private" in response.get("Cache-Control", "")
+                )
+            return response
         if not getattr(request, "_progov_holes", False) or not isinstance(response, HttpResponse):
             return response
-        if response.status_code != 200 or response.streaming:
+        if response.status_code != 200:
             # Refusals and errors are rendered for this request only: fill their holes.
-            if not response.streaming:
-                response.content, _ = _fill_holes(request, response.content, read.user)
+            response.content, _ = _fill_holes(request, response.content, read.user)
             return response
         own_etag = response.get("ETag", "")
         if not response.cookies and "no-store" not in response.get("Cache-Control", ""):
@@ -356,7 +385,7 @@ class ReadCacheMiddleware(MiddlewareMixin):
         return response
 
     @staticmethod
-    def _tag(response: HttpResponse, read: _Read, own: str, weak: bool) -> None:
+    def _tag(response: HttpResponseBase, read: _Read, own: str, weak: bool) -> None:
         inner = f"{own}.{read.tag}" if own else read.tag
         # A page carrying a CSRF token differs byte for byte between answers: a weak tag.
         response["ETag"] = f'W/"{inner}"' if weak else f'"{inner}"'

@@ -33,7 +33,7 @@ from progov.core.pages import (
     tab_links,
     write_done,
 )
-from progov.core.readcache import uncached
+from progov.core.readcache import depends_on
 from progov.governance import selectors, services
 from progov.governance.forms import PersonLoginForm
 from progov.governance.models import GroupStatus, Person, Programme
@@ -253,7 +253,7 @@ def _person_page(
 
 
 # A lockout notice for administrators lifts when its cool-off ends, not at a write.
-@uncached
+@depends_on(accounts_selectors.lockouts_fingerprint)
 @programme_page
 def person(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
     return _person_page(request, programme, selectors.person_get(user=request.user, pk=pk))

@@ -1,0 +1,187 @@
+"""The read cache (core/readcache.py): 304 before the view, a shared cache per scope with
+the reader's own parts filled in, and answers that follow every write at once."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpRequest
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from progov.core import readcache
+from progov.core.concurrency import parse_if_match
+from progov.core.readcache import SERVED_HEADER, read_version, tag_of, version_prefix
+from progov.core.testing.readcache import (
+    assert_etag_changed,
+    assert_same_as_fresh,
+    current_etag,
+)
+from progov.core.testing.views import page_call
+from progov.core.testing.world import World, build_world
+from progov.governance import services as governance_services
+
+pytestmark = pytest.mark.read_cache
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+def _get(client: Client, url: str, user: Any = None, **extra: Any) -> Any:
+    return page_call(client, "GET", url, user=user, **extra)
+
+
+def test_a_current_copy_gets_304_without_running_the_view(world: World) -> None:
+    client = Client()
+    url = f"/meetings/{world.meetings['psg'].pk}/"
+    first = _get(client, url)
+    assert first.status_code == 200 and first[SERVED_HEADER] == "miss"
+    with override_settings(PROGOV_READ_CACHE=False), CaptureQueriesContext(connection) as rendered:
+        _get(client, url)
+    with CaptureQueriesContext(connection) as revalidated:
+        again = _get(client, url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    # The read version's one query (the audit head); the view would need many more.
+    assert len(revalidated) == 1, [q["sql"] for q in revalidated]
+    assert len(rendered) > 5
+
+
+def test_the_second_reader_in_a_scope_is_served_from_the_cache(world: World) -> None:
+    client = Client()
+    url = "/groups/PSG/"
+    assert _get(client, url)[SERVED_HEADER] == "miss"
+    with CaptureQueriesContext(connection) as served:
+        second = _get(Client(), url)
+    assert second.status_code == 200 and second[SERVED_HEADER] == "hit"
+    assert len(served) == 1
+    assert_same_as_fresh(client, url)
+
+
+def test_cache_control_says_who_may_keep_an_answer(world: World) -> None:
+    client = Client()
+    anonymous = _get(client, "/groups/PSG/")
+    assert anonymous["Cache-Control"] == "public, no-cache"
+    signed_in = _get(client, "/groups/PSG/", world.users["rep"])
+    assert signed_in["Cache-Control"] == "private, no-cache"
+    for response in (anonymous, signed_in):
+        vary = {v.strip() for v in response["Vary"].split(",")}
+        assert {"Cookie", "Authorization", "HX-Request"} <= vary
+    # A personal feed is private: its URL is the secret.
+    feed = _get(client, f"/meetings/feeds/people/{world.raw_tokens['rep']}.ics")
+    assert feed.status_code == 200 and "private" in feed["Cache-Control"]
+
+
+def test_a_representative_and_an_anonymous_reader_never_share_an_answer(world: World) -> None:
+    url = f"/meetings/{world.meetings['psg'].pk}/"
+    group_paper = "ZQ paper psg-group"
+    rep, chair = world.users["rep"], world.users["chair"]
+    for order in (("anonymous", "rep"), ("rep", "anonymous")):
+        readcache.release.cache_clear()  # a new release: every key new, nothing warm
+        client = Client()
+        answers = {}
+        for who in order + order:  # each reader twice: the second is a cache hit
+            user = rep if who == "rep" else None
+            answers[who] = _get(client, url, user)
+        assert answers["rep"][SERVED_HEADER] == answers["anonymous"][SERVED_HEADER] == "hit"
+        rep_body = answers["rep"].content.decode()
+        anonymous_body = answers["anonymous"].content.decode()
+        assert group_paper in rep_body and "Signed in as <strong>rep</strong>" in rep_body
+        assert group_paper not in anonymous_body and "Signed in as" not in anonymous_body
+        assert "csrf" not in anonymous_body.lower()
+    # The chair shares nothing of the rep's answer that is the rep's own.
+    chair_body = _get(Client(), url, chair).content.decode()
+    assert "Signed in as <strong>chair</strong>" in chair_body and ">rep<" not in chair_body
+
+
+def test_a_cached_page_carries_a_working_csrf_token_of_its_reader(world: World) -> None:
+    rep = world.users["rep"]
+    url = "/groups/PSG/"
+    _get(Client(), url, rep)  # rendered and stored, with the token as a hole
+    client = Client(enforce_csrf_checks=True)
+    served = _get(client, url, rep)
+    assert served[SERVED_HEADER] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', served.content.decode())
+    assert token is not None and readcache.HOLE_CSRF not in served.content.decode()
+    signed_out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token.group(1)})
+    assert signed_out.status_code == 302
+
+
+def test_a_membership_ended_changes_what_its_holder_sees_at_once(world: World) -> None:
+    rep, pmo = world.users["rep"], world.users["pmo"]
+    client = Client()
+    url = f"/meetings/{world.meetings['psg'].pk}/"
+    etag = current_etag(client, url, user=rep)
+    assert "ZQ paper psg-group" in _get(client, url, rep).content.decode()
+    membership = world.memberships["psg-rep"]
+    governance_services.update_membership(
+        actor=pmo,
+        membership=membership,
+        expected_version=membership.version,
+        end_date=date.today() - timedelta(days=1),
+    )
+    assert_etag_changed(client, url, etag, user=rep)
+    assert "ZQ paper psg-group" not in _get(client, url, rep).content.decode()
+
+
+def test_pending_messages_are_shown_not_cached(world: World) -> None:
+    client = Client()
+    url = "/groups/PSG/"
+    _get(client, url)
+    # A flash message waiting in its cookie, as a write's redirect leaves it.
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(20, "Meeting moved.")])  # type: ignore[attr-defined]
+    shown = _get(client, url)
+    assert "Meeting moved." in shown.content.decode()
+    assert SERVED_HEADER not in shown
+    # Shown once, then the shared answer again.
+    again = _get(client, url)
+    assert "Meeting moved." not in again.content.decode() and again[SERVED_HEADER] == "hit"
+
+
+def test_the_read_version_turns_over_at_midnight_and_when_a_meeting_ends(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    real_now = timezone.now
+    at = {"now": datetime(2024, 3, 13, 11, 0, tzinfo=UTC)}  # DAG's meeting is on (10–12)
+    monkeypatch.setattr(timezone, "now", lambda: at["now"])
+    during = read_version()
+    at["now"] = datetime(2024, 3, 13, 11, 59, tzinfo=UTC)
+    assert read_version() == during
+    at["now"] = datetime(2024, 3, 13, 12, 0, tzinfo=UTC)  # it ends
+    ended = read_version()
+    assert ended != during and "meetings=2024-03-13T12:00:00+00:00" in ended
+    at["now"] = datetime(2024, 3, 14, 0, 30, tzinfo=UTC)  # past midnight in London
+    assert "today=Europe/London:2024-03-14" in read_version()
+    monkeypatch.setattr(timezone, "now", real_now)
+
+
+def test_an_etag_of_a_read_is_an_if_match_of_its_version() -> None:
+    assert parse_if_match('"7.0a1b2c3d4e5f60718293a4b5"') == 7
+    assert parse_if_match('W/"7.0a1b"') == 7
+    assert version_prefix('"7.0a1b"') == "7" and tag_of('"7.0a1b"') == "0a1b"
+    assert tag_of('W/"0a1b"') == "0a1b"
+
+
+def test_api_reads_answer_304_and_follow_writes(world: World) -> None:
+    client = Client()
+    pmo = world.users["pmo"]
+    psg = world.groups["psg"]
+    url = "/api/v1/groups/PSG"
+    etag = current_etag(client, url)
+    # The detail's ETag still leads with the group's version, for If-Match.
+    assert version_prefix(etag) == str(psg.version)
+    governance_services.update_group(
+        actor=pmo, group=psg, expected_version=psg.version, purpose="A new purpose"
+    )
+    assert_etag_changed(client, url, etag)
