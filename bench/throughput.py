@@ -1,3 +1,4 @@
+# ruff: noqa: S310 - the benchmark opens only its own http://127.0.0.1 server
 """Throughput under real load: `progov serve` (gunicorn, production settings) driven over
 loopback by wrk, on SQLite and on PostgreSQL, cold (read cache off) and warm (on), with
 a static file measured in the same run as the ceiling; then a mixed load of reads and
