@@ -37,7 +37,12 @@ class ErrorOut(Schema):
 WRITE_ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 412, 422, 428), ErrorOut)
 """The 4xx answers of an endpoint that reads or writes a versioned object (If-Match)."""
 
-_IF_MATCH_SCHEMA = {"type": "string", "pattern": r'^(W/)?"?[0-9]{1,18}"?$', "examples": ['"3"']}
+# The version, or the ETag of a read of it: the version, then the read cache's tag.
+_IF_MATCH_SCHEMA = {
+    "type": "string",
+    "pattern": r'^(W/)?"?[0-9]{1,18}(\.[0-9a-f]{24})?"?$',
+    "examples": ['"3"', '"3.9f86d081884c7d659a2feaa0"'],
+}
 
 IF_MATCH: dict[str, Any] = {
     "parameters": [

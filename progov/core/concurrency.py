@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar
 
 from progov.core.errors import PreconditionRequired, StaleVersion
 from progov.core.models import VersionedModel
 
 M = TypeVar("M", bound=VersionedModel)
+
+
+# A version (`3`), or a read's ETag: the version, then the read cache's 24-hex tag.
+_IF_MATCH = re.compile(r"([0-9]{1,18})(?:\.[0-9a-f]{24})?", re.ASCII)
 
 
 def parse_if_match(header: str | None) -> int:
@@ -22,10 +27,10 @@ def parse_if_match(header: str | None) -> int:
     raw = header.strip()
     if raw.startswith("W/"):
         raw = raw[2:]
-    raw = raw.strip('"').partition(".")[0]
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    found = _IF_MATCH.fullmatch(raw.strip('"'))
+    if found is None:
         raise PreconditionRequired(f"If-Match must carry a version number, not {header!r}.")
-    return int(raw)
+    return int(found.group(1))
 
 
 def check_version(obj: M, expected_version: int | None) -> None:

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from progov.core import readcache
 from progov.core.concurrency import parse_if_match
+from progov.core.errors import PreconditionRequired
 from progov.core.readcache import SERVED_HEADER, read_version, tag_of, version_prefix
 from progov.core.testing.readcache import (
     assert_etag_changed,
@@ -168,7 +169,11 @@ def test_the_read_version_turns_over_at_midnight_and_when_a_meeting_ends(
 
 def test_an_etag_of_a_read_is_an_if_match_of_its_version() -> None:
     assert parse_if_match('"7.0a1b2c3d4e5f60718293a4b5"') == 7
-    assert parse_if_match('W/"7.0a1b"') == 7
+    assert parse_if_match('W/"7.0a1b2c3d4e5f60718293a4b5"') == 7
+    # Not a read's ETag: a fraction, a short tag (the documented pattern refuses them too).
+    for bad in ('"0.5"', '"7.0a1b"', '"7."'):
+        with pytest.raises(PreconditionRequired):
+            parse_if_match(bad)
     assert version_prefix('"7.0a1b"') == "7" and tag_of('"7.0a1b"') == "0a1b"
     assert tag_of('W/"0a1b"') == "0a1b"
 
