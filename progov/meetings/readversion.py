@@ -22,25 +22,18 @@ _memo: dict[str, object] = {}
 
 def _compute(now: datetime) -> tuple[str, datetime | None]:
     passed = Meeting.objects.aggregate(
-        start=Max("start", filter=_le("start", now)), end=Max("end", filter=_le("end", now))
+        start=Max("start", filter=Q(start__lte=now)), end=Max("end", filter=Q(end__lte=now))
     )
     coming = Meeting.objects.aggregate(
-        start=Min("start", filter=_gt("start", now)), end=Min("end", filter=_gt("end", now))
+        start=Min("start", filter=Q(start__gt=now)), end=Min("end", filter=Q(end__gt=now))
     )
     last = max((v for v in passed.values() if v is not None), default=None)
     upcoming = min((v for v in coming.values() if v is not None), default=None)
     return (last.isoformat() if last else "none"), upcoming
 
 
-def _le(field: str, now: datetime) -> Q:
-    return Q(**{f"{field}__lte": now})
-
-
-def _gt(field: str, now: datetime) -> Q:
-    return Q(**{f"{field}__gt": now})
-
-
 def meeting_clock() -> str:
+    # Every meeting, not a reader's selection: the clock is a version, not content shown.
     now = timezone.now()
     current = head()
     upcoming = _memo.get("upcoming")

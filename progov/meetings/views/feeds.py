@@ -80,8 +80,8 @@ def _matches(request: HttpRequest, etag: str) -> bool:
     # If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored.
     # The read cache adds its tag after the feed's own (`"feed.read"`): the feed's part
     # alone decides here, so a write elsewhere in the programme still gets 304.
-    wanted = [f'"{version_prefix(t)}"' for t in parse_etags(header) if t != "*"]
-    return "*" in parse_etags(header) or etag in wanted
+    given = parse_etags(header)
+    return "*" in given or etag in {f'"{version_prefix(t)}"' for t in given}
 
 
 @contextlib.contextmanager
