@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
@@ -19,7 +20,7 @@ from progov.core import access
 from progov.core.errors import NotFound, ValidationError
 from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
-from progov.governance.timezones import today_for
+from progov.governance.timezones import group_tz, today_for
 from progov.meetings.deadlines import (
     Deadline,
     MeetingFacts,
@@ -28,7 +29,7 @@ from progov.meetings.deadlines import (
     rules_in_force,
 )
 from progov.meetings.models import Meeting, MeetingStatus, PaperKind
-from progov.meetings.times import day_range, local, meeting_date, meeting_tz, zone_of
+from progov.meetings.times import day_range, meeting_date, meeting_tz, zone_of
 
 
 def visible_meetings(*, user: Any) -> QuerySet[Meeting]:
@@ -152,17 +153,50 @@ def meeting_actions(*, user: Any, meeting: Meeting, now: datetime) -> list[str]:
 
 def facts_of(meeting: Meeting) -> MeetingFacts:
     """Deadline inputs of a meeting fetched through `with_deadline_facts`."""
-    papers_at = getattr(meeting, "papers_last_published", None)
-    if getattr(meeting, "papers_unpublished", 0):
-        papers_at = None  # not every paper is out yet
-    next_start = getattr(meeting, "next_meeting_start", None)
+    return facts_from(
+        tz=meeting_tz(meeting),
+        start=meeting.start,
+        status=meeting.status,
+        next_meeting_start=getattr(meeting, "next_meeting_start", None),
+        papers_last_published=getattr(meeting, "papers_last_published", None),
+        papers_unpublished=getattr(meeting, "papers_unpublished", 0),
+        minutes_published=getattr(meeting, "minutes_published", None),
+        report_published=getattr(meeting, "report_published", None),
+    )
+
+
+# The columns `facts_from` reads, for a `with_deadline_facts(...).values(*FACT_COLUMNS)`.
+FACT_COLUMNS = (
+    "start",
+    "status",
+    "next_meeting_start",
+    "papers_last_published",
+    "papers_unpublished",
+    "minutes_published",
+    "report_published",
+)
+
+
+def facts_from(
+    *,
+    tz: ZoneInfo,
+    start: datetime,
+    status: str,
+    next_meeting_start: datetime | None,
+    papers_last_published: datetime | None,
+    papers_unpublished: int,
+    minutes_published: datetime | None,
+    report_published: datetime | None,
+) -> MeetingFacts:
+    """Deadline inputs from the annotated columns, with local dates in the group's zone."""
     return MeetingFacts(
-        meeting_date=meeting_date(meeting),
-        cancelled=meeting.status == MeetingStatus.CANCELLED,
-        next_meeting_date=local(next_start, meeting).date() if next_start else None,
-        papers_published_at=papers_at,
-        minutes_published_at=getattr(meeting, "minutes_published", None),
-        report_published_at=getattr(meeting, "report_published", None),
+        meeting_date=start.astimezone(tz).date(),
+        cancelled=status == MeetingStatus.CANCELLED,
+        next_meeting_date=next_meeting_start.astimezone(tz).date() if next_meeting_start else None,
+        # Papers count as published only once every paper is out.
+        papers_published_at=None if papers_unpublished else papers_last_published,
+        minutes_published_at=minutes_published,
+        report_published_at=report_published,
     )
 
 
@@ -176,7 +210,12 @@ class DeadlineContext:
 
     @classmethod
     def for_meetings(cls, meetings: Iterable[Meeting]) -> DeadlineContext:
-        programmes = {m.group.programme_id: m.group.programme for m in meetings}
+        return cls.for_groups({m.group for m in meetings})
+
+    @classmethod
+    def for_groups(cls, groups: Iterable[GovernanceGroup]) -> DeadlineContext:
+        """The rules and calendars of these groups' programmes (one query for the rules)."""
+        programmes = {g.programme_id: g.programme for g in groups}
         rules: dict[int, list[DeadlineRule]] = {pid: [] for pid in programmes}
         for rule in DeadlineRule.objects.filter(programme_id__in=list(programmes)):
             rules[rule.programme_id].append(rule)
@@ -184,17 +223,23 @@ class DeadlineContext:
         return cls(rules=rules, calendars=calendars, _by_group={})
 
     def deadlines(self, meeting: Meeting, today: date | None = None) -> list[Deadline]:
-        group = meeting.group
+        return self.deadlines_of(meeting.group, facts_of(meeting), today)
+
+    def deadlines_of(
+        self, group: GovernanceGroup, facts: MeetingFacts, today: date | None = None
+    ) -> list[Deadline]:
+        """The deadlines of one meeting of `group` from its facts alone, so a page over
+        a year of meetings can read the facts as plain rows (`deadline_overview`)."""
         if group.pk not in self._by_group:
             self._by_group[group.pk] = rules_for_group(
                 self.rules.get(group.programme_id, []), group
             )
         return meeting_deadlines(
             rules=self._by_group[group.pk],
-            facts=facts_of(meeting),
+            facts=facts,
             calendar=self.calendars[group.programme_id],
             today=today or today_for(group.programme),
-            tz=meeting_tz(meeting),
+            tz=group_tz(group),
         )
 
     def is_working_day(self, meeting: Meeting) -> bool:

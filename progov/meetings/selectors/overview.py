@@ -3,7 +3,8 @@ upcoming and overdue deadlines, and each group's record of meeting them on time.
 
 Everything is computed in Python from one `meeting_list` query and one
 `DeadlineContext` (rules and calendars loaded once), so a page costs the same number
-of queries however many meetings it covers.
+of queries however many meetings it covers; the deadlines page reads its year of
+meetings as plain rows of the deadline columns (`FACT_COLUMNS`), not model instances.
 
     month = Month.parse("2023-09", today=date(2023, 9, 14))
     weeks = month_grid(month, meetings, calendar, today=date(2023, 9, 14))
@@ -20,9 +21,10 @@ from typing import Any
 
 from progov.core.workdays import MAX_YEAR, MIN_YEAR, WorkingCalendar
 from progov.governance.models import DeadlineKey, GovernanceGroup, Programme
+from progov.governance.timezones import group_tz
 from progov.meetings.deadlines import PARTICIPANT_DEADLINES, Deadline
 from progov.meetings.models import Meeting, MeetingStatus
-from progov.meetings.selectors import DeadlineContext, meeting_list
+from progov.meetings.selectors import FACT_COLUMNS, DeadlineContext, facts_from, meeting_list
 from progov.meetings.times import meeting_date
 
 WEEKDAYS = [(pycalendar.day_abbr[i], pycalendar.day_name[i]) for i in range(7)]  # Monday first
@@ -270,41 +272,64 @@ def deadline_overview(
     window_start = today - timedelta(days=window_days)
     window_end = today + timedelta(days=window_days)
     record_since = record_since or today - timedelta(days=365)
-    meetings = list(
+    # A year of meetings is read as plain rows of the columns the deadlines need (no
+    # model instances: at 60 groups that is ~1,000 rows); only the meetings with a
+    # deadline in the window are then fetched whole, for the table's links.
+    rows = list(
         meeting_list(
             user=user,
             programme=programme,
             groups=groups,
             start=min(window_start - MARGIN_BEFORE, record_since),
             end=window_end + MARGIN_AFTER,
-        )
+        ).values("id", "group_id", *FACT_COLUMNS)
     )
-    context = DeadlineContext.for_meetings(meetings)
-    overdue: list[DeadlineRow] = []
-    upcoming: list[DeadlineRow] = []
+    group_by_id = {
+        g.pk: g
+        for g in GovernanceGroup.objects.select_related("programme").filter(
+            pk__in={r["group_id"] for r in rows}
+        )
+    }
+    context = DeadlineContext.for_groups(group_by_id.values())
+    tz_by_group = {pk: group_tz(g) for pk, g in group_by_id.items()}
+    overdue: list[tuple[int, Deadline]] = []
+    upcoming: list[tuple[int, Deadline]] = []
     columns: dict[str, str] = {}
     shares: dict[int, dict[str, Share]] = {}
     meeting_counts: dict[int, int] = {}
-    group_by_id: dict[int, GovernanceGroup] = {}
-    for m in meetings:
-        deadlines = context.deadlines(m, today)
-        in_record = record_since <= local_date(m) <= today and m.status != MeetingStatus.CANCELLED
+    for r in rows:
+        group_id = r["group_id"]
+        facts = facts_from(tz=tz_by_group[group_id], **{c: r[c] for c in FACT_COLUMNS})
+        deadlines = context.deadlines_of(group_by_id[group_id], facts, today)
+        in_record = record_since <= facts.meeting_date <= today and not facts.cancelled
         if in_record:
-            group_by_id.setdefault(m.group_id, m.group)
-            meeting_counts[m.group_id] = meeting_counts.get(m.group_id, 0) + 1
+            meeting_counts[group_id] = meeting_counts.get(group_id, 0) + 1
         for d in deadlines:
-            row = DeadlineRow(meeting=m, deadline=d, days=(d.due - today).days)
             if d.status == "overdue" and window_start <= d.due:
-                overdue.append(row)
+                overdue.append((r["id"], d))
             elif today <= d.due <= window_end:
-                upcoming.append(row)
+                upcoming.append((r["id"], d))
             if in_record and d.due < today and d.key not in PARTICIPANT_DEADLINES:
                 columns.setdefault(d.key, SHORT_LABELS.get(d.key, d.label))
-                share = shares.setdefault(m.group_id, {}).setdefault(
+                share = shares.setdefault(group_id, {}).setdefault(
                     d.key, Share(key=d.key, label=d.label)
                 )
                 share.total += 1
                 share.on_time += d.on_time
+    shown = Meeting.objects.in_bulk({pk for pk, _ in overdue + upcoming})
+    for meeting in shown.values():  # the groups are loaded already
+        meeting.group = group_by_id[meeting.group_id]
+
+    def table(found: list[tuple[int, Deadline]]) -> list[DeadlineRow]:
+        return sorted(
+            (
+                DeadlineRow(meeting=shown[pk], deadline=d, days=(d.due - today).days)
+                for pk, d in found
+            ),
+            key=_row_key,
+        )
+
+    group_by_id = {pk: g for pk, g in group_by_id.items() if pk in meeting_counts}
     column_list = sorted(columns.items(), key=lambda kv: _COLUMN_ORDER.get(kv[0], 99))
     records = [
         GroupRecord(
@@ -320,8 +345,8 @@ def deadline_overview(
         window_start=window_start,
         window_end=window_end,
         record_since=record_since,
-        overdue=sorted(overdue, key=_row_key),
-        upcoming=sorted(upcoming, key=_row_key),
+        overdue=table(overdue),
+        upcoming=table(upcoming),
         record_columns=column_list,
         records=records,
     )
