@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from progov.core import readcache
 from progov.core.testing.audit import lift_protection_around_flush
 from progov.core.testing.browser import browser_page, chromium_browser, live_server
 
@@ -64,6 +65,7 @@ def _cache_of_this_test(settings: Any) -> None:
 
     caches["default"].clear()
     caches["pages"].clear()
+    readcache.forget_memo()
 
 
 @pytest.fixture(autouse=True)

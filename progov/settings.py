@@ -282,6 +282,12 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 # Innermost: 304 and the shared read cache see the signed-in user, and everything outside
 # (CSP, CSRF cookie, session, correlation id) still applies to the answers they give.
 MIDDLEWARE.append("progov.core.readcache.ReadCacheMiddleware")
+# Outermost but for the static files and the correlation id: a plainly anonymous reader's
+# answer, as it last left the stack, without running the rest of it (core/readcache.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("progov.core.middleware.CorrelationIdMiddleware") + 1,
+    "progov.core.readcache.ReadCacheFrontMiddleware",
+)
 
 _TRUSTED_PROXIES_RAW = os.environ.get("PROGOV_TRUSTED_PROXIES", "")
 parse_networks(_TRUSTED_PROXIES_RAW)  # a bad value stops the server, naming it

@@ -27,6 +27,15 @@ representative and the chair of the same group share the rendered agenda, each w
 their own name and token, while an anonymous reader never shares a signed-in one's
 answer (their scopes differ).
 
+Two shortcuts keep a hit close to the cost of a static file. Each process keeps its
+newest answers in memory (`_Memo`, bounded in entries and bytes) before the shared cache,
+so a hit reads no file and unpickles nothing. And a reader who is plainly anonymous (no
+session cookie, no Authorization header, no pending messages) is answered by
+`ReadCacheFrontMiddleware` near the top of the stack, from the whole answer as it last
+left the stack (CSP and frame headers included), before sessions, CSRF, authentication
+and URL resolution run: only answers the inner middleware stored for the anonymous scope,
+without per-view extras or a CSRF token, are kept there.
+
 Nothing is invalidated by hand: a write changes the audit head, so every key built before
 it is unreachable at once (old entries age out of the cache). A page that also shows what
 the audit trail does not cover names it with `depends_on` (sign-in lockouts, which lift
@@ -38,6 +47,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -61,6 +72,74 @@ CACHE_ALIAS = "pages"
 # Says an answer came from the shared cache (`hit`) or was rendered (`miss`): for the
 # benchmark, the tests and an operator's curl.
 SERVED_HEADER = "X-Read-Cache"
+
+
+class _Memo:
+    """The answers this process stored or served last, by key, in front of the shared
+    cache: a hit then costs a dictionary lookup, not a file read and an unpickle.
+
+    A key carries the read version, so an entry here is never stale, only unreachable
+    once anything changes; the oldest go first past `entries` or `max_bytes`."""
+
+    def __init__(self, entries: int = 512, max_bytes: int = 64 * 1024 * 1024):
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, tuple[int, Any]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, value: Any, size: int) -> None:
+        if size > self.max_bytes // 8:
+            return  # one huge answer (a programme feed) must not flush all the others
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[0]
+            self._items[key] = (size, value)
+            self._bytes += size
+            while len(self._items) > self.entries or self._bytes > self.max_bytes:
+                _, (dropped, _) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_MEMO = _Memo()
+
+
+def forget_memo() -> None:
+    """Empty this process's memo (tests do, with the caches, between tests)."""
+    _MEMO.clear()
+
+
+def _stored(key: str) -> Any:
+    found = _MEMO.get(key)
+    if found is None:
+        found = caches[CACHE_ALIAS].get(key)
+        if found is not None:
+            _MEMO.set(key, found, _size_of(found))
+    return found
+
+
+def _store(key: str, value: tuple[Any, ...]) -> None:
+    caches[CACHE_ALIAS].set(key, value)
+    _MEMO.set(key, value, _size_of(value))
+
+
+def _size_of(value: tuple[Any, ...]) -> int:
+    return len(value[2]) + 512  # the body, and a little for the headers
+
 
 # --- the read version ------------------------------------------------------------------
 
@@ -253,6 +332,9 @@ class _Read:
     public: bool
     user: Any
     served: bool = False
+    stored: bool = False  # the answer was stored, for this scope and request alone
+    extra: bool = False  # the view's `depends_on` part is in the key
+    used_csrf: bool = False
 
 
 _SKIPPED_HEADERS = {
@@ -300,6 +382,7 @@ class ReadCacheMiddleware(MiddlewareMixin):
             key="read:" + _digest(version, shared, staff, variant),
             public=scope.user_id is None,
             user=user,
+            extra=extra is not None,
         )
         request._progov_read = read  # type: ignore[attr-defined]
         matched = self._matching(request, read.tag)
@@ -309,7 +392,7 @@ class ReadCacheMiddleware(MiddlewareMixin):
             response["ETag"] = matched
             self._cache_headers(response, read, private=not read.public)
             return response
-        stored = caches[CACHE_ALIAS].get(read.key)
+        stored = _stored(read.key)
         if stored is not None:
             read.served = True
             return self._from_store(request, read, stored)
@@ -347,8 +430,10 @@ class ReadCacheMiddleware(MiddlewareMixin):
                 version_prefix(own_etag) if own_etag else "",
                 response.get("Cache-Control", ""),
             )
-            caches[CACHE_ALIAS].set(read.key, stored)
+            _store(read.key, stored)
+            read.stored = True
         body, used_csrf = _fill_holes(request, response.content, read.user)
+        read.used_csrf = used_csrf
         response.content = body
         response[SERVED_HEADER] = "miss"
         self._tag(response, read, version_prefix(own_etag) if own_etag else "", used_csrf)
@@ -402,3 +487,72 @@ class ReadCacheMiddleware(MiddlewareMixin):
         else:
             response["Cache-Control"] = "private, no-cache"
         patch_vary_headers(response, ["Cookie", "Authorization", "HX-Request"])
+
+
+# Headers of a whole answer that belong to one response only, never replayed.
+_FRONT_SKIPPED = {"set-cookie", "x-request-id", "x-client-request-id", "content-length", "date"}
+
+
+class ReadCacheFrontMiddleware:
+    """Answers a plainly anonymous GET near the top of the stack (after the static files
+    and the correlation id), from the whole answer as it last left the stack.
+
+    "Plainly anonymous": no session cookie, no Authorization header, no pending messages
+    cookie. Everything below this middleware would only have established that the reader
+    is anonymous and then found the same stored answer; so an answer is kept here only
+    when the inner `ReadCacheMiddleware` stored it for the anonymous scope, with no
+    `depends_on` part and no CSRF token, and no middleware set a cookie on it. The key is
+    the read version and the request, as the inner one's is for the anonymous scope.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    @staticmethod
+    def _eligible(request: HttpRequest) -> bool:
+        return (
+            request.method == "GET"
+            and bool(settings.PROGOV_READ_CACHE)
+            and "HTTP_AUTHORIZATION" not in request.META
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in request.COOKIES
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not self._eligible(request):
+            return self.get_response(request)
+        key = "front:" + _digest(read_version(), _request_variant(request))
+        stored = _stored(key)
+        if stored is not None:
+            return self._replay(request, stored)
+        response = self.get_response(request)
+        read: _Read | None = getattr(request, "_progov_read", None)
+        if (
+            read is not None
+            and read.stored
+            and read.public
+            and not read.extra
+            and not read.used_csrf
+            and isinstance(response, HttpResponse)
+            and response.status_code == 200
+            and not response.cookies
+        ):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in _FRONT_SKIPPED]
+            _store(key, (response.status_code, headers, response.content))
+        return response
+
+    @staticmethod
+    def _replay(request: HttpRequest, stored: tuple[Any, ...]) -> HttpResponseBase:
+        status, headers, body = stored
+        etag = next((v for k, v in headers if k.lower() == "etag"), "")
+        response: HttpResponseBase
+        if etag and ReadCacheMiddleware._matching(request, tag_of(etag)) is not None:
+            response = HttpResponseNotModified()
+            headers = [(k, v) for k, v in headers if k.lower() != "content-type"]
+        else:
+            response = HttpResponse(body, status=status)
+            response["Content-Length"] = str(len(body))
+        for name, value in headers:
+            response[name] = value
+        response[SERVED_HEADER] = "hit"
+        return response

@@ -190,3 +190,110 @@ def test_api_reads_answer_304_and_follow_writes(world: World) -> None:
         actor=pmo, group=psg, expected_version=psg.version, purpose="A new purpose"
     )
     assert_etag_changed(client, url, etag)
+
+
+# --- the front: plainly anonymous readers answered before the rest of the stack ----------
+
+
+def _inner_must_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the inner read cache ran for a front hit")
+
+    monkeypatch.setattr(readcache.ReadCacheMiddleware, "process_view", boom)
+
+
+def test_an_anonymous_reader_is_answered_at_the_front_as_the_stack_answered(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"/meetings/{world.meetings['psg'].pk}/"
+    first = _get(Client(), url)
+    assert first[SERVED_HEADER] == "miss"
+    _inner_must_not_run(monkeypatch)
+    with CaptureQueriesContext(connection) as served:
+        second = _get(Client(), url)
+    assert second.status_code == 200 and second[SERVED_HEADER] == "hit"
+    assert len(served) == 1  # the audit head
+    assert second.content == first.content
+    # Every header the stack set (CSP, frame options, cache headers) but the per-request ones.
+    per_request = {"X-Request-ID", SERVED_HEADER}
+    assert {k: v for k, v in second.items() if k not in per_request} == {
+        k: v for k, v in first.items() if k not in per_request
+    }
+    assert "Content-Security-Policy" in second and second["X-Request-ID"] != first["X-Request-ID"]
+    revalidated = _get(Client(), url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304 and revalidated["ETag"] == first["ETag"]
+
+
+def test_the_front_follows_writes_at_once(world: World) -> None:
+    client = Client()
+    url = "/groups/PSG/"
+    etag = current_etag(client, url)
+    assert _get(client, url)[SERVED_HEADER] == "hit"
+    psg = world.groups["psg"]
+    governance_services.update_group(
+        actor=world.users["pmo"], group=psg, expected_version=psg.version, purpose="ZQ front"
+    )
+    assert_etag_changed(client, url, etag)
+    assert "ZQ front" in _get(client, url).content.decode()
+
+
+def test_the_front_answers_no_one_with_a_session_a_token_or_a_message(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "/groups/PSG/"
+    _get(Client(), url)
+    _get(Client(), url)  # stored at the front
+    _inner_must_not_run(monkeypatch)
+    rep = world.users["rep"]
+    with pytest.raises(AssertionError, match="inner read cache ran"):
+        _get(Client(), url, rep)
+    with pytest.raises(AssertionError, match="inner read cache ran"):
+        Client().get(url, HTTP_AUTHORIZATION="Bearer nonsense")
+    client = Client()
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(20, "Saved.")])  # type: ignore[attr-defined]
+    with pytest.raises(AssertionError, match="inner read cache ran"):
+        client.get(url)
+
+
+def test_the_front_keeps_no_answer_with_a_view_extra_or_a_csrf_token(world: World) -> None:
+    # The sign-in page carries a CSRF token (and sets its cookie): never kept at the front.
+    login = [Client().get("/accounts/login/") for _ in range(2)]
+    assert [page.status_code for page in login] == [200, 200]
+    assert _front_keys_after(lambda: Client().get("/accounts/login/")) == []
+    # A page whose key has a `depends_on` part is answered by the inner cache only.
+    person = f"/people/{world.people['rep'].pk}/"
+    answers: list[Any] = []
+    keys = _front_keys_after(lambda: answers.extend(Client().get(person) for _ in range(2)))
+    assert [a.status_code for a in answers] == [200, 200] and answers[1][SERVED_HEADER] == "hit"
+    assert keys == []
+    # While a plain page is kept there.
+    assert len(_front_keys_after(lambda: Client().get("/groups/PSG/"))) == 1
+
+
+def _front_keys_after(act: Any) -> list[str]:
+    seen: list[str] = []
+    original = readcache._store
+
+    def spy(key: str, value: Any) -> None:
+        seen.append(key)
+        original(key, value)
+
+    readcache._store = spy
+    try:
+        act()
+    finally:
+        readcache._store = original
+    return [key for key in seen if key.startswith("front:")]
+
+
+def test_the_memo_is_bounded_in_entries_and_bytes() -> None:
+    memo = readcache._Memo(entries=3, max_bytes=8000)
+    for n in range(5):
+        memo.set(f"k{n}", n, 100)
+    assert [memo.get(f"k{n}") for n in range(5)] == [None, None, 2, 3, 4]
+    memo.set("big", "x", 5000)  # over an eighth of the bytes: not kept
+    assert memo.get("big") is None
+    memo.set("a", "a", 900)
+    memo.set("b", "b", 900)  # both fit in bytes; the oldest entries go by count
+    assert memo.get("b") == "b" and memo.get("k2") is None
