@@ -34,17 +34,49 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PROGOV = str(Path(sys.executable).parent / "progov")
 PSG24 = "PSG#24"
+# Agenda writers in the mixed load: about one request in ten is then a write.
+WRITERS = 7
 
 
 def sh(cmd: list[str], env: dict[str, str], **kw: Any) -> str:
     return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, **kw).stdout
 
 
-def wrk(url: str, seconds: int, headers: list[str]) -> dict[str, Any]:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", url]
+def wrk_command(
+    url: str,
+    seconds: int,
+    headers: list[str],
+    *,
+    threads: int = 2,
+    connections: int = 8,
+    paths: list[str] | None = None,
+) -> list[str]:
+    """wrk's command line; with `paths`, each connection asks for them in turn (a Lua
+    script), on the host of `url`."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for h in headers:
-        cmd[1:1] = ["-H", h]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        cmd += ["-H", h]
+    if paths:
+        script = Path(tempfile.mkstemp(prefix="progov-wrk-", suffix=".lua")[1])
+        listed = ", ".join(json.dumps(p) for p in paths)
+        script.write_text(
+            f"local paths = {{{listed}}}\nlocal i = 0\n"
+            "request = function()\n  i = (i % #paths) + 1\n"
+            "  return wrk.format('GET', paths[i])\nend\n"
+        )
+        cmd += ["-s", str(script)]
+    return [*cmd, url]
+
+
+def wrk(url: str, seconds: int, headers: list[str], **kw: Any) -> dict[str, Any]:
+    return wrk_result(
+        subprocess.run(
+            wrk_command(url, seconds, headers, **kw), check=True, capture_output=True, text=True
+        ).stdout
+    )
+
+
+def wrk_result(out: str) -> dict[str, Any]:
 
     def ms(label: str) -> float:
         m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
@@ -54,10 +86,12 @@ def wrk(url: str, seconds: int, headers: list[str]) -> dict[str, Any]:
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
     return {
         "rps": rps,
+        "requests": total,
         "p50": ms("50"),
         "p99": ms("99"),
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
@@ -124,15 +158,18 @@ def api(base: str, method: str, path: str, token: str, body: Any = None, etag: s
         return response.headers.get("ETag"), json.loads(response.read() or b"null")
 
 
-def mixed(base: str, token: str, meeting: int, seconds: int, cookie: str) -> dict[str, Any]:
-    """wrk reads while two writers edit agenda items with If-Match; after each write
-    returns, the meeting's agenda (API) and page are read and must show it."""
+def mixed(
+    base: str, token: str, meeting: int, seconds: int, cookie: str, paths: list[str]
+) -> dict[str, Any]:
+    """Reads of every case (anonymous and the representative, each in its own wrk) while
+    one writer per agenda item edits it with If-Match; after each write returns, the
+    meeting's agenda (API) and page are read and must show it."""
     _, agenda = api(base, "GET", f"/api/v1/meetings/{meeting}/agenda", token)
     # One writer per item, so what a writer reads back can only be its own write (two on
     # one item would overwrite each other, and 412 the loser).
-    items = [i["id"] for i in agenda["items"]][:4]
+    items = [i["id"] for i in agenda["items"]][:WRITERS]
     assert items, "the meeting has no agenda"
-    result = {"writes": 0, "stale": 0, "write_errors": 0, "checks": 0}
+    result = {"writes": 0, "stale": 0, "write_errors": 0, "checks": 0, "requests_by_writers": 0}
     stop = time.monotonic() + seconds
 
     def writer(item: int) -> None:
@@ -157,24 +194,79 @@ def mixed(base: str, token: str, meeting: int, seconds: int, cookie: str) -> dic
             _, fresh = api(base, "GET", f"/api/v1/meetings/{meeting}/agenda", token)
             page = urllib.request.urlopen(f"{base}/meetings/{meeting}/").read().decode()
             result["checks"] += 2
+            result["requests_by_writers"] += 4
             if title not in {i["title"] for i in fresh["items"]}:
                 result["stale"] += 1
             if title not in page:
                 result["stale"] += 1
 
     # Each write makes every cached answer stale, so the reads after it render afresh.
+    readers = [
+        subprocess.Popen(
+            wrk_command(base + "/", seconds, headers, threads=1, connections=4, paths=paths),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for headers in ([], [cookie])
+    ]
     threads = [threading.Thread(target=writer, args=(i,)) for i in items]
     for t in threads:
         t.start()
-    reads = wrk(f"{base}/meetings/{meeting}/", seconds, [])
-    signed = wrk(f"{base}/groups/PSG/", 1, [cookie])
+    outputs = [wrk_result(r.communicate()[0]) for r in readers]
     for t in threads:
         t.join()
-    result["reads_rps"] = reads["rps"]
-    result["read_non2xx"] = reads["non2xx"] + signed["non2xx"]
-    reads_total = reads["rps"] * seconds
-    result["write_share"] = result["writes"] / max(1.0, reads_total + result["writes"])
+    reads = sum(o["requests"] for o in outputs)
+    result["reads"] = reads
+    result["reads_rps"] = sum(o["rps"] for o in outputs)
+    result["read_non2xx"] = sum(o["non2xx"] for o in outputs)
+    result["read_p99"] = max(o["p99"] for o in outputs)
+    total = reads + result["requests_by_writers"]
+    result["write_share"] = result["writes"] / max(1, total)
     return result
+
+
+_TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+def get(base: str, path: str, headers: dict[str, str]) -> tuple[str, str]:
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers.get("X-Read-Cache", ""), response.read().decode()
+
+
+def compare_with_fresh(
+    warm: str, cold: str, paths: list[str], cookie: str, token: str
+) -> list[str]:
+    """Every answer the read cache serves (asked twice: the second is a hit) equals what
+    a server without it renders from the same database, for each reader; and no reader
+    gets another's page. Returns the problems found."""
+    readers = {
+        "anonymous": {},
+        "rep": {"Cookie": cookie.partition(": ")[2]},
+        "pmo (API token)": {"Authorization": f"Bearer {token}"},
+    }
+    problems = []
+    for who, headers in readers.items():
+        for path in paths:
+            if who.startswith("pmo") and not path.startswith("/api/"):
+                continue
+            get(warm, path, headers)
+            served, cached = get(warm, path, headers)
+            _, fresh = get(cold, path, headers)
+            # Absolute URLs (feed links) name the server asked.
+            fresh = fresh.replace(cold.partition("://")[2], warm.partition("://")[2])
+            if served != "hit":
+                problems.append(f"{who} {path}: not served from the cache ({served or 'none'})")
+            if _TOKENS.sub(r"\1", cached) != _TOKENS.sub(r"\1", fresh):
+                problems.append(f"{who} {path}: the cached answer differs from a fresh render")
+            signed_in = "Signed in as <strong>" in cached
+            if path.startswith(("/api/", "/meetings/feeds/")):
+                continue
+            if who == "anonymous" and signed_in:
+                problems.append(f"anonymous {path}: got a signed-in reader's page")
+            if who == "rep" and "Signed in as <strong>rep</strong>" not in cached:
+                problems.append(f"rep {path}: did not get their own page")
+    return problems
 
 
 def main() -> int:
@@ -242,19 +334,29 @@ def main() -> int:
                 f"| {r['p99']:.1f} | {r['non2xx']} |"
             )
         if args.mixed:
+            paths = [path for _, path in cases]
             with Server(env, args.port, read_cache=True):
-                m = mixed(base, token, meeting, args.mixed, cookie)
+                m = mixed(base, token, meeting, args.mixed, cookie, paths)
+                # The same database, served without the read cache, as the reference.
+                cold_base = f"http://127.0.0.1:{args.port + 1}"
+                with Server(env, args.port + 1, read_cache=False):
+                    problems = compare_with_fresh(base, cold_base, paths, cookie, token)
             verify = subprocess.run(
                 [PROGOV, "audit", "verify"], env=env, capture_output=True, text=True
             )
             print(
-                f"\nMixed load {args.mixed} s: reads {m['reads_rps']:,.0f} req/s, "
-                f"{m['writes']} writes ({m['write_share'] * 100:.1f}% of requests), "
-                f"{m['write_errors']} write errors, read non-2xx {m['read_non2xx']}, "
-                f"stale reads after a write {m['stale']} of {m['checks']} checks; "
-                f"audit verify: {verify.stdout.strip() or verify.stderr.strip()}"
+                f"\nMixed load {args.mixed} s: {m['reads']:,} reads ({m['reads_rps']:,.0f} "
+                f"req/s, p99 {m['read_p99']:.1f} ms, non-2xx {m['read_non2xx']}) of "
+                f"{len(paths)} answers, anonymous and signed in; {m['writes']} agenda writes "
+                f"({m['write_share'] * 100:.1f}% of all requests), {m['write_errors']} write "
+                f"errors; stale reads after a write: {m['stale']} of {m['checks']} checks."
             )
-            if m["stale"] or m["read_non2xx"] or verify.returncode:
+            print(
+                f"After it, cached answers compared with a fresh render (anonymous, rep, API "
+                f"token): {len(problems)} problem(s)" + "".join(f"\n  - {p}" for p in problems)
+            )
+            print(f"audit verify: {verify.stdout.strip() or verify.stderr.strip()}")
+            if m["stale"] or m["read_non2xx"] or m["write_errors"] or problems or verify.returncode:
                 return 1
         return 0
     finally:
