@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGOV = str(Path(sys.executable).parent / "progov")
 PSG24 = "PSG#24"
 # Agenda writers in the mixed load: about one request in ten is then a write.
-WRITERS = 7
+WRITERS = 8
 
 
 def sh(cmd: list[str], env: dict[str, str], **kw: Any) -> str:
