@@ -36,6 +36,8 @@ PROGOV = str(Path(sys.executable).parent / "progov")
 PSG24 = "PSG#24"
 # Agenda writers in the mixed load: about one request in ten is then a write.
 WRITERS = 8
+# wrk connections per reader (anonymous, signed in) in the mixed load.
+READER_CONNECTIONS = 3
 
 
 def sh(cmd: list[str], env: dict[str, str], **kw: Any) -> str:
@@ -203,7 +205,9 @@ def mixed(
     # Each write makes every cached answer stale, so the reads after it render afresh.
     readers = [
         subprocess.Popen(
-            wrk_command(base + "/", seconds, headers, threads=1, connections=4, paths=paths),
+            wrk_command(
+                base + "/", seconds, headers, threads=1, connections=READER_CONNECTIONS, paths=paths
+            ),
             stdout=subprocess.PIPE,
             text=True,
         )

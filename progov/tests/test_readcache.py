@@ -297,3 +297,59 @@ def test_the_memo_is_bounded_in_entries_and_bytes() -> None:
     memo.set("a", "a", 900)
     memo.set("b", "b", 900)  # both fit in bytes; the oldest entries go by count
     assert memo.get("b") == "b" and memo.get("k2") is None
+
+
+# --- on Redis, as several servers share it -------------------------------------------------
+
+
+def _redis_url() -> str:
+    import os
+
+    return os.environ.get("PROGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip() -> None:
+    try:
+        import redis
+    except ImportError:
+        pytest.skip("the redis package is not installed")
+    try:
+        redis.Redis.from_url(_redis_url(), socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {_redis_url()} (CI starts one)")
+
+
+def test_the_read_cache_on_redis_is_shared_and_follows_writes(world: World) -> None:
+    _redis_or_skip()
+    import uuid
+
+    from django.core.cache import caches
+
+    pages = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _redis_url(),
+        "KEY_PREFIX": f"progov-test-{uuid.uuid4().hex}",
+        # Left to expire, not cleared: another run may be using the same Redis.
+        "TIMEOUT": 60,
+    }
+    with override_settings(
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "pages": pages,
+        }
+    ):
+        assert type(caches["pages"]).__name__ == "RedisCache"
+        url = "/groups/PSG/"
+        rep = world.users["rep"]
+        assert _get(Client(), url, rep)[SERVED_HEADER] == "miss"
+        readcache.forget_memo()  # as another server would: only Redis has the answer
+        assert _get(Client(), url, rep)[SERVED_HEADER] == "hit"
+        etag = current_etag(Client(), url, user=rep)
+        psg = world.groups["psg"]
+        governance_services.update_group(
+            actor=world.users["pmo"], group=psg, expected_version=psg.version, purpose="ZQ redis"
+        )
+        readcache.forget_memo()
+        client = Client()
+        assert_etag_changed(client, url, etag, user=rep)
+        assert "ZQ redis" in _get(client, url, rep).content.decode()
