@@ -321,6 +321,22 @@ def test_terms_of_reference_latest_shown_older_selectable(client, world):
     assert client.get("/groups/DAG/tor/9.9/").status_code == 404
 
 
+def test_terms_of_reference_render_their_markdown_safely(client, programme):
+    group = GroupFactory(programme=programme, acronym="PSG", name="Programme Steering Group")
+    TermsOfReference.objects.create(
+        group=group,
+        version_number="1.0",
+        date=date(2022, 1, 10),
+        text="## PSG Role\n\n- a) SRO - Chair\n- b) IPA\n\n<script>alert(1)</script>",
+    )
+    body = client.get("/groups/PSG/?tab=terms").content.decode()
+    # Under the tab's h2 and the version's h3, the text's top heading is an h4.
+    assert "<h4>PSG Role</h4>" in body and "## PSG Role" not in body
+    assert "<li>a) SRO - Chair</li>" in body and "<li>b) IPA</li>" in body
+    assert "<script>alert(1)</script>" not in body and "&lt;script&gt;" in body
+    assert page_problems(body) == []
+
+
 def test_acronym_with_a_slash_has_a_page(client, programme, psg):
     GroupFactory(programme=programme, acronym="BPRWG/TDWG", name="Business Process WG", parent=None)
     response = client.get("/groups/BPRWG/TDWG/")
