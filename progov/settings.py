@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # django-ninja's own Swagger UI assets, served from our static files: the API docs
+    # then load nothing from a CDN (users run air-gapped).
+    "ninja",
     "progov.core",
     "progov.accounts",
     "progov.audit",
