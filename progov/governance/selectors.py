@@ -639,17 +639,6 @@ def person_email_visible(*, user: Any, person: Person | None = None) -> bool:
     )
 
 
-def search(*, user: Any, programme: Programme, q: str) -> dict[str, list[Any]]:
-    q = q.strip()
-    if not q:
-        return {"groups": [], "people": [], "organisations": []}
-    return {
-        "groups": list(group_list(user=user, programme=programme, q=q)[:50]),
-        "people": list(person_list(user=user, programme=programme, q=q)[:50]),
-        "organisations": list(organisation_list(user=user, programme=programme, q=q)[:50]),
-    }
-
-
 # --- reads for the pages (structure overview, group page, directories) ---------------
 
 

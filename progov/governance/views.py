@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from progov.accounts import selectors as accounts_selectors
 from progov.audit.selectors import history_for
 from progov.core import access
+from progov.core import search as core_search
 from progov.core.errors import NotFound
 from progov.core.pages import (
     Refusal,
@@ -350,11 +351,11 @@ def organisation(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
 @programme_page
 def search(request: HttpRequest, programme: Programme) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
-    results = selectors.search(user=request.user, programme=programme, q=q)
+    results = core_search.search(user=request.user, programme=programme, q=q)
     context = {
         "programme": programme,
         "q": q,
         "results": results,
-        "total": sum(len(v) for v in results.values()),
+        "total": sum(len(section.hits) for section in results),
     }
     return render(request, "governance/search.html", context)

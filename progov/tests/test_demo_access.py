@@ -124,3 +124,14 @@ def test_anonymous_sees_no_email_and_no_hidden_audit_entry(client: Client, demo)
         assert EMAIL.search(client.get(url).content.decode()) is None, url
     client.force_login(User.objects.get(username="pmo"))
     assert "rep@example.org" in client.get(f"/people/{rep.pk}/").content.decode()
+
+
+def test_the_demo_finds_meetings_by_number_and_title(demo):
+    client = Client()
+    psg24 = demo["psg24"]
+    body = client.get("/search/", {"q": "PSG 24"}).content.decode()
+    assert f'href="/meetings/{psg24.pk}/"' in body
+    m9 = Meeting.objects.get(group__acronym="PSG", number_major=25, number_minor=1)
+    assert m9.title == "M9 approval"
+    body = client.get("/search/", {"q": "M9"}).content.decode()
+    assert f'href="/meetings/{m9.pk}/"' in body and "#25.1 — M9 approval" in body

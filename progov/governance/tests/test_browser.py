@@ -202,7 +202,9 @@ def test_older_terms_of_reference_are_selectable(watched, live_server, world):
 def test_search_from_the_header(watched, live_server, world):
     page = watched
     page.goto(live_server.url + "/people/")
-    box = page.get_by_role("searchbox", name="Search groups, people and organisations")
+    box = page.get_by_role(
+        "searchbox", name="Search groups, meetings, papers, people and organisations"
+    )
     box.fill("design")
     box.press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=design$"))

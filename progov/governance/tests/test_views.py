@@ -532,7 +532,8 @@ def test_search_finds_groups_people_and_organisations(client, world):
 def test_header_search_box_submits_to_search(client, world):
     body = client.get("/people/").content.decode()
     assert re.search(
-        r'<form class="site-search" role="search" action="/search/" method="get">', body
+        r'<form class="site-search" role="search" aria-label="Site search" action="/search/" method="get">',
+        body,
     )
     assert 'name="q"' in body
 

@@ -7,6 +7,7 @@ list of meetings with every deadline costs a fixed number of queries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -106,6 +107,35 @@ def meeting_by_number(*, user: Any, group: GovernanceGroup, number: str) -> Meet
     if meeting is None:
         raise NotFound(f"No meeting {group.acronym} #{number}.")
     return meeting
+
+
+# "PSG 24", "PSG #24", "psg#24", "DAG 10.1", "BPRWG/TDWG 3": a group's acronym and a number.
+_MEETING_NUMBER = re.compile(
+    r"^\s*(?P<acronym>[^\s#]+?)\s*#?\s*(?P<major>\d{1,6})(?:\.(?P<minor>\d{1,4}))?\s*$"
+)
+
+
+def meeting_search(*, user: Any, programme: Programme, q: str, limit: int) -> list[Meeting]:
+    """Meetings for the search box: the one named by group and number first ("PSG 24" is
+    PSG #24), then those whose title contains the words ("M9" finds PSG #25.1, "M9
+    approval"), latest first; only meetings the user may see."""
+    qs = visible_meetings(user=user).filter(group__programme=programme)
+    found: list[Meeting] = []
+    named = _MEETING_NUMBER.match(q)
+    if named:
+        found = list(
+            qs.filter(
+                group__acronym__iexact=named["acronym"],
+                number_major=int(named["major"]),
+                number_minor=int(named["minor"] or 0),
+            )[:1]
+        )
+    titled = (
+        qs.filter(title__icontains=q.strip())
+        .exclude(pk__in=[m.pk for m in found])
+        .order_by("-start", "id")[: max(0, limit - len(found))]
+    )
+    return found + list(titled)
 
 
 def meeting_neighbours(*, user: Any, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:

@@ -69,3 +69,12 @@ def paper_get(*, user: Any, pk: int, meeting_id: int | None = None) -> Paper:
     if paper is None:
         raise NotFound(f"No paper #{pk}.")
     return paper
+
+
+def paper_search(*, user: Any, programme: Any, q: str, limit: int) -> list[Paper]:
+    """Papers of the programme whose title contains `q`, newest meeting first, as far as
+    the user may see them (e.g. "Design baseline" finds DAG's published design papers)."""
+    qs = Paper.objects.select_related("meeting__group").filter(
+        meeting__group__programme=programme, title__icontains=q.strip()
+    )
+    return list(_visible(qs, user=user).order_by("-meeting__start", "title", "id")[:limit])
