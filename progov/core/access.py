@@ -172,6 +172,7 @@ POLICY: dict[str, dict[str, Allowed]] = {
         "confirm": GROUP_MANAGERS,
         "move": GROUP_MANAGERS,
         "cancel": GROUP_MANAGERS,
+        "reinstate": GROUP_MANAGERS,
         "mark_held": GROUP_MANAGERS,
         "record_attendance": GROUP_MANAGERS,
         "edit_agenda": GROUP_MANAGERS,

@@ -26,6 +26,9 @@ class MeetingOut(Schema):
     number: str = Field(description='"24" or, for an extraordinary meeting, "10.1"')
     kind: Literal["regular", "extraordinary"]
     status: Literal["planned", "confirmed", "held", "cancelled", "moved"]
+    status_note: str = Field(
+        description='Why it was moved, cancelled or reinstated, e.g. "Stood down: no agenda items"'
+    )
     title: str
     start: datetime
     end: datetime
@@ -65,6 +68,11 @@ class MeetingMoveIn(Body):
     end: Moment = Field(description="The new end, after the start")
     note: text_of(Meeting, "status_note") = Field(  # type: ignore[valid-type]
         "", description='Why it moved, e.g. "Moved for the bank holiday"'
+    )
+    non_working_day_reason: text_of(Meeting, "status_note") = Field(  # type: ignore[valid-type]
+        "",
+        description="Why it meets on a weekend, bank holiday or closure day; a move onto "
+        "such a day without it is refused (400, naming the day)",
     )
 
 

@@ -374,6 +374,10 @@ API_WRITES: dict[tuple[str, str], Write] = {
     ("POST", "/api/v1/meetings/{meeting_id}/cancel"): Write(
         "cancel", _on("meeting"), lambda w, b: {"note": "x"}, _on("meeting")
     ),
+    # Allowed callers get 400 here: none of the world's meetings is cancelled.
+    ("POST", "/api/v1/meetings/{meeting_id}/reinstate"): Write(
+        "reinstate", _on("meeting"), lambda w, b: {"note": "x"}, _on("meeting")
+    ),
     ("POST", "/api/v1/meetings/{meeting_id}/confirm"): Write(
         "confirm", _on("meeting"), versioned=_on("meeting")
     ),
@@ -531,6 +535,7 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "meetings:meeting_confirm": ("confirm", _on("meeting")),
     "meetings:meeting_move": ("move", _on("meeting")),
     "meetings:meeting_cancel": ("cancel", _on("meeting")),
+    "meetings:meeting_reinstate": ("reinstate", _on("meeting")),
     "meetings:meeting_held": ("mark_held", _on("meeting")),
     "meetings:meeting_recording": ("change", _on("meeting")),
     "meetings:group_calendar": ("generate_meetings", _on("group")),

@@ -73,7 +73,7 @@ def test_meeting_move_documents_the_meetings_own_body():
     body = document["paths"]["/api/v1/meetings/{meeting_id}/move"]["post"]["requestBody"]
     ref = body["content"]["application/json"]["schema"]["$ref"]
     component = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    assert set(component["properties"]) == {"start", "end", "note"}
+    assert set(component["properties"]) == {"start", "end", "note", "non_working_day_reason"}
     assert set(component["required"]) == {"start", "end"}
     item = document["paths"]["/api/v1/meetings/{meeting_id}/agenda/{item_id}/move"]["post"]
     ref = item["requestBody"]["content"]["application/json"]["schema"]["$ref"]

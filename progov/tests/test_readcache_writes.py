@@ -392,6 +392,7 @@ CASES: dict[str, Case] = {
             lambda w: {
                 "cancel-version": w.meetings["psg-next"].version,
                 "cancel-note": "ZQ no quorum",
+                "cancel-confirmed": "on",
             },
             user="pmo",
         ),

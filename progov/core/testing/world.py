@@ -157,7 +157,7 @@ def build_world() -> World:
         ),
     }
     # PSG's and DAG's meetings are past (DAG's was held, its report is a draft); PSG has a
-    # next meeting; the others are to come.
+    # next meeting and a cancelled one; the others are to come.
     when = {
         "psg": datetime(2024, 3, 6, 10, 0, tzinfo=UTC),
         "dag": datetime(2024, 3, 13, 10, 0, tzinfo=UTC),
@@ -165,6 +165,8 @@ def build_world() -> World:
         "hid": datetime(2031, 3, 12, 10, 0, tzinfo=UTC),
         "rst": datetime(2031, 3, 19, 10, 0, tzinfo=UTC),
         "psg-next": datetime(2031, 4, 2, 10, 0, tzinfo=UTC),
+        # Cancelled: it may only be reinstated.
+        "psg-cancelled": datetime(2031, 5, 7, 10, 0, tzinfo=UTC),
     }
     meetings = {
         key: MeetingFactory(
@@ -173,7 +175,7 @@ def build_world() -> World:
             start=start,
             end=start + timedelta(hours=2),
             scheduled_start=start,
-            status="held" if key == "dag" else "planned",
+            status={"dag": "held", "psg-cancelled": "cancelled"}.get(key, "planned"),
         )
         for key, start in when.items()
     }

@@ -65,6 +65,7 @@ def meeting_out(meeting: Meeting, context: selectors.DeadlineContext) -> dict[st
         "number": meeting.number,
         "kind": meeting.kind,
         "status": meeting.status,
+        "status_note": meeting.status_note,
         "title": meeting.title,
         "start": local(meeting.start, meeting),
         "end": local(meeting.end, meeting),
@@ -197,6 +198,7 @@ def move_meeting(
         start=payload.start,
         end=payload.end,
         note=payload.note,
+        non_working_day_reason=payload.non_working_day_reason,
     )
 
 
@@ -207,6 +209,18 @@ def cancel_meeting(
     request: HttpRequest, meeting_id: PathId, payload: NoteIn, response: HttpResponse
 ) -> Any:
     return _meeting_write(request, response, meeting_id, services.cancel_meeting, note=payload.note)
+
+
+@router.post(
+    "/{int:meeting_id}/reinstate", response={200: MeetingOut, **ERRORS}, openapi_extra=IF_MATCH
+)
+def reinstate_meeting(
+    request: HttpRequest, meeting_id: PathId, payload: NoteIn, response: HttpResponse
+) -> Any:
+    """Undo a cancellation: planned again (or moved, if it had moved) at its time."""
+    return _meeting_write(
+        request, response, meeting_id, services.reinstate_meeting, note=payload.note
+    )
 
 
 @router.post(

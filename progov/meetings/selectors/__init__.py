@@ -155,6 +155,7 @@ MEETING_ACTION_VERBS = {
     "confirm": "confirm",
     "move": "move",
     "cancel": "cancel",
+    "reinstate": "reinstate",
     "held": "mark_held",
     "recording": "change",
 }
@@ -162,10 +163,11 @@ MEETING_ACTION_VERBS = {
 
 def meeting_actions(*, user: Any, meeting: Meeting, now: datetime) -> list[str]:
     """The actions on a meeting that its state admits now and the user may take, in page
-    order: a cancelled meeting offers none, a held one only its recording link; a meeting
-    to come may be confirmed; one that has started may be marked held."""
+    order: a cancelled meeting may only be reinstated, a held one offers only its
+    recording link; a meeting to come may be confirmed; one that has started may be
+    marked held."""
     if meeting.status == MeetingStatus.CANCELLED:
-        possible: list[str] = []
+        possible: list[str] = ["reinstate"]
     elif meeting.status == MeetingStatus.HELD:
         possible = ["recording"]
     else:

@@ -51,6 +51,7 @@ from progov.meetings.services.series import (
     generate_meetings,
     mark_meeting_held,
     move_meeting,
+    reinstate_meeting,
     update_meeting,
 )
 
@@ -79,6 +80,7 @@ __all__ = [
     "publish_paper",
     "record_attendance",
     "record_register",
+    "reinstate_meeting",
     "remove_agenda_item",
     "remove_forward_look_item",
     "remove_paper",

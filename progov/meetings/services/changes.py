@@ -27,6 +27,9 @@ from progov.meetings.services.series import (
 )
 
 ChangeKind = Literal["move", "cancel", "extraordinary"]
+# The reason a pack's cancellation or move onto a non-working day gives when it names none:
+# the pack is the programme's record of what happened.
+PACK_NOTE = "As recorded in the programme's data pack"
 ChangeOutcome = Literal["moved", "cancelled", "added", "updated", "unchanged", "pending"]
 
 
@@ -98,7 +101,12 @@ def apply_meeting_change(
             meeting = update_meeting(actor=actor, meeting=meeting, expected_version=None, **details)
         if (meeting.start, meeting.end) != (begins, ends) and meeting.original_start is None:
             move_meeting(
-                actor=actor, meeting=meeting, expected_version=None, start=begins, end=ends
+                actor=actor,
+                meeting=meeting,
+                expected_version=None,
+                start=begins,
+                end=ends,
+                non_working_day_reason=PACK_NOTE,
             )
             details["start"] = begins
         return "updated" if details else "unchanged"
@@ -117,7 +125,8 @@ def apply_meeting_change(
     if change == "cancel":
         if meeting.status == MeetingStatus.CANCELLED:
             return "unchanged"
-        cancel_meeting(actor=actor, meeting=meeting, expected_version=None, note=note)
+        # The pack records what happened: its reason, or that it is the pack's record.
+        cancel_meeting(actor=actor, meeting=meeting, expected_version=None, note=note or PACK_NOTE)
         return "cancelled"
     if start is None or end is None:
         raise ValidationError.for_field("start", "A move needs the new times.")
@@ -127,6 +136,12 @@ def apply_meeting_change(
     if (meeting.start, meeting.end) == (begins, ends) and meeting.original_start is not None:
         return "unchanged"
     move_meeting(
-        actor=actor, meeting=meeting, expected_version=None, start=begins, end=ends, note=note
+        actor=actor,
+        meeting=meeting,
+        expected_version=None,
+        start=begins,
+        end=ends,
+        note=note,
+        non_working_day_reason=note or PACK_NOTE,
     )
     return "moved"

@@ -26,6 +26,7 @@ from progov.meetings.models import (
     MeetingStatus,
 )
 from progov.meetings.occurrences import group_occurrences
+from progov.meetings.times import meeting_tz
 
 SERIES_FIELDS = (
     "starts_on",
@@ -391,6 +392,15 @@ def _check_times(start: datetime, end: datetime) -> None:
         raise ValidationError.for_field("end", "The meeting must end after it starts.")
 
 
+def _day_off(meeting: Meeting, start: datetime) -> str:
+    """Why the local day of `start` is not worked ("Christmas Day", "Saturday"), or ''."""
+    day = start.astimezone(meeting_tz(meeting)).date()
+    calendar = calendar_for_programme(meeting.group.programme)
+    if calendar.is_working_day(day):
+        return ""
+    return calendar.reason_not_working(day) or f"{day:%A}"
+
+
 @transaction.atomic
 def move_meeting(
     *,
@@ -400,8 +410,13 @@ def move_meeting(
     start: datetime,
     end: datetime,
     note: str = "",
+    non_working_day_reason: str = "",
 ) -> Meeting:
-    """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022)."""
+    """Move a meeting to a new time; it keeps its original date (TMAG 21 → 22 Sep 2022).
+
+    Onto a day that is not worked (a weekend, a bank holiday, a closure day) only with a
+    reason for meeting then, kept in the meeting's note: "Thu 25 Dec 2024 is Christmas
+    Day" refuses the move otherwise."""
     with _MEETINGS.change(actor, meeting, expected_version, "move") as change:
         meeting = change.obj
         _check_times(start, end)
@@ -409,25 +424,61 @@ def move_meeting(
             raise ValidationError(
                 f"A {meeting.get_status_display().lower()} meeting cannot be moved."
             )
+        day_off = _day_off(meeting, start)
+        reason = non_working_day_reason.strip()
+        if day_off and not reason:
+            local = start.astimezone(meeting_tz(meeting))
+            raise ValidationError.for_field(
+                "non_working_day_reason",
+                f"{local:%a %-d %b %Y} is {day_off}, not a working day: nothing was moved. "
+                "To meet then anyway, give the reason.",
+            )
         if meeting.original_start is None:
             meeting.original_start, meeting.original_end = meeting.start, meeting.end
         meeting.start, meeting.end = start, end
         meeting.status = MeetingStatus.MOVED
-        meeting.status_note = note
+        meeting.status_note = " — ".join(p for p in (note.strip(), reason if day_off else "") if p)
     return meeting
 
 
 @transaction.atomic
 def cancel_meeting(
-    *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
+    *, actor: Any, meeting: Meeting, expected_version: int | None, note: str
 ) -> Meeting:
-    """Cancel (stand down) a meeting; regeneration leaves it cancelled."""
+    """Cancel (stand down) a meeting, saying why ("Stood down: no agenda items");
+    regeneration leaves it cancelled, and `reinstate_meeting` undoes it."""
     with _MEETINGS.change(actor, meeting, expected_version, "cancel") as change:
         meeting = change.obj
         if meeting.status == MeetingStatus.HELD:
             raise ValidationError("A meeting that was held cannot be cancelled.")
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("The meeting is cancelled already.")
+        if not note.strip():
+            raise ValidationError.for_field(
+                "note", "Say why the meeting is cancelled: it is shown with the meeting."
+            )
         meeting.status = MeetingStatus.CANCELLED
-        meeting.status_note = note
+        meeting.status_note = note.strip()
+    return meeting
+
+
+@transaction.atomic
+def reinstate_meeting(
+    *, actor: Any, meeting: Meeting, expected_version: int | None, note: str = ""
+) -> Meeting:
+    """Undo a cancellation: the meeting is planned again (or moved, if it had been moved
+    before it was cancelled), at the time it had, and its deadlines count again."""
+    with _MEETINGS.change(actor, meeting, expected_version, "reinstate") as change:
+        meeting = change.obj
+        if meeting.status != MeetingStatus.CANCELLED:
+            raise ValidationError(
+                f"Only a cancelled meeting can be reinstated, not a "
+                f"{meeting.get_status_display().lower()} one."
+            )
+        meeting.status = (
+            MeetingStatus.MOVED if meeting.original_start is not None else MeetingStatus.PLANNED
+        )
+        meeting.status_note = note.strip()
     return meeting
 
 

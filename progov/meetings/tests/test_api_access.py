@@ -116,7 +116,7 @@ def test_meeting_pages_for_each_caller(client, world):
     check_page_write_access(
         client,
         f"/meetings/{psg.pk}/cancel/",
-        {"cancel-version": psg.version, "cancel-note": "Stood down"},
+        {"cancel-version": psg.version, "cancel-note": "Stood down", "cancel-confirmed": "on"},
         permitted=[u["chair"], u["pmo"]],
         forbidden=[u["rep"], u["observer"]],
     )

@@ -106,6 +106,49 @@ def test_move_needs_if_match_and_deadlines_follow(client, generated, pmo_user):
     assert moved["ETag"] == f'"{body["version"]}"'
 
 
+def test_cancel_needs_a_reason_and_reinstate_undoes_it(client, generated, pmo_user):
+    ninth = Meeting.objects.get(group=generated, number_major=9)
+    headers = bearer(pmo_user)
+
+    def post(verb: str, body: dict, version: int):
+        return client.post(
+            f"/api/v1/meetings/{ninth.pk}/{verb}",
+            body,
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{version}"',
+            **headers,
+        )
+
+    refused = post("cancel", {}, ninth.version)
+    assert refused.status_code == 422
+    assert refused.json()["errors"]["note"] == [
+        "Say why the meeting is cancelled: it is shown with the meeting."
+    ]
+    cancelled = post("cancel", {"note": "Stood down"}, ninth.version)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    back = post("reinstate", {}, cancelled.json()["version"])
+    assert back.status_code == 200, back.json()
+    assert back.json()["status"] == "planned" and back.json()["papers_due"] is not None
+    assert post("reinstate", {}, back.json()["version"]).status_code == 422
+
+
+def test_a_move_onto_christmas_day_needs_its_reason(client, generated, pmo_user):
+    ninth = Meeting.objects.get(group=generated, number_major=9)
+    url = f"/api/v1/meetings/{ninth.pk}/move"
+    payload = {"start": "2024-12-25T10:00:00+00:00", "end": "2024-12-25T12:00:00+00:00"}
+    headers = {**bearer(pmo_user), "HTTP_IF_MATCH": f'"{ninth.version}"'}
+    refused = client.post(url, payload, content_type="application/json", **headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"]["non_working_day_reason"] == [
+        "Wed 25 Dec 2024 is Christmas Day, not a working day: nothing was moved. "
+        "To meet then anyway, give the reason."
+    ]
+    payload["non_working_day_reason"] = "Year-end sign-off"
+    moved = client.post(url, payload, content_type="application/json", **headers)
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["status_note"] == "Year-end sign-off"
+
+
 def test_anonymous_writes_are_401(client, generated):
     ninth = Meeting.objects.get(group=generated, number_major=9)
     response = client.post(

@@ -140,7 +140,9 @@ def test_cancelled_meetings_have_no_deadlines(tmag, pmo_user, rules):
         actor=pmo_user, group=tmag, until=date(2022, 1, 31), now=datetime(2022, 1, 1, tzinfo=LONDON)
     )
     jan = Meeting.objects.get(group=tmag, number_major=1)
-    services.cancel_meeting(actor=pmo_user, meeting=jan, expected_version=jan.version)
+    services.cancel_meeting(
+        actor=pmo_user, meeting=jan, expected_version=jan.version, note="Stood down"
+    )
     assert deadlines_of(jan) == {}
 
 

@@ -244,7 +244,9 @@ def test_only_the_secretariat_edits_agendas(tmag9, member_user):
 
 def test_held_and_cancelled_agendas_are_records(tmag9, tmag_standing, pmo_user):
     tenth = Meeting.objects.get(group=tmag_standing, number_major=10)
-    services.cancel_meeting(actor=pmo_user, meeting=tenth, expected_version=tenth.version)
+    services.cancel_meeting(
+        actor=pmo_user, meeting=tenth, expected_version=tenth.version, note="Stood down"
+    )
     with pytest.raises(ValidationError, match="cancelled"):
         services.add_agenda_item(actor=pmo_user, meeting=tenth, title="Late item")
     tmag9.refresh_from_db()
@@ -259,7 +261,9 @@ def test_carry_marks_not_reached_and_copies_to_the_next_meeting(tmag9, tmag_stan
     """An item not reached at TMAG #9 goes to TMAG #11 when #10 is cancelled; its history
     shows on both meetings."""
     tenth = Meeting.objects.get(group=tmag_standing, number_major=10)
-    services.cancel_meeting(actor=pmo_user, meeting=tenth, expected_version=tenth.version)
+    services.cancel_meeting(
+        actor=pmo_user, meeting=tenth, expected_version=tenth.version, note="Stood down"
+    )
     wg = agenda_for(tmag9).rows[4].item
     copy = services.carry_agenda_item(actor=pmo_user, item=wg, expected_version=wg.version)
     wg.refresh_from_db()
@@ -363,7 +367,9 @@ def test_forward_look_targets_must_be_coming_meetings_of_the_group(
             actor=pmo_user, group=tmag_standing, title="X", target_meeting=dag_meeting
         )
     oct_ = Meeting.objects.get(group=tmag_standing, number_major=10)
-    services.cancel_meeting(actor=pmo_user, meeting=oct_, expected_version=oct_.version)
+    services.cancel_meeting(
+        actor=pmo_user, meeting=oct_, expected_version=oct_.version, note="Stood down"
+    )
     oct_.refresh_from_db()
     assert oct_.status == MeetingStatus.CANCELLED
     with pytest.raises(ValidationError, match="cancelled"):

@@ -236,6 +236,7 @@ def test_moved_cancelled_and_bank_holiday_meetings(client, ninth, pmo_user, year
         expected_version=tenth.version,
         start=at(date(2022, 9, 19)),
         end=at(date(2022, 9, 19), 12),
+        non_working_day_reason="Only day the chair can attend",
     )
     body = text_of(client.get("/meetings/groups/TMAG/?month=2022-09"))
     moved = body.split('datetime="2022-09-22"')[1].split("</td>")[0]
@@ -503,15 +504,77 @@ def test_cancel_confirm_and_held(client, ninth, year_2022, pmo_user):
     assert 'id="headline-report"' in page and 'id="attendance"' in page
     assert "Move the meeting" not in page and "Change the recording link" in page
     # A held meeting cannot be cancelled: the service's reason is shown.
-    refused = post_action(client, ninth, "cancel", note="Too late")
+    refused = post_action(client, ninth, "cancel", note="Too late", confirmed="on")
     assert refused.status_code == 400
     assert "A meeting that was held cannot be cancelled." in text_of(refused)
     tenth = Meeting.objects.get(group=year_2022, number_major=10)
-    assert post_action(client, tenth, "cancel", note="Stood down").status_code == 302
+    assert (
+        post_action(client, tenth, "cancel", note="Stood down", confirmed="on").status_code == 302
+    )
     page = text_of(client.get(f"/meetings/{tenth.pk}/"))
     assert "<s>TMAG meeting #10</s>" in page and "Cancelled" in page
     assert "Stood down" in page and "A cancelled meeting has no deadlines." in page
-    assert "Secretariat actions" not in page
+    # Only reinstating is offered now.
+    assert "Reinstate the meeting" in page
+    for gone in ("Move the meeting", "Mark the meeting held", "Cancel the meeting"):
+        assert gone not in page
+
+
+def test_cancel_needs_a_reason_and_a_confirmation_and_can_be_undone(client, year_2022, pmo_user):
+    client.force_login(pmo_user)
+    tenth = Meeting.objects.get(group=year_2022, number_major=10)
+    unconfirmed = post_action(client, tenth, "cancel", note="Stood down")
+    assert unconfirmed.status_code == 400
+    assert "Tick to confirm: cancelling tells every invitee." in text_of(unconfirmed)
+    no_reason = post_action(client, tenth, "cancel", confirmed="on")
+    assert no_reason.status_code == 400
+    assert "Say why the meeting is cancelled" in text_of(no_reason)
+    tenth.refresh_from_db()
+    assert tenth.status == "planned"
+    before = text_of(client.get(f"/meetings/{tenth.pk}/"))
+    assert "Agenda and meeting papers issued" in before
+    assert (
+        post_action(client, tenth, "cancel", note="Stood down", confirmed="on").status_code == 302
+    )
+    tenth.refresh_from_db()
+    back = post_action(client, tenth, "reinstate", note="The agenda is back")
+    assert back.status_code == 302
+    tenth.refresh_from_db()
+    assert (tenth.status, tenth.status_note) == ("planned", "The agenda is back")
+    page = text_of(client.get(f"/meetings/{tenth.pk}/"))
+    # Its deadlines count again, as before the cancellation.
+    assert "A cancelled meeting has no deadlines." not in page
+    assert "Agenda and meeting papers issued" in page
+    assert "Cancel the meeting" in page and "Reinstate the meeting" not in page
+    # Reinstating what is not cancelled is refused with the reason.
+    again = post_action(client, tenth, "reinstate")
+    assert again.status_code == 400
+    assert "Only a cancelled meeting can be reinstated, not a planned one." in text_of(again)
+
+
+def test_a_move_onto_a_non_working_day_needs_its_reason(client, year_2022, pmo_user):
+    client.force_login(pmo_user)
+    tenth = Meeting.objects.get(group=year_2022, number_major=10)
+    fields = {"date": "2024-12-25", "start_time": "10:00", "end_time": "12:00"}
+    refused = post_action(client, tenth, "move", **fields)
+    assert refused.status_code == 400
+    assert (
+        "Wed 25 Dec 2024 is Christmas Day, not a working day: nothing was moved. "
+        "To meet then anyway, give the reason." in text_of(refused)
+    )
+    tenth.refresh_from_db()
+    assert tenth.status == "planned" and tenth.start.date() != date(2024, 12, 25)
+    moved = post_action(client, tenth, "move", non_working_day_reason="Year-end sign-off", **fields)
+    assert moved.status_code == 302
+    tenth.refresh_from_db()
+    assert tenth.status == "moved" and tenth.status_note == "Year-end sign-off"
+    # A working day needs no reason.
+    assert (
+        post_action(
+            client, tenth, "move", date="2024-12-27", start_time="10:00", end_time="12:00"
+        ).status_code
+        == 302
+    )
 
 
 def test_held_is_offered_only_once_the_meeting_has_started(client, programme, rules, pmo_user):

@@ -65,6 +65,13 @@ class MoveForm(VersionForm):
         required=False,
         help_text='Shown with the meeting, e.g. "Moved for the state funeral".',
     )
+    non_working_day_reason = forms.CharField(
+        label="Reason to meet on a non-working day",
+        max_length=300,
+        required=False,
+        help_text="Only if the new date is a weekend, a bank holiday or a closure day: "
+        "without it, such a move is refused.",
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,10 +99,24 @@ class MoveForm(VersionForm):
 
 class CancelForm(VersionForm):
     note = forms.CharField(
-        label="Reason (optional)",
+        label="Reason",
+        max_length=300,
+        required=False,  # the service says why it is needed, beside the field
+        help_text='Shown with the meeting, e.g. "Stood down: no agenda items".',
+    )
+    confirmed = forms.BooleanField(
+        label="Yes, cancel this meeting",
+        required=True,
+        error_messages={"required": "Tick to confirm: cancelling tells every invitee."},
+    )
+
+
+class ReinstateForm(VersionForm):
+    note = forms.CharField(
+        label="Note (optional)",
         max_length=300,
         required=False,
-        help_text='Shown with the meeting, e.g. "Stood down: no agenda items".',
+        help_text='Shown with the meeting, e.g. "Reinstated: the agenda is back".',
     )
 
 
@@ -123,6 +144,7 @@ ACTION_FORMS: dict[str, type[VersionForm]] = {
     "confirm": ConfirmForm,
     "move": MoveForm,
     "cancel": CancelForm,
+    "reinstate": ReinstateForm,
     "held": HeldForm,
     "recording": RecordingForm,
 }

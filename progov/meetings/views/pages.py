@@ -76,7 +76,8 @@ MOVE_FIELDS = {"start": "date", "end": "end_time"}
 ACTION_DONE = {
     "confirm": "{m} is confirmed.",
     "move": "{m} moved to {when}. Its deadlines follow the new date.",
-    "cancel": "{m} is cancelled.",
+    "cancel": "{m} is cancelled. Reinstate it from its page if that was a mistake.",
+    "reinstate": "{m} is reinstated on {when}; its deadlines count again.",
     "held": "{m} is marked held; its headline report draft has started.",
     "recording": "{m}: recording link saved.",
 }
@@ -307,9 +308,12 @@ def _apply(action: str, form: VersionForm, meeting: Meeting, actor: Any) -> Meet
             start=form.start(meeting_tz(meeting)),
             end=form.end(meeting_tz(meeting)),
             note=data["note"],
+            non_working_day_reason=data["non_working_day_reason"],
         )
     if action == "cancel":
         return services.cancel_meeting(**common, note=data["note"])
+    if action == "reinstate":
+        return services.reinstate_meeting(**common, note=data["note"])
     if action == "held":
         return services.mark_meeting_held(**common, recording_link=data["recording_link"] or None)
     return services.update_meeting(**common, recording_link=data["recording_link"])

@@ -392,7 +392,9 @@ def test_a_refused_change_rolls_every_change_back_naming_its_line(db):
     load_pack_text(text, name="t.yaml")
     generate()
     march = Meeting.objects.get(group__acronym="AG", scheduled_start=at(2022, 3, 16))
-    services.cancel_meeting(actor=None, meeting=march, expected_version=march.version)
+    services.cancel_meeting(
+        actor=None, meeting=march, expected_version=march.version, note="Stood down"
+    )
     with pytest.raises(PackError) as caught:
         apply_meeting_changes(read_pack(text), name="t.yaml")
     assert caught.value.errors == [
