@@ -73,6 +73,11 @@ def test_the_secretariat_sees_and_edits_the_draft(pmo, meeting, report):
     assert "only the secretariat can see this draft" in html
     assert "<h3>Programme Steering Group #24 — headline report</h3>" not in html  # factory name
     assert 'name="body"' in html and "Publish the report" in html
+    # Publishing asks first, as publishing a paper does.
+    assert (
+        f'hx-confirm="Publish the headline report of {meeting.group.acronym} #{meeting.number}'
+        in html
+    )
     assert 'aria-describedby="report-body-hint"' in html
     assert page_problems(html) == []
 
