@@ -33,6 +33,13 @@ class Programme(VersionedModel):
         default="Europe/London",
         help_text="The IANA time zone of the programme's dates: today, clashes, feeds.",
     )
+    deadlines_tracked_from = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the programme began tracking deadlines in progov: a deadline "
+        'due before it that progov has no record of meeting reads "not tracked", not '
+        '"overdue" (papers published by e-mail before progov are not late).',
+    )
 
     class Meta:
         ordering = ["name"]

@@ -97,6 +97,7 @@ PROGRAMME_KEYS = (
     "description",
     "sponsor",
     "governance_calendar",
+    "deadlines_tracked_from",
 )
 GROUP_KEYS = (
     "acronym",
@@ -130,6 +131,7 @@ class ProgrammeSpec:
     description: str
     sponsor: str
     governance_calendar: str
+    deadlines_tracked_from: date | None = None
 
 
 @dataclass
@@ -375,6 +377,7 @@ def _programme(c: Checker, doc: Map) -> ProgrammeSpec | None:
         description=c.text(m, "description", what),
         sponsor=c.text(m, "sponsor", what, max_length=200),
         governance_calendar=calendar,
+        deadlines_tracked_from=c.day(m, "deadlines_tracked_from", what),
     )
 
 
@@ -1048,13 +1051,16 @@ class GovernanceApplier:
         guard(p.line, f"programme {p.slug!r}", self._programme_row, p)
 
     def _programme_row(self, p: ProgrammeSpec) -> None:
-        wanted = {
+        wanted: dict[str, Any] = {
             "name": p.name,
             "short_name": p.short_name,
             "description": p.description,
             "sponsor": p.sponsor,
             "governance_calendar": p.governance_calendar,
         }
+        # Only when the pack names it: the demo sets it after loading (progov demo).
+        if p.deadlines_tracked_from is not None:
+            wanted["deadlines_tracked_from"] = p.deadlines_tracked_from
         programme = self.stored.programme
         if programme is None:
             programme = services.create_programme(actor=self.actor, slug=p.slug, **wanted)
@@ -1538,6 +1544,7 @@ def export_governance(context: ExportContext) -> dict[str, Any]:
                 "description": p.description,
                 "sponsor": p.sponsor,
                 "governance_calendar": p.governance_calendar,
+                "deadlines_tracked_from": _iso(p.deadlines_tracked_from),
             }
         ),
         "workstreams": [
@@ -1787,6 +1794,10 @@ def governance_schema(context: SchemaContext) -> dict[str, Any]:
                 "description": js.text(),
                 "sponsor": js.text(max_length=200),
                 "governance_calendar": js.choice(sorted(CALENDARS)),
+                "deadlines_tracked_from": js.day(
+                    "The day the programme began tracking deadlines in progov: earlier "
+                    "deadlines with no record of being met read “not tracked”, not overdue"
+                ),
             },
             required=("slug", "name"),
         ),

@@ -101,11 +101,21 @@ def _met_at(key: str, facts: MeetingFacts) -> datetime | None:
     return None
 
 
-def _status(key: str, due: date, met_at: datetime | None, today: date, tz: tzinfo | None) -> str:
+def _status(
+    key: str,
+    due: date,
+    met_at: datetime | None,
+    today: date,
+    tz: tzinfo | None,
+    tracked_from: date | None = None,
+) -> str:
     if key in PARTICIPANT_DEADLINES:
         return "open" if today <= due else "closed"
     if met_at is not None:
         return "met" if timezone.localtime(met_at, tz).date() <= due else "late"
+    if tracked_from is not None and due < tracked_from:
+        # Before the programme kept its papers in progov: no record is no evidence.
+        return "not_tracked"
     return "overdue" if today > due else "due"
 
 
@@ -116,11 +126,14 @@ def meeting_deadlines(
     calendar: WorkingCalendar,
     today: date | None = None,
     tz: tzinfo | None = None,
+    tracked_from: date | None = None,
 ) -> list[Deadline]:
     """Every deadline of one meeting, in due-date order; none for a cancelled meeting.
 
     `today` and `tz` are the programme's (`governance.timezones`): a deadline is met on
-    time when its fact happened by the end of the due day there.
+    time when its fact happened by the end of the due day there. `tracked_from` is the
+    programme's `deadlines_tracked_from`: an unmet deadline due before it is
+    "not_tracked", not "overdue".
     """
     if facts.cancelled:
         return []
@@ -150,7 +163,7 @@ def meeting_deadlines(
                 working_days=rule.working_days,
                 direction=rule.direction,
                 met_at=met_at,
-                status=_status(rule.key, due, met_at, today, tz),
+                status=_status(rule.key, due, met_at, today, tz, tracked_from),
                 source=rule.source,
                 anchor=rule.anchor,
             )

@@ -16,7 +16,10 @@ class DeadlineOut(Schema):
     due: date
     working_days: int
     direction: Literal["before", "after"]
-    status: Literal["met", "late", "overdue", "due", "open", "closed"]
+    status: Literal["met", "late", "overdue", "due", "open", "closed", "not_tracked"] = Field(
+        description="not_tracked: due before the programme's deadlines_tracked_from, "
+        "with no record of being met"
+    )
     met_at: datetime | None
 
 

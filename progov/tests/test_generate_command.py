@@ -139,9 +139,10 @@ def test_demo_generates_meetings_after_loading_the_pack(monkeypatch, capsys):
     assert names == [
         "migrate",
         "load_pack",
+        "track_deadlines_from",
         "generate_meetings",
         "demo_papers",
         "create_demo_users",
     ]
-    assert calls[3][1:] == ("PSG#24", "DAG#14")
-    assert calls[2] == ("generate_meetings", "--until", "2027-12-31", "--pack", str(DEFAULT_PACK))
+    assert calls[4][1:] == ("PSG#24", "DAG#14")
+    assert calls[3] == ("generate_meetings", "--until", "2027-12-31", "--pack", str(DEFAULT_PACK))

@@ -272,6 +272,7 @@ class DeadlineContext:
             calendar=self.calendars[group.programme_id],
             today=today or today_for(group.programme),
             tz=group_tz(group),
+            tracked_from=group.programme.deadlines_tracked_from,
         )
 
     def is_working_day(self, meeting: Meeting) -> bool:

@@ -309,7 +309,12 @@ def deadline_overview(
                 overdue.append((r["id"], d))
             elif today <= d.due <= window_end:
                 upcoming.append((r["id"], d))
-            if in_record and d.due < today and d.key not in PARTICIPANT_DEADLINES:
+            if (
+                in_record
+                and d.due < today
+                and d.key not in PARTICIPANT_DEADLINES
+                and d.status != "not_tracked"
+            ):
                 columns.setdefault(d.key, SHORT_LABELS.get(d.key, d.label))
                 share = shares.setdefault(group_id, {}).setdefault(
                     d.key, Share(key=d.key, label=d.label)

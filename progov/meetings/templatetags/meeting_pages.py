@@ -27,6 +27,7 @@ DEADLINE_STATUS = {
     "due": "Due",
     "open": "Open",
     "closed": "Closed",
+    "not_tracked": "Not tracked",
 }
 ANCHORS: dict[str, str] = {
     DeadlineRule.Anchor.MEETING: "the meeting",

@@ -160,3 +160,34 @@ def test_group_rule_overrides_the_general_one(programme, psg, tmag, pmo_user, ru
     )
     jan = Meeting.objects.get(group=tmag, number_major=1)
     assert deadlines_of(jan)["papers_due"].due == date(2022, 1, 14)
+
+
+def test_deadlines_before_tracking_began_are_not_tracked(programme, tmag, pmo_user, rules):
+    services.generate_meetings(
+        actor=pmo_user,
+        group=tmag,
+        until=date(2022, 12, 31),
+        now=datetime(2022, 1, 1, tzinfo=LONDON),
+    )
+    from progov.governance import services as governance_services
+
+    governance_services.update_programme(
+        actor=pmo_user,
+        programme=programme,
+        expected_version=programme.version,
+        deadlines_tracked_from=date(2022, 9, 1),
+    )
+    august = Meeting.objects.get(group=tmag, number_major=8)  # Wed 17 Aug 2022
+    ninth = Meeting.objects.get(group=tmag, number_major=9)  # Wed 21 Sep 2022
+    early, later = deadlines_of(august), deadlines_of(ninth)
+    # Unmet and due before 1 Sep: no record is no evidence of lateness.
+    assert early["papers_due"].status == "not_tracked"
+    assert early["headline_report_due"].status == "not_tracked"
+    # Due on or after it: overdue as before; participants' windows are unaffected.
+    assert later["papers_due"].status == "overdue"
+    assert early["amendments_due"].status == "closed"
+    # A deadline met, even before tracking began, keeps its record.
+    HeadlineReport.objects.create(
+        meeting=august, status="published", published_at=datetime(2022, 8, 18, 9, tzinfo=LONDON)
+    )
+    assert deadlines_of(august)["headline_report_due"].status == "met"

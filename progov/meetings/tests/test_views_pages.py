@@ -703,6 +703,29 @@ def test_on_time_record_counts_only_passed_deadlines_of_held_meetings(client, re
     assert short.records[0].meetings == 2
 
 
+def test_deadlines_before_tracking_began_are_neither_overdue_nor_counted(
+    client, record, tmag, programme
+):
+    # Tracking began after the third meeting's headline report fell due (4 days ago).
+    programme.deadlines_tracked_from = record["today"] - timedelta(days=1)
+    programme.save(update_fields=["deadlines_tracked_from"])
+    body = text_of(client.get("/meetings/deadlines/"))
+    table = body.split('id="due-heading"')[1].split("</table>")[0]
+    assert "deadline-row-overdue" not in table and "0 overdue" in table
+    overview = deadline_overview(
+        user=None,
+        programme=programme,
+        today=record["today"],
+        record_since=months_before(record["today"], 12),
+    )
+    # The unmet report of #3 is no longer counted against TMAG: 1 of 2, not 1 of 3.
+    assert overview.records[0].summary == (
+        "TMAG: papers 2/3 on time (67%), headline report 1/2 on time (50%)"
+    )
+    page = text_of(client.get(f"/meetings/{record['meetings'][2].pk}/"))
+    assert "Not tracked" in page
+
+
 def test_months_before():
     assert months_before(date(2024, 3, 31), 1) == date(2024, 2, 29)
     assert months_before(date(2024, 1, 15), 12) == date(2023, 1, 15)

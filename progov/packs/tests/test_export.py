@@ -21,7 +21,7 @@ from progov.audit.models import AuditEntry
 from progov.governance import services
 from progov.governance.models import Person, Programme
 from progov.packs import MHHS_PACK as DEFAULT_PACK
-from progov.packs.loader import export_pack, load_pack, load_pack_text, read_pack
+from progov.packs.loader import PackError, export_pack, load_pack, load_pack_text, read_pack
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +167,28 @@ def test_exported_meeting_changes_cover_moves_cancellations_and_extraordinary():
     original = read_pack(Path(DEFAULT_PACK).read_text(encoding="utf-8"))
     in_range = [ch for ch in original.meeting_changes if ch.day.isoformat() <= UNTIL]
     assert len(pack.meeting_changes) == len(in_range)
+
+
+def test_deadlines_tracked_from_loads_exports_and_is_kept_when_a_pack_omits_it():
+    from datetime import date
+
+    load_pack(DEFAULT_PACK)
+    programme = Programme.objects.get(slug="mhhs")
+    assert programme.deadlines_tracked_from is None
+    assert "deadlines_tracked_from" not in export_pack(programme)
+    text = DEFAULT_PACK.read_text(encoding="utf-8").replace(
+        "  governance_calendar:", "  deadlines_tracked_from: 2026-12-01\n  governance_calendar:", 1
+    )
+    load_pack_text(text, name="tracked.yaml")
+    programme.refresh_from_db()
+    assert programme.deadlines_tracked_from == date(2026, 12, 1)
+    assert "deadlines_tracked_from: '2026-12-01'" in export_pack(programme) or (
+        "deadlines_tracked_from: 2026-12-01" in export_pack(programme)
+    )
+    # The MHHS pack names none: loading it again keeps what was set (the demo's).
+    load_pack(DEFAULT_PACK)
+    programme.refresh_from_db()
+    assert programme.deadlines_tracked_from == date(2026, 12, 1)
+    bad = text.replace("deadlines_tracked_from: 2026-12-01", "deadlines_tracked_from: 1 Dec")
+    with pytest.raises(PackError, match="deadlines_tracked_from"):
+        load_pack_text(bad, name="bad.yaml")
