@@ -86,6 +86,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The pack's schedules become meetings, then its known moves, cancellations and
     # extraordinary meetings are applied to them.
     _call("generate_meetings", "--until", DEMO_MEETINGS_UNTIL, "--pack", str(DEFAULT_PACK))
+    # The meetings that have taken place were held (those the seeds cancel stay cancelled).
+    _call("mark_meetings_held")
     # Papers of the demo's own making on PSG #24 and DAG #14 (public and group-only).
     _call("demo_papers", *DEMO_PAPER_MEETINGS)
     print("Demo users (passwords are new each time the demo starts):")

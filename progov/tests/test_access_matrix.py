@@ -536,6 +536,8 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "meetings:meeting_move": ("move", _on("meeting")),
     "meetings:meeting_cancel": ("cancel", _on("meeting")),
     "meetings:meeting_reinstate": ("reinstate", _on("meeting")),
+    # The bulk form: whoever may mark PSG's meetings held may post it.
+    "meetings:not_held": ("mark_held", lambda w, b: w.meetings["psg"]),
     "meetings:meeting_held": ("mark_held", _on("meeting")),
     "meetings:meeting_recording": ("change", _on("meeting")),
     "meetings:group_calendar": ("generate_meetings", _on("group")),

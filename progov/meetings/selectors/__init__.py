@@ -109,6 +109,24 @@ def meeting_by_number(*, user: Any, group: GovernanceGroup, number: str) -> Meet
     return meeting
 
 
+def meetings_not_marked_held(
+    *, user: Any, programme: Programme, now: datetime, limit: int = 500
+) -> list[Meeting]:
+    """Meetings that have started but are still planned, confirmed or moved, of the
+    groups whose meetings the user manages, oldest first (the secretariat marks them held
+    in bulk). At most `limit`, so the page stays one screen of work at a time.
+    `user=None` is the system (`manage.py mark_meetings_held`): every group's."""
+    qs = Meeting.objects.select_related("group", "group__programme")
+    if user is not None:
+        qs = access.restrict(qs, user=user, action="mark_held")
+    qs = qs.filter(
+        group__programme=programme,
+        start__lte=now,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.MOVED],
+    )
+    return list(qs.order_by("start", "group__acronym", "id")[:limit])
+
+
 # "PSG 24", "PSG #24", "psg#24", "DAG 10.1", "BPRWG/TDWG 3": a group's acronym and a number.
 _MEETING_NUMBER = re.compile(
     r"^\s*(?P<acronym>[^\s#]+?)\s*#?\s*(?P<major>\d{1,6})(?:\.(?P<minor>\d{1,4}))?\s*$"

@@ -522,6 +522,30 @@ def mark_meeting_held(
 
 
 @transaction.atomic
+def mark_meetings_held(
+    *, actor: Any, meetings: list[Meeting], now: datetime | None = None
+) -> list[Meeting]:
+    """Mark many past meetings held at once (the secretariat catching up on the meetings
+    of the weeks before progov): each as `mark_meeting_held` would, all or none — one
+    that may not be marked held (to come, cancelled, another group's) refuses the lot,
+    naming it."""
+    now = now or timezone.now()
+    done = []
+    for meeting in meetings:
+        try:
+            done.append(
+                mark_meeting_held(
+                    actor=actor, meeting=meeting, expected_version=meeting.version, now=now
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                f"{meeting.group.acronym} #{meeting.number}: {exc.message} Nothing was marked."
+            ) from exc
+    return done
+
+
+@transaction.atomic
 def update_meeting(
     *, actor: Any, meeting: Meeting, expected_version: int | None, **changes: Any
 ) -> Meeting:

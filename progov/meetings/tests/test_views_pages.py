@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from progov.calendars.selectors import calendar_for_programme
+from progov.core.errors import ValidationError
 from progov.core.testing.factories import GroupFactory, WorkstreamFactory
 from progov.core.testing.html_checks import page_problems
 from progov.core.testing.queries import count_queries
@@ -805,3 +806,68 @@ def test_query_counts_are_constant(client, programme, tmag, rules, pmo_user, who
     assert Meeting.objects.count() >= 4 * before
     large = {url: count_queries(partial(client.get, url)) for url in urls}
     assert large == small
+
+
+# --- past meetings not marked held, in bulk ------------------------------------------------
+
+
+def test_the_secretariat_marks_past_meetings_held_in_bulk(client, year_2022, pmo_user, member_user):
+    past = list(Meeting.objects.filter(group=year_2022).order_by("start"))
+    assert all(m.status == "planned" for m in past)
+    assert client.get("/meetings/not-held/").status_code == 302  # sign in first
+    client.force_login(member_user)
+    body = text_of(client.get("/meetings/not-held/"))
+    assert "Every meeting of your groups that has started is marked held" in body
+    client.force_login(pmo_user)
+    response = client.get("/meetings/not-held/")
+    assert page_problems(response.content.decode()) == []
+    body = text_of(response)
+    assert "12 meetings to mark held" in body
+    assert body.count('name="meetings"') == 12 and body.count(" checked") == 12
+    # Nothing ticked: refused, nothing written.
+    refused = client.post("/meetings/not-held/", {})
+    assert refused.status_code == 400
+    assert "Tick the meetings that took place." in text_of(refused)
+    # All but the last: those are marked held, with their report drafts; one remains.
+    ticked = [m.pk for m in past[:-1]]
+    done = client.post("/meetings/not-held/", {"meetings": ticked})
+    assert done.status_code == 302
+    held = Meeting.objects.filter(pk__in=ticked)
+    assert {m.status for m in held} == {"held"}
+    assert all(hasattr(m, "headline_report") for m in held)
+    page = text_of(client.get("/meetings/not-held/"))
+    assert "11 meetings marked held" in page and "1 meeting to mark held" in page
+    # A meeting no longer waiting (marked held meanwhile) is refused by name.
+    stale = client.post("/meetings/not-held/", {"meetings": [past[0].pk]})
+    assert stale.status_code == 400
+    assert "no longer waiting to be marked held" in text_of(stale)
+
+
+def test_bulk_mark_held_is_all_or_nothing(year_2022, pmo_user):
+    meetings = list(Meeting.objects.filter(group=year_2022).order_by("start")[:3])
+    services.cancel_meeting(
+        actor=pmo_user, meeting=meetings[1], expected_version=meetings[1].version, note="Off"
+    )
+    meetings[1].refresh_from_db()
+    with pytest.raises(ValidationError, match="TMAG #2: A cancelled meeting cannot be marked held"):
+        services.mark_meetings_held(actor=pmo_user, meetings=meetings)
+    assert not Meeting.objects.filter(pk__in=[m.pk for m in meetings], status="held").exists()
+
+
+def test_the_command_marks_every_past_meeting_held_but_the_cancelled(year_2022, pmo_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    tenth = Meeting.objects.get(group=year_2022, number_major=10)
+    services.cancel_meeting(
+        actor=pmo_user, meeting=tenth, expected_version=tenth.version, note="Stood down"
+    )
+    out = StringIO()
+    call_command("mark_meetings_held", stdout=out)
+    assert "11 past meetings marked held." in out.getvalue()
+    statuses = dict(Meeting.objects.filter(group=year_2022).values_list("number_major", "status"))
+    assert statuses[10] == "cancelled"
+    assert {s for n, s in statuses.items() if n != 10} == {"held"}
+    call_command("mark_meetings_held", stdout=out)
+    assert "0 past meetings marked held." in out.getvalue()

@@ -140,6 +140,26 @@ class RecordingForm(HeldForm):
         field.help_text = "Leave empty to remove the link."
 
 
+class MarkHeldForm(forms.Form):
+    """The past meetings to mark held, ticked on the page (all of them by default)."""
+
+    meetings = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Meetings to mark held",
+        error_messages={
+            "required": "Tick the meetings that took place.",
+            "invalid_choice": "A meeting ticked is no longer waiting to be marked held: "
+            "the list now shows those that are.",
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["meetings"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = choices
+
+
 ACTION_FORMS: dict[str, type[VersionForm]] = {
     "confirm": ConfirmForm,
     "move": MoveForm,

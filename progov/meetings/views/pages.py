@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import Any, ParamSpec
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
@@ -62,6 +63,7 @@ from progov.meetings.views.page_forms import (
     ACTION_FORMS,
     DeadlineFilterForm,
     GenerateForm,
+    MarkHeldForm,
     MoveForm,
     months_before,
 )
@@ -411,10 +413,66 @@ def deadlines(request: HttpRequest, programme: Programme) -> HttpResponse:
     return render(request, "meetings/deadlines.html", context)
 
 
+# --- past meetings not marked held ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@programme_page
+def not_held(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The meetings that have started but are not marked held, of the groups the reader
+    manages, with one button to mark the ticked ones held (the weeks before progov)."""
+    now = timezone.now()
+    waiting = selectors.meetings_not_marked_held(user=request.user, programme=programme, now=now)
+    by_pk = {m.pk: m for m in waiting}
+    choices = [(m.pk, f"{_meeting_name(m)}, {m.start:%a %-d %b %Y}") for m in waiting]
+    form = MarkHeldForm(
+        request.POST if request.method == "POST" else None,
+        choices=choices,
+        initial={"meetings": list(by_pk)},
+    )
+
+    def page(status: int = 200, problem: str = "") -> HttpResponse:
+        ticked = (
+            set(request.POST.getlist("meetings")) if form.is_bound else {str(pk) for pk in by_pk}
+        )
+        context = {
+            "programme": programme,
+            "meetings": waiting,
+            "form": form,
+            "ticked": ticked,
+            "problem": problem,
+        }
+        return render(request, "meetings/not_held.html", context, status=status)
+
+    if request.method != "POST":
+        return page()
+
+    def done(marked: list[Meeting]) -> HttpResponse:
+        messages.success(
+            request,
+            f"{len(marked)} meeting{'s' if len(marked) != 1 else ''} marked held; "
+            "their headline report drafts have started.",
+        )
+        return redirect(reverse("meetings:not_held"))
+
+    return handle_write(
+        request,
+        form,
+        call=lambda data: services.mark_meetings_held(
+            actor=request.user, meetings=[by_pk[pk] for pk in data["meetings"]], now=now
+        ),
+        success=done,
+        refused=lambda refusal: page(refusal.status, refusal.message),
+        invalid="Nothing was marked: see the list below.",
+    )
+
+
 # Acronyms may contain a slash ("BPRWG/TDWG"), so the number route is a regex tried first.
 urlpatterns: list[URLPattern] = [
     path("", programme_calendar, name="programme_calendar"),
     path("deadlines/", deadlines, name="deadlines"),
+    path("not-held/", not_held, name="not_held"),
     path("<int:pk>/", meeting, name="meeting"),
     *[
         path(f"<int:pk>/{action}/", meeting_action, {"action": action}, name=f"meeting_{action}")
