@@ -101,7 +101,10 @@ class CancelForm(VersionForm):
     note = forms.CharField(
         label="Reason",
         max_length=300,
-        required=False,  # the service says why it is needed, beside the field
+        # The service requires it too; asked here as well so both errors show at once.
+        error_messages={
+            "required": "Say why the meeting is cancelled: it is shown with the meeting."
+        },
         help_text='Shown with the meeting, e.g. "Stood down: no agenda items".',
     )
     confirmed = forms.BooleanField(
