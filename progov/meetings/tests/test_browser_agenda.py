@@ -92,3 +92,31 @@ def test_secretariat_edits_the_agenda_and_papers_in_place(
     expect(papers.locator("tbody tr")).not_to_contain_text("Not published")
     screenshot(page, "meeting-agenda-papers")
     assert page.url == url
+
+
+def test_agenda_controls_are_big_enough_to_tap_and_not_printed(
+    watched, live_server, tmag9, pmo_user
+):
+    page = watched
+    sign_in(page, live_server.url, "pmo")
+    page.goto(f"{live_server.url}/meetings/{tmag9.pk}/")
+    buttons = page.locator("#agenda .agenda-actions button")
+    assert buttons.count() > 4
+    for i in range(buttons.count()):
+        box = buttons.nth(i).bounding_box()
+        assert box is not None and box["width"] >= 24 and box["height"] >= 24, (
+            buttons.nth(i).inner_text(),
+            box,
+        )
+    page.emulate_media(media="print")
+    expect(page.locator("#agenda tbody tr").first).to_be_visible()
+    for control in (
+        "#agenda .agenda-actions",
+        "#actions",
+        "#agenda form",
+        ".page-contents",
+        "#attendance form.inline-form",
+        ".past-not-held",
+    ):
+        assert page.locator(control).first.is_hidden(), control
+    screenshot(page, "meeting-print")
