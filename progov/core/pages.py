@@ -142,13 +142,36 @@ def handle_write(
     return success(result)
 
 
+def changed(response: HttpResponse, *regions: str) -> HttpResponse:
+    """Tell the page which other regions a write changed, so none shows stale state.
+
+    The answer carries `HX-Trigger: <region>-changed` (htmx fires the event on the body);
+    a region that depends on the change listens for it and fetches itself anew:
+
+        <section id="deadlines" hx-get="{% url 'meetings:meeting_deadlines' meeting.pk %}"
+                 hx-trigger="deadlines-changed from:body" hx-swap="outerHTML">
+
+    e.g. publishing a paper (the papers region is swapped by the write itself) changes
+    the meeting's deadlines region ("Agenda and meeting papers issued: met")."""
+    events = [e.strip() for e in response.get("HX-Trigger", "").split(",") if e.strip()]
+    events += [f"{region}-changed" for region in regions if f"{region}-changed" not in events]
+    response["HX-Trigger"] = ", ".join(events)
+    return response
+
+
 def write_done(
-    request: HttpRequest, message: str, *, url: str, fragment: Callable[[], HttpResponse]
+    request: HttpRequest,
+    message: str,
+    *,
+    url: str,
+    fragment: Callable[[], HttpResponse],
+    regions: Sequence[str] = (),
 ) -> HttpResponse:
-    """After a successful write: the refreshed fragment for HTMX, else the message
-    (shown on the next page) and a redirect to `url`."""
+    """After a successful write: the refreshed fragment for HTMX (announcing the other
+    `regions` it changed, see `changed`), else the message (shown on the next page) and
+    a redirect to `url`, whose page shows everything afresh."""
     if is_htmx(request):
-        return fragment()
+        return changed(fragment(), *regions)
     messages.success(request, message)
     return redirect(url)
 

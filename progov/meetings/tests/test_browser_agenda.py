@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from progov.core.testing.browser import screenshot, sign_in
+from progov.governance.models import DeadlineRule
 from progov.meetings.tests import upload_samples as samples
 from progov.meetings.tests.agenda_support import tmag9, tmag_standing
 
@@ -39,6 +40,13 @@ def test_secretariat_edits_the_agenda_and_papers_in_place(
     watched, live_server, tmag9, pmo_user, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
+    DeadlineRule.objects.create(
+        programme=tmag9.group.programme,
+        key="papers_due",
+        label="Agenda and meeting papers issued",
+        working_days=5,
+        direction="before",
+    )
     page = watched
     sign_in(page, live_server.url, "pmo")
     url = f"{live_server.url}/meetings/{tmag9.pk}/"
@@ -90,6 +98,8 @@ def test_secretariat_edits_the_agenda_and_papers_in_place(
     papers.get_by_role("button", name=re.compile("Publish")).click()
     expect(papers.get_by_role("status")).to_contain_text("is published (Public)")
     expect(papers.locator("tbody tr")).not_to_contain_text("Not published")
+    # The deadlines region follows without a reload: the papers are out (late, in 2022).
+    expect(page.locator("#deadline-papers_due")).to_contain_text("Met late")
     screenshot(page, "meeting-agenda-papers")
     assert page.url == url
 

@@ -428,3 +428,31 @@ def test_a_held_meetings_agenda_only_offers_carry_forward(rf, tmag9, pmo_user):
     assert "Carry forward" in html
     assert "Remove" not in html and "Add an item" not in html and "/edit/" not in html
     assert page_problems(html, fragment=True) == []
+
+
+def test_publishing_a_paper_refreshes_the_deadlines_region(pmo_client, media, tmag9):
+    from progov.governance.models import DeadlineRule
+
+    DeadlineRule.objects.create(
+        programme=tmag9.group.programme,
+        key="papers_due",
+        label="Agenda and meeting papers issued",
+        working_days=5,
+        direction="before",
+    )
+    pmo_client.post(
+        f"/meetings/{tmag9.pk}/papers/upload/", upload_data("TMAG #9 pack.pdf", samples.PDF)
+    )
+    paper = Paper.objects.get()
+    region = f"/meetings/{tmag9.pk}/deadlines/"
+    before = pmo_client.get(region, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="deadlines"' in before and 'hx-trigger="deadlines-changed from:body"' in before
+    assert "Met late" not in before and "Met on time" not in before
+    published = pmo_client.post(
+        f"/meetings/papers/{paper.pk}/publish/", {"version": 1}, HTTP_HX_REQUEST="true"
+    )
+    # The papers region is swapped by the answer; the deadlines region is told to refresh.
+    assert published.status_code == 200 and published["HX-Trigger"] == "deadlines-changed"
+    after = text_of(pmo_client.get(region, HTTP_HX_REQUEST="true"))
+    assert "Met late" in after  # TMAG #9 was in 2022: published now, long after
+    assert page_problems(pmo_client.get(region).content.decode(), fragment=True) == []

@@ -254,3 +254,11 @@ def test_query_count_does_not_grow_with_amendments(pmo, meeting, published, prog
         user = UserFactory(username=f"participant{i}", role="member")
         services.request_amendment(actor=user, report=published, text=f"Request {i}")
     assert _queries(pmo, meeting) == before
+
+
+def test_publishing_with_js_announces_the_deadlines_change(pmo, meeting, report):
+    response = pmo.post(url(meeting, "publish/"), {"version": 1}, **HX)
+    assert response.status_code == 200 and response["HX-Trigger"] == "deadlines-changed"
+    # A refusal changes nothing, so it announces nothing.
+    again = pmo.post(url(meeting, "publish/"), {"version": 2}, **HX)
+    assert "HX-Trigger" not in again

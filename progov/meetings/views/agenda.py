@@ -173,6 +173,8 @@ def _done_in(request: HttpRequest, meeting: Meeting, part: str, message: str) ->
         message,
         url=_meeting_url(meeting.pk, part),
         fragment=lambda: _fragment_for(part)(request, meeting, notice=message),
+        # Whether the papers are all out decides the papers deadline.
+        regions=("deadlines",) if part == "papers" else (),
     )
 
 

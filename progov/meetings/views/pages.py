@@ -298,6 +298,20 @@ def meeting(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse
     return _meeting_page(request, programme, selectors.meeting_get(user=request.user, pk=pk))
 
 
+@require_http_methods(["GET", "HEAD"])
+@programme_page
+def meeting_deadlines(request: HttpRequest, programme: Programme, pk: int) -> HttpResponse:
+    """The meeting's deadlines region alone: the page fetches it anew when a write
+    elsewhere on it (publishing a paper or the report) announces `deadlines-changed`."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    context = {
+        "meeting": meeting,
+        "group": meeting.group,
+        "deadlines": selectors.DeadlineContext.for_meetings([meeting]).deadlines(meeting),
+    }
+    return render(request, "meetings/_meeting_deadlines.html", context)
+
+
 def _apply(action: str, form: VersionForm, meeting: Meeting, actor: Any) -> Meeting:
     data = form.cleaned_data
     common = {"actor": actor, "meeting": meeting, "expected_version": data["version"]}
@@ -474,6 +488,7 @@ urlpatterns: list[URLPattern] = [
     path("deadlines/", deadlines, name="deadlines"),
     path("not-held/", not_held, name="not_held"),
     path("<int:pk>/", meeting, name="meeting"),
+    path("<int:pk>/deadlines/", meeting_deadlines, name="meeting_deadlines"),
     *[
         path(f"<int:pk>/{action}/", meeting_action, {"action": action}, name=f"meeting_{action}")
         for action in ACTION_FORMS

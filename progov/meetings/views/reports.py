@@ -31,7 +31,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from progov.core import access
 from progov.core.access import is_signed_in
 from progov.core.errors import NotFound
-from progov.core.pages import Refusal, handle_write, is_htmx, not_found_as_404, section_answer
+from progov.core.pages import (
+    Refusal,
+    changed,
+    handle_write,
+    is_htmx,
+    not_found_as_404,
+    section_answer,
+)
 from progov.meetings import selectors, services
 from progov.meetings.models import HeadlineReport, Meeting
 from progov.meetings.selectors.reports import (
@@ -161,15 +168,18 @@ def _report_write(
     done: str | Callable[[Any], str],
     refused: Callable[[Refusal], HttpResponse] | None = None,
     what: str = "The headline report",
+    regions: tuple[str, ...] = (),
 ) -> HttpResponse:
     """A headline-report form through `handle_write`: saved → back to the meeting (or the
-    fragment); refused → the report with the problem (400, or 409 when stale)."""
+    fragment, announcing the other `regions` it changed); refused → the report with the
+    problem (400, or 409 when stale)."""
     return handle_write(
         request,
         None,
         call=lambda _data: call(),
-        success=lambda result: _respond(
-            request, meeting, message=done if isinstance(done, str) else done(result)
+        success=lambda result: changed(
+            _respond(request, meeting, message=done if isinstance(done, str) else done(result)),
+            *(regions if is_htmx(request) else ()),
         ),
         refused=refused or (lambda refusal: _refused(request, meeting, refusal)),
         stale=STALE.format(what=what),
@@ -187,6 +197,8 @@ def publish_headline_report(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, report=report, expected_version=_version(request)
         ),
         done="Headline report published.",
+        # Its publication meets the headline report's deadline.
+        regions=("deadlines",),
     )
 
 
