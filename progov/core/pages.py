@@ -149,7 +149,10 @@ def changed(response: HttpResponse, *regions: str) -> HttpResponse:
     a region that depends on the change listens for it and fetches itself anew:
 
         <section id="deadlines" hx-get="{% url 'meetings:meeting_deadlines' meeting.pk %}"
-                 hx-trigger="deadlines-changed from:body" hx-swap="outerHTML">
+                 hx-trigger="deadlines-changed from:body" hx-swap="outerHTML"
+                 data-refresh-region>
+
+    (`data-refresh-region`: such a refresh never takes the focus, progov.js.)
 
     e.g. publishing a paper (the papers region is swapped by the write itself) changes
     the meeting's deadlines region ("Agenda and meeting papers issued: met")."""

@@ -6,9 +6,11 @@ Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from progov.core.testing.browser import screenshot, sign_in
@@ -130,3 +132,93 @@ def test_agenda_controls_are_big_enough_to_tap_and_not_printed(
     ):
         assert page.locator(control).first.is_hidden(), control
     screenshot(page, "meeting-print")
+
+
+def _focus(page) -> dict:
+    """Where the focus is: its region (the closest section with an id), role and text,
+    once htmx has settled the swap (focus moves then)."""
+    # A timeout is reported below: the focus is then on the body.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=3000,
+        )
+    return page.evaluate(
+        """() => {
+            const a = document.activeElement;
+            const region = a && a.closest("section[id]");
+            return {
+                region: region ? region.id : null,
+                tag: a ? a.tagName : null,
+                role: a ? a.getAttribute("role") : null,
+                cls: a ? a.className : "",
+                text: a ? a.textContent.trim().slice(0, 120) : "",
+            };
+        }"""
+    )
+
+
+def test_after_each_htmx_action_focus_is_on_what_changed(
+    watched, live_server, tmag9, pmo_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    DeadlineRule.objects.create(
+        programme=tmag9.group.programme,
+        key="papers_due",
+        label="Agenda and meeting papers issued",
+        working_days=5,
+        direction="before",
+    )
+    page = watched
+    sign_in(page, live_server.url, "pmo")
+    page.goto(f"{live_server.url}/meetings/{tmag9.pk}/")
+    agenda = page.locator("#agenda")
+
+    # Adding an item: the agenda's status message says what happened.
+    page.get_by_text("Add an item").click()
+    page.get_by_label("Item", exact=True).fill("Migration approach")
+    page.get_by_role("button", name="Add the item").click()
+    expect(agenda.get_by_role("status")).to_contain_text("“Migration approach” is item")
+    focus = _focus(page)
+    assert (focus["region"], focus["role"]) == ("agenda", "status"), focus
+
+    # A refused add: the error (summary or the invalid field) has the focus.
+    page.get_by_text("Add an item").click()
+    page.get_by_label("Item", exact=True).fill("")
+    page.get_by_role("button", name="Add the item").click()
+    expect(agenda.locator(".field-error").first).to_be_visible()
+    focus = _focus(page)
+    assert focus["region"] == "agenda" and (
+        "error-summary" in focus["cls"] or focus["tag"] in ("INPUT", "SELECT", "TEXTAREA")
+    ), focus
+
+    # Moving an item and removing one (hx-confirm accepted).
+    agenda.get_by_role("button", name=re.compile("move “Programme re-plan” up")).click()
+    expect(agenda.get_by_role("status")).to_contain_text("Programme re-plan")
+    focus = _focus(page)
+    assert (focus["region"], focus["role"]) == ("agenda", "status"), focus
+    agenda.get_by_role("button", name=re.compile("Remove “Migration approach”")).click()
+    expect(agenda.get_by_role("status")).to_contain_text("Migration approach")
+    assert _focus(page)["region"] == "agenda"
+
+    # Papers: a refused upload, then an upload and its publication; the deadlines
+    # region refreshes meanwhile without taking the focus.
+    papers = page.locator("#papers")
+    page.get_by_text("Upload a paper").click()
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "pack.pdf", "mimeType": "application/pdf", "buffer": samples.HTML}]
+    )
+    page.get_by_label("Title").fill("TMAG #9 meeting pack")
+    page.get_by_role("button", name="Upload the paper").click()
+    expect(papers.locator(".field-error")).to_contain_text("not a PDF")
+    assert _focus(page)["region"] == "papers"
+    page.get_by_label("File").set_input_files(
+        files=[{"name": "TMAG9 pack.pdf", "mimeType": "application/pdf", "buffer": samples.PDF}]
+    )
+    page.get_by_role("button", name="Upload the paper").click()
+    expect(papers.get_by_role("status")).to_contain_text("is uploaded")
+    assert (_focus(page)["region"], _focus(page)["role"]) == ("papers", "status")
+    papers.get_by_role("button", name=re.compile("Publish")).click()
+    expect(page.locator("#deadline-papers_due")).to_contain_text("Met late")
+    focus = _focus(page)
+    assert (focus["region"], focus["role"]) == ("papers", "status"), focus

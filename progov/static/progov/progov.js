@@ -4,6 +4,11 @@
  * - After HTMX swaps a tab region, focus stays on the tab that was activated
  *   (htmx keeps focus on an element with the same id); when nothing is focused,
  *   the new panel's heading receives focus so screen readers announce it.
+ * - After HTMX swaps any other region (a write on the agenda, papers, register, report,
+ *   forward look…), focus goes to what changed: the region's error summary if the answer
+ *   has one, else its first field marked invalid; else, unless htmx kept the focus on a
+ *   control of the region, its status message, else its heading. Regions that only refresh because another write changed them
+ *   (`data-refresh-region`, see core.pages.changed) never take focus.
  */
 (function () {
   "use strict";
@@ -51,9 +56,49 @@
     });
   }
 
+  function focusOn(element) {
+    if (!/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(element.tagName)) {
+      element.setAttribute("tabindex", "-1");
+    }
+    element.focus();
+  }
+
+  function spoken(element) {
+    return element && element.textContent.trim() !== "" ? element : null;
+  }
+
+  function initRegions() {
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var target = event.detail && event.detail.target;
+      if (!target || !target.id || target.id === "tabs") {
+        return;
+      }
+      // After an outerHTML swap the target is the old element: find the new one.
+      var region = document.getElementById(target.id);
+      if (!region || region.hasAttribute("data-refresh-region")) {
+        return;
+      }
+      var error =
+        spoken(region.querySelector(".error-summary, [role='alert']")) ||
+        region.querySelector("[aria-invalid='true']");
+      var active = document.activeElement;
+      // htmx keeps the focus on a control whose id the new content has (the next-month
+      // link): leave it there, unless the answer reports an error.
+      var kept = active && active !== document.body && region.contains(active);
+      var goal =
+        error ||
+        (kept ? null : spoken(region.querySelector("[role='status']"))) ||
+        (kept ? null : region.querySelector("h2, h3"));
+      if (goal) {
+        focusOn(goal);
+      }
+    });
+  }
+
   function init() {
     initNav();
     initTabs();
+    initRegions();
   }
 
   if (document.readyState === "loading") {
