@@ -248,7 +248,15 @@ def test_my_feeds_without_a_linked_person(client, member_user):
     client.force_login(member_user)
     page = client.get("/meetings/feeds/mine/")
     assert page.status_code == 200 and b"not linked to a person" in page.content
+    assert b"Ask an administrator to link your login" in page.content
     assert client.post("/meetings/feeds/mine/", {"action": "create"}).status_code == 400
+
+
+def test_an_administrator_without_a_person_is_told_to_link_it_themself(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get("/meetings/feeds/mine/").content.decode()
+    assert "You may link it yourself" in page and 'href="/people/"' in page
+    assert "Ask an administrator" not in page
 
 
 def test_feed_links_section(rf: RequestFactory, feed_group, hidden, kate, member_user):

@@ -39,6 +39,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_http_methods, require_safe
 
+from progov.core import access
 from progov.core.errors import ValidationError
 from progov.core.pages import not_found_as_404
 from progov.core.readcache import per_viewer, version_prefix
@@ -200,7 +201,14 @@ def personal_feed_url(request: HttpRequest, raw_token: str) -> str:
 def my_feeds(request: HttpRequest) -> HttpResponse:
     """Create (shown once) and revoke the signed-in person's feed links."""
     person = _own_person(request)
-    context: dict[str, Any] = {"person": person, "new_url": None, "error": None}
+    context: dict[str, Any] = {
+        "person": person,
+        "new_url": None,
+        "error": None,
+        # Whoever may link logins to people is told to do it, not to ask for it.
+        "may_link_login": person is None
+        and access.allowed(user=request.user, action="link_login", obj=Person()),
+    }
     status = 200
     if request.method == "POST":
         if person is None:
