@@ -108,6 +108,10 @@ CASES: list[Case] = [
     Case("API meeting detail", "/api/v1/meetings/{meeting}"),
     Case("group calendar", "/meetings/groups/{big}/?month={month}"),
     Case("deadlines page", "/meetings/deadlines/"),
+    # The home page's attention list, as the secretariat (every group's deadlines,
+    # meetings to mark held and to move) and as a member.
+    Case("home, secretariat", "/home/", as_role="secretariat"),
+    Case("home, member", "/home/", as_role="member"),
     # Every meeting of the programme (~5,000 at the large scale) as one iCal feed.
     Case(
         "programme iCal feed",

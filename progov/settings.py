@@ -120,7 +120,8 @@ ROOT_URLCONF = "progov.urls"
 WSGI_APPLICATION = "progov.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "governance:structure"
+# Signed in, a user lands on what needs their attention (governance:home).
+LOGIN_REDIRECT_URL = "governance:home"
 LOGOUT_REDIRECT_URL = "governance:structure"
 
 TEMPLATES = [

@@ -5,6 +5,7 @@ from progov.governance import views
 app_name = "governance"
 urlpatterns = [
     path("", views.structure, name="structure"),
+    path("home/", views.home, name="home"),
     path("groups/", views.group_list, name="group_list"),
     # Acronyms may contain a slash ("BPRWG/TDWG"), hence `path`; the ToR route goes first.
     path("groups/<path:acronym>/tor/<str:version>/", views.group_tor, name="group_tor"),

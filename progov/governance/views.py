@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from progov.accounts import selectors as accounts_selectors
 from progov.audit.selectors import history_for
 from progov.core import access
+from progov.core import attention as core_attention
 from progov.core import search as core_search
 from progov.core.errors import NotFound
 from progov.core.pages import (
@@ -38,7 +40,7 @@ from progov.core.readcache import depends_on
 from progov.governance import selectors, services
 from progov.governance.forms import PersonLoginForm
 from progov.governance.models import GroupStatus, Person, Programme
-from progov.governance.timezones import programme_tz
+from progov.governance.timezones import programme_tz, today_for
 
 P = ParamSpec("P")
 
@@ -72,6 +74,23 @@ def programme_page(
             return not_found_as_404(view)(request, programme, *args, **kwargs)
 
     return wrapper
+
+
+@login_required
+@programme_page
+def home(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """What needs the signed-in user's attention, by what they do: every domain's
+    sources (core/attention.py), each restricted to what the user may see and act on."""
+    now = timezone.now()
+    sections = core_attention.attention(
+        user=request.user, programme=programme, today=today_for(programme), now=now
+    )
+    context = {
+        "programme": programme,
+        "sections": sections,
+        "total": sum(len(s.items) for s in sections),
+    }
+    return render(request, "governance/home.html", context)
 
 
 @programme_page

@@ -112,6 +112,10 @@ def meeting_by_number(*, user: Any, group: GovernanceGroup, number: str) -> Meet
 def meetings_not_marked_held(
     *, user: Any, programme: Programme, now: datetime, limit: int = 500
 ) -> list[Meeting]:
+    return list(not_marked_held(user=user, programme=programme, now=now)[:limit])
+
+
+def not_marked_held(*, user: Any, programme: Programme, now: datetime) -> QuerySet[Meeting]:
     """Meetings that have started but are still planned, confirmed or moved, of the
     groups whose meetings the user manages, oldest first (the secretariat marks them held
     in bulk). At most `limit`, so the page stays one screen of work at a time.
@@ -124,7 +128,7 @@ def meetings_not_marked_held(
         start__lte=now,
         status__in=[MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.MOVED],
     )
-    return list(qs.order_by("start", "group__acronym", "id")[:limit])
+    return qs.order_by("start", "group__acronym", "id")
 
 
 # "PSG 24", "PSG #24", "psg#24", "DAG 10.1", "BPRWG/TDWG 3": a group's acronym and a number.
