@@ -252,3 +252,16 @@ def test_structure_screenshots_desktop_and_phone(watched, live_server, world):
     page.goto(live_server.url + "/groups/DAG/?tab=members")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "group-members-390")
+    # …and say so: a named, focusable region the keyboard can scroll.
+    wrap = page.locator(".table-wrap", has=page.locator("table.members"))
+    expect(wrap).to_have_attribute("role", "region")
+    expect(wrap).to_have_attribute("tabindex", "0")
+    expect(wrap).to_have_attribute("aria-label", re.compile(r"\(scrolls sideways\)$"))
+    wrap.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0", timeout=3000)
+    # At 1280 px the same table fits: no region, no tab stop.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(wrap).not_to_have_attribute("role", "region")
+    assert wrap.get_attribute("tabindex") is None

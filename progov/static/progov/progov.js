@@ -9,6 +9,9 @@
  *   has one, else its first field marked invalid; else, unless htmx kept the focus on a
  *   control of the region, its status message, else its heading. Regions that only refresh because another write changed them
  *   (`data-refresh-region`, see core.pages.changed) never take focus.
+ * - A table too wide for the screen scrolls inside its `.table-wrap`: the wrapper then
+ *   becomes a named, focusable region (so the keyboard can scroll it) and shows a cue
+ *   at the edge that more is hidden; recomputed on resize and after each swap.
  */
 (function () {
   "use strict";
@@ -95,10 +98,44 @@
     });
   }
 
+  function markScrollable(root) {
+    var wraps = (root || document).querySelectorAll(".table-wrap");
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      wrap.classList.toggle("is-scrollable", scrolls);
+      if (scrolls) {
+        var caption = wrap.querySelector("caption");
+        var name = caption ? caption.textContent.trim() : "Table";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", name + " (scrolls sideways)");
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  function initScrollables() {
+    markScrollable(document);
+    var pending = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(function () {
+        markScrollable(document);
+      }, 100);
+    });
+    document.body.addEventListener("htmx:afterSettle", function () {
+      markScrollable(document);
+    });
+  }
+
   function init() {
     initNav();
     initTabs();
     initRegions();
+    initScrollables();
   }
 
   if (document.readyState === "loading") {
