@@ -94,46 +94,41 @@ def _in_days(days: int) -> str:
     return f"in {days} days"
 
 
-def papers_due_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
+def _deadline_items(
+    user: Any, programme: Any, today: date, keys: tuple[str, ...], part: str, with_meeting: bool
+) -> list[Any]:
+    """The reader's deadlines of `keys` overdue or due within a week, as items."""
     overview = _deadlines(user, programme, today)
     if overview is None:
         return []
-    return [
-        AttentionItem(
-            title=f"{_name(row.meeting)}: {row.deadline.label}",
-            detail=f"{'Was due' if row.days < 0 else 'Due'} {row.deadline.due:%a %-d %b} "
-            f"({_in_days(row.days)}); the meeting is on "
-            f"{local(row.meeting.start, row.meeting):%a %-d %b}.",
-            url=_meeting_url(row.meeting, "papers"),
-            urgency="overdue" if row.deadline.status == "overdue" else "due",
-            when=row.deadline.due,
+    items = []
+    for row in overview.rows:
+        d = row.deadline
+        if d.key not in keys or d.status not in ("due", "overdue") or row.days > SOON_DAYS:
+            continue
+        detail = f"{'Was due' if row.days < 0 else 'Due'} {d.due:%a %-d %b} ({_in_days(row.days)})"
+        if with_meeting:
+            detail += f"; the meeting is on {local(row.meeting.start, row.meeting):%a %-d %b}"
+        items.append(
+            AttentionItem(
+                title=f"{_name(row.meeting)}: {d.label}",
+                detail=detail + ".",
+                url=_meeting_url(row.meeting, part),
+                urgency="overdue" if d.status == "overdue" else "due",
+                when=d.due,
+            )
         )
-        for row in overview.rows
-        if row.deadline.key == DeadlineKey.PAPERS_DUE
-        and row.deadline.status in ("due", "overdue")
-        and row.days <= SOON_DAYS
-    ]
+    return items
+
+
+def papers_due_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
+    keys = (DeadlineKey.PAPERS_DUE,)
+    return _deadline_items(user, programme, today, keys, "papers", with_meeting=True)
 
 
 def reports_due_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
-    overview = _deadlines(user, programme, today)
-    if overview is None:
-        return []
-    return [
-        AttentionItem(
-            title=f"{_name(row.meeting)}: {row.deadline.label}",
-            detail=f"{'Was due' if row.days < 0 else 'Due'} {row.deadline.due:%a %-d %b} "
-            f"({_in_days(row.days)}).",
-            url=_meeting_url(row.meeting, "headline-report"),
-            urgency="overdue" if row.deadline.status == "overdue" else "due",
-            when=row.deadline.due,
-        )
-        for row in overview.rows
-        if row.deadline.key
-        in (DeadlineKey.HEADLINE_REPORT_DUE, DeadlineKey.DECISIONS_PUBLISHED_DUE)
-        and row.deadline.status in ("due", "overdue")
-        and row.days <= SOON_DAYS
-    ]
+    keys = (DeadlineKey.HEADLINE_REPORT_DUE, DeadlineKey.DECISIONS_PUBLISHED_DUE)
+    return _deadline_items(user, programme, today, keys, "headline-report", with_meeting=False)
 
 
 def not_held_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:

@@ -8,6 +8,7 @@ tmag9, tmag_standing`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,3 +77,16 @@ def tmag9(tmag_standing, pmo_user):
         duration_minutes=20,
     )
     return meeting
+
+
+def papers_rule(programme: Any) -> Any:
+    """The framework's papers deadline: five working days before the meeting."""
+    from progov.governance.models import DeadlineRule
+
+    return DeadlineRule.objects.create(
+        programme=programme,
+        key="papers_due",
+        label="Agenda and meeting papers issued",
+        working_days=5,
+        direction="before",
+    )

@@ -14,9 +14,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from progov.core.testing.browser import screenshot, sign_in
-from progov.governance.models import DeadlineRule
 from progov.meetings.tests import upload_samples as samples
-from progov.meetings.tests.agenda_support import tmag9, tmag_standing
+from progov.meetings.tests.agenda_support import papers_rule, tmag9, tmag_standing
 
 pytestmark = pytest.mark.browser
 __all__ = ["tmag9", "tmag_standing"]  # fixtures
@@ -42,13 +41,7 @@ def test_secretariat_edits_the_agenda_and_papers_in_place(
     watched, live_server, tmag9, pmo_user, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    DeadlineRule.objects.create(
-        programme=tmag9.group.programme,
-        key="papers_due",
-        label="Agenda and meeting papers issued",
-        working_days=5,
-        direction="before",
-    )
+    papers_rule(tmag9.group.programme)
     page = watched
     sign_in(page, live_server.url, "pmo")
     url = f"{live_server.url}/meetings/{tmag9.pk}/"
@@ -162,13 +155,7 @@ def test_after_each_htmx_action_focus_is_on_what_changed(
     watched, live_server, tmag9, pmo_user, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    DeadlineRule.objects.create(
-        programme=tmag9.group.programme,
-        key="papers_due",
-        label="Agenda and meeting papers issued",
-        working_days=5,
-        direction="before",
-    )
+    papers_rule(tmag9.group.programme)
     page = watched
     sign_in(page, live_server.url, "pmo")
     page.goto(f"{live_server.url}/meetings/{tmag9.pk}/")

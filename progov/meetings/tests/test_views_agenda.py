@@ -20,7 +20,7 @@ from progov.meetings.models import AgendaItem, Meeting, Paper
 from progov.meetings.selectors.agenda import agenda_for, forward_look_for
 from progov.meetings.selectors.papers import papers_for
 from progov.meetings.tests import upload_samples as samples
-from progov.meetings.tests.agenda_support import tmag9, tmag_standing
+from progov.meetings.tests.agenda_support import papers_rule, tmag9, tmag_standing
 
 pytestmark = pytest.mark.django_db
 __all__ = ["tmag9", "tmag_standing"]  # fixtures
@@ -431,15 +431,7 @@ def test_a_held_meetings_agenda_only_offers_carry_forward(rf, tmag9, pmo_user):
 
 
 def test_publishing_a_paper_refreshes_the_deadlines_region(pmo_client, media, tmag9):
-    from progov.governance.models import DeadlineRule
-
-    DeadlineRule.objects.create(
-        programme=tmag9.group.programme,
-        key="papers_due",
-        label="Agenda and meeting papers issued",
-        working_days=5,
-        direction="before",
-    )
+    papers_rule(tmag9.group.programme)
     pmo_client.post(
         f"/meetings/{tmag9.pk}/papers/upload/", upload_data("TMAG #9 pack.pdf", samples.PDF)
     )
