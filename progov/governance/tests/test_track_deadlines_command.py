@@ -32,5 +32,5 @@ def test_it_sets_the_first_of_this_month_or_the_day_given(programme):
 def test_bad_input_is_refused_with_a_message(programme):
     with pytest.raises(CommandError, match="'1 April' is not a date"):
         call_command("track_deadlines_from", "1 April", stdout=StringIO())
-    with pytest.raises(CommandError, match="No programme"):
+    with pytest.raises(CommandError, match="No programme 'nope' is loaded"):
         call_command("track_deadlines_from", "--programme", "nope", stdout=StringIO())

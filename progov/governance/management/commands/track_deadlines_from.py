@@ -31,6 +31,8 @@ class Command(ProgovCommand):
         try:
             programme = selectors.current_programme(slug=options["programme"])
         except NotFound as exc:
+            if options["programme"]:
+                raise CommandError(f"No programme {options['programme']!r} is loaded.") from None
             raise CommandError(exc.message) from None
         if options["date"]:
             try:
