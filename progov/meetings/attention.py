@@ -23,7 +23,7 @@ from progov.core import access
 from progov.core.attention import AttentionItem, AttentionSource, register_attention_source
 from progov.core.auth import is_signed_in
 from progov.core.context import act_cache
-from progov.governance.models import DeadlineKey, GovernanceGroup, Membership, Person
+from progov.governance.models import DeadlineKey, GovernanceGroup
 from progov.meetings import selectors
 from progov.meetings.models import (
     AmendmentRequest,
@@ -206,20 +206,15 @@ def to_move_items(*, user: Any, programme: Any, today: date, now: datetime) -> l
     return items
 
 
-def _my_groups(user: Any, today: date) -> list[int]:
-    person = Person.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
-    if person is None:
-        return []
-    current = Membership.objects.filter(person_id=person, start_date__lte=today).exclude(
-        end_date__lt=today
-    )
-    return list(current.values_list("group_id", flat=True).distinct())
+def _my_groups(user: Any) -> list[int]:
+    # The access scope holds the reader's current memberships already (one query per act).
+    return access.scope_of(user).group_ids()
 
 
 def next_meetings_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
     if not is_signed_in(user):
         return []
-    groups = _my_groups(user, today)
+    groups = _my_groups(user)
     if not groups:
         return []
     upcoming = list(
@@ -256,7 +251,7 @@ def next_meetings_items(*, user: Any, programme: Any, today: date, now: datetime
 def my_papers_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
     if not is_signed_in(user):
         return []
-    groups = _my_groups(user, today)
+    groups = _my_groups(user)
     if not groups:
         return []
     papers = (
@@ -281,7 +276,7 @@ def my_papers_items(*, user: Any, programme: Any, today: date, now: datetime) ->
 
 
 def feeds_items(*, user: Any, programme: Any, today: date, now: datetime) -> list[Any]:
-    if not is_signed_in(user) or not _my_groups(user, today):
+    if not is_signed_in(user) or not _my_groups(user):
         return []
     return [
         AttentionItem(

@@ -4,27 +4,16 @@ so a hidden meeting or a paper above the reader's classification is never found.
 
 from __future__ import annotations
 
-from typing import Any
-
 from progov.core.search import SearchSource, register_search_source
 from progov.meetings.selectors import meeting_search
 from progov.meetings.selectors.papers import paper_search
-
-
-def meeting_hits(*, user: Any, programme: Any, q: str, limit: int) -> list[Any]:
-    return meeting_search(user=user, programme=programme, q=q, limit=limit)
-
-
-def paper_hits(*, user: Any, programme: Any, q: str, limit: int) -> list[Any]:
-    return paper_search(user=user, programme=programme, q=q, limit=limit)
-
 
 for source in (
     SearchSource(
         key="meetings",
         label="Meetings",
         kind="Meeting",
-        find=meeting_hits,
+        find=meeting_search,
         template="meetings/_search_hit_meeting.html",
         order=20,
         empty="No meetings match.",
@@ -33,7 +22,7 @@ for source in (
         key="papers",
         label="Papers",
         kind="Paper",
-        find=paper_hits,
+        find=paper_search,
         template="meetings/_search_hit_paper.html",
         order=30,
         empty="No papers match.",
