@@ -73,10 +73,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     # The demo serves plain HTTP on localhost: no HTTPS redirect or secure-only cookies.
     os.environ.setdefault("PROGOV_TLS", "false")
     data_dir = args.data_dir or os.environ.get("PROGOV_DATA_DIR") or "progov-data"
+    # The demo's mail (password resets) lands as files in the data dir, to be read there.
+    os.environ.setdefault(
+        "PROGOV_EMAIL_URL", "file://" + str(Path(data_dir).expanduser().resolve() / "mail")
+    )
     _setup(data_dir)
     from django.conf import settings
 
     print(f"progov demo — data dir {settings.DATA_DIR}")
+    mail_dir = getattr(settings, "EMAIL_FILE_PATH", None)
+    print(f"Mail (password resets) goes to {mail_dir}" if mail_dir else "Mail: PROGOV_EMAIL_URL")
     _call("migrate", "--noinput", "--verbosity", "0")
     print("Database ready.")
     _call("load_pack", str(DEFAULT_PACK))

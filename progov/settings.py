@@ -22,6 +22,8 @@
 | PROGOV_SIGNIN_COOL_OFF_MINUTES | how long sign-in stays paused after the last counted failure | 15 |
 | PROGOV_BEARER_FAILURE_LIMIT | bad API bearer tokens from one client before its token calls get 429 | 10 |
 | PROGOV_BEARER_FAILURE_WINDOW_SECONDS | the window those bad tokens are counted in (and the 429 lasts) | 60 |
+| PROGOV_EMAIL_URL       | where mail goes (password resets): `smtp://user:pw@host:587?tls=true`, `smtps://…`, `console://`, `file:///folder` (progov/core/email_url.py) | console (printed, not sent) |
+| PROGOV_EMAIL_FROM      | the sender of progov's mail                                  | progov@localhost                 |
 | PROGOV_CACHE_URL       | a Redis cache (`redis://…`) shared by several servers, for the throttle and the read cache (needs `pip install progov[redis]`; PROGOV_REDIS_URL is its older name) | file caches in the data dir |
 
 Correlation ids: every request gets a fresh correlation id (its audit entries carry it), sent
@@ -40,6 +42,7 @@ from typing import Any
 import dj_database_url
 
 from progov.core.clients import parse_networks
+from progov.core.email_url import email_settings
 from progov.core.secret_files import read_or_create_secret
 
 
@@ -358,3 +361,10 @@ CACHES = _caches()
 
 # 304 for a current copy and the shared cache of rendered answers (core/readcache.py).
 PROGOV_READ_CACHE = _env_bool("PROGOV_READ_CACHE", True)
+
+
+# --- mail (password resets) ------------------------------------------------------------
+globals().update(email_settings(os.environ.get("PROGOV_EMAIL_URL")))
+DEFAULT_FROM_EMAIL = os.environ.get("PROGOV_EMAIL_FROM", "progov@localhost")
+# A reset link works for a day (Django's default is three).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+
+from progov.accounts import services
+from progov.accounts.models import User
 
 
 class UnlockForm(forms.Form):
@@ -10,3 +17,31 @@ class UnlockForm(forms.Form):
 
     username = forms.CharField(max_length=150, label="Login")
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Ask for a password-reset link by e-mail (Django's flow).
+
+    Unlike Django's form it also reaches an active login that has no password yet (one
+    the secretariat made when linking a person), so its holder can set their first one.
+    Whether the address is known is never shown: the answer is the same either way.
+    """
+
+    email = forms.EmailField(
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return iter(User.objects.filter(email__iexact=email, is_active=True).order_by("id"))
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password, set through `accounts.services.set_user_password` (audited)."""
+
+    def save(self, commit: bool = True) -> Any:
+        services.set_user_password(
+            actor=self.user, user=self.user, password=self.cleaned_data["new_password1"]
+        )
+        return self.user

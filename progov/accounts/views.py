@@ -162,3 +162,14 @@ def unlock(request: HttpRequest) -> HttpResponse:
         refused=refused,
         invalid="Name the login to unlock.",
     )
+
+
+@require_GET
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    """After asking for a reset link: the same answer whether the address is known or not."""
+    return render(request, "accounts/password_reset_sent.html")
+
+
+@require_GET
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")

@@ -140,7 +140,9 @@ POLICY: dict[str, dict[str, Allowed]] = {
         **_STRUCTURE,
         # E-mail and the login link are personal data (domain.md §8): not for the public.
         "view_personal": PARTICIPANTS | {Subject.SELF},
-        "link_login": ADMIN_ONLY,
+        # The secretariat links the people it maintains to their logins (a new login it
+        # makes is a member's or an observer's: only administrators grant more).
+        "link_login": STAFF,
         "manage_feed_tokens": SELF_OR_STAFF,
     },
     "governance.group": {
@@ -157,7 +159,13 @@ POLICY: dict[str, dict[str, Allowed]] = {
     "governance.termsofreference": dict(_IN_GROUP),
     "governance.groupsuccession": dict(_IN_GROUP),
     "governance.seat": dict(_IN_GROUP),
-    "governance.membership": dict(_IN_GROUP),
+    # The group's chair and secretariat keep its membership (domain.md §2: they run it).
+    "governance.membership": {
+        "view": ANYONE,
+        "create": GROUP_MANAGERS,
+        "change": GROUP_MANAGERS,
+        "delete": GROUP_MANAGERS,
+    },
     "governance.frameworkversion": dict(_STRUCTURE),
     "governance.deadlinerule": dict(_STRUCTURE),
     "governance.regulatorthreshold": dict(_STRUCTURE),

@@ -4,10 +4,42 @@ service's refusal shown on the form."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
 from django import forms
 
 from progov.core.errors import DomainError
+from progov.core.workdays import MAX_YEAR, MIN_YEAR
+
+
+class DayField(forms.DateField):
+    """A date typed as YYYY-MM-DD (what `<input type="date">` sends) or DD/MM/YYYY.
+
+    Its error says what was wrong with *this* input, e.g. "2023-02-30" is not a date.
+    """
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def to_python(self, value: Any) -> date | None:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                "“%(value)s” is not a date. Enter it as YYYY-MM-DD, for example 2024-02-07.",
+                code="invalid",
+                params={"value": value},
+            ) from None
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(
+                "Enter a date from %(min)s to %(max)s.",
+                code="out_of_range",
+                params={"min": MIN_YEAR, "max": MAX_YEAR},
+            )
 
 
 class VersionForm(forms.Form):

@@ -20,10 +20,11 @@ from typing import Any, ParamSpec, TypeVar
 from django import forms
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 
@@ -305,3 +306,72 @@ def history_rows(entries: Iterable[Any]) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    template: str,
+    context: dict[str, Any],
+    call: Callable[[dict[str, Any]], R],
+    done: Callable[[R], tuple[str, str]],
+    what: str,
+    current_version: Callable[[], int | None] | None = None,
+    fields: Mapping[str, str] | None = None,
+) -> HttpResponse:
+    """A page that is one form calling one service (create or edit an object).
+
+    GET shows the form. POST goes through `handle_write`; on success `done(result)`
+    gives (message, url) and the browser goes there with the message. A refusal shows
+    the form again with every error beside its field and in the summary (400), nothing
+    written. A stale version (409: someone changed `what` meanwhile) keeps what the user
+    typed, says so, and takes `current_version()` so that saving again is a deliberate
+    overwrite of the newer version, never a silent one.
+    """
+    if request.method != "POST":
+        return render(request, template, {**context, "form": form})
+
+    def success(result: R) -> HttpResponse:
+        message, url = done(result)
+        messages.success(request, message)
+        return redirect(url)
+
+    def refused(refusal: Refusal) -> HttpResponse:
+        if refusal.stale:
+            form.add_error(
+                None,
+                f"{what} was changed by someone else since you loaded the page, so nothing "
+                "was saved. What you entered is kept below: check it against the current "
+                f"{what} and save again to apply it.",
+            )
+            fresh = current_version() if current_version is not None else None
+            if fresh is not None:
+                data = QueryDict(mutable=True)
+                if isinstance(form.data, QueryDict):
+                    data = form.data.copy()  # every value of every field, as posted
+                data[form.add_prefix("version")] = str(fresh)
+                form.data = data
+        response = render(request, template, {**context, "form": form}, status=refusal.status)
+        return response
+
+    return handle_write(request, form, call=call, success=success, refused=refused, fields=fields)
+
+
+def sign_in_to_write(view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """A page that changes something: a visitor who is not signed in and is refused by
+    the access model is sent to sign in (and back here after), not shown 403. A hidden or
+    missing object still answers 404 first, as it does to everyone."""
+
+    @functools.wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        request = args[0]
+        assert isinstance(request, HttpRequest)
+        try:
+            return view(*args, **kwargs)
+        except PermissionDenied:
+            if request.user.is_authenticated:
+                raise
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper

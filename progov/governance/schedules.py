@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
@@ -210,3 +210,69 @@ def describe_schedule(rule: str, start: time | None, end: time | None, note: str
     if start and end:
         text += f", {start:%H:%M}–{end:%H:%M}"
     return text
+
+
+MEETING_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+# The preview looks no further ahead than this.
+PREVIEW_HORIZON = timedelta(days=3 * 366)
+_RRULE_TEXT = re.compile(r"^\s*RRULE:\s*([^,\s]+)\s*,?\s*(.*)$", re.IGNORECASE)
+
+
+def schedule_text(rule: str, start: time | None, end: time | None, note: str = "") -> str:
+    """A schedule as the group form shows it, in words `read_schedule` reads back:
+    "2nd Wednesday of each month, 10:00-13:00", "TBC", or for a rule the words cannot
+    say, "RRULE:FREQ=MONTHLY;BYMONTHDAY=15, 10:00-11:00"."""
+    if not rule:
+        return note
+    words = describe_rule(rule)
+    times = f", {start:%H:%M}-{end:%H:%M}" if start and end else ""
+    if words.startswith("Custom recurrence"):
+        return f"RRULE:{rule}{times}"
+    return words + times
+
+
+def read_schedule(text: str) -> Schedule:
+    """What the group form's schedule field says: the seeds' words (`parse_schedule_text`),
+    "RRULE:<rule>, HH:MM-HH:MM" for any other recurrence, or nothing (no schedule)."""
+    cleaned = " ".join((text or "").split())
+    if not cleaned:
+        return Schedule(rrule="", start_time=None, end_time=None)
+    custom = _RRULE_TEXT.match(cleaned)
+    if not custom:
+        return parse_schedule_text(cleaned)
+    rule, rest = custom.group(1).upper(), custom.group(2)
+    validate_rrule(rule)
+    if _parts(rule).get("FREQ") not in MEETING_FREQUENCIES:
+        raise ScheduleError(
+            f"Schedule {text!r}: meetings recur daily, weekly, monthly or yearly "
+            "(FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)."
+        )
+    times = _TIME_RANGE.search(rest)
+    if not times or rest[: times.start()].strip(" ,"):
+        raise ScheduleError(
+            f"Schedule {text!r}: give the times after the rule, e.g. "
+            "'RRULE:FREQ=MONTHLY;BYMONTHDAY=15, 10:00-11:00'."
+        )
+    start = _parse_time(times.group(1), times.group(2), text)
+    end = _parse_time(times.group(3), times.group(4), text)
+    if end <= start:
+        raise ScheduleError(f"Schedule {text!r}: the meeting ends before it starts.")
+    return Schedule(rrule=rule, start_time=start, end_time=end)
+
+
+def next_dates(rule: str, *, after: date, count: int) -> list[date]:
+    """The first `count` dates of `rule` on or after `after` (the form's live preview)."""
+    if not rule:
+        return []
+    start = datetime.combine(after, time())
+    expanded = rrulestr(f"RRULE:{rule}", dtstart=start)
+    found: list[date] = []
+    # A rule that never matches (30 February) ends the loop by itself: dateutil stops
+    # looking at year 9999, a few tenths of a second.
+    for occurrence in expanded:
+        if occurrence > start + PREVIEW_HORIZON:
+            break
+        found.append(occurrence.date())
+        if len(found) >= count:
+            break
+    return found

@@ -39,6 +39,7 @@ from progov.governance.models import (
     GovernanceGroup,
     GroupStatusChange,
     GroupSuccession,
+    MarketRole,
     Membership,
     MembershipRole,
     Organisation,
@@ -910,3 +911,65 @@ def named_readers(*, obj: Any) -> list[Person]:
             named_on__object_type=access.kind_of(obj).name, named_on__object_id=str(obj.pk)
         ).order_by("name", "pk")
     )
+
+
+# --- what the structure-maintenance forms offer ------------------------------------------
+
+
+def seat_list(*, user: Any, group: GovernanceGroup) -> QuerySet[Seat]:
+    """A group's seats in their listed order (seen with the group)."""
+    return (
+        access.restrict(Seat.objects.select_related("constituency"), user=user)
+        .filter(group=group)
+        .order_by("position", "label", "id")
+    )
+
+
+def seat_get(*, user: Any, group: GovernanceGroup, pk: int) -> Seat:
+    seat = seat_list(user=user, group=group).select_related("group").filter(pk=pk).first()
+    if seat is None:
+        raise NotFound(f"{group.acronym} has no seat #{pk}.")
+    return seat
+
+
+def membership_get(*, user: Any, group: GovernanceGroup, pk: int) -> Membership:
+    """One membership of `group` (current or not) for the membership forms."""
+    found = membership_list(user=user, group=group).select_related("seat").filter(pk=pk).first()
+    if found is None:
+        raise NotFound(f"{group.acronym} has no membership #{pk}.")
+    return found
+
+
+def representatives_of(*, user: Any, group: GovernanceGroup, on: date) -> QuerySet[Membership]:
+    """Current representatives of `group`: whom an alternate may stand in for."""
+    return membership_list(user=user, group=group, current_on=on).filter(
+        role=MembershipRole.REPRESENTATIVE
+    )
+
+
+def constituency_get(*, user: Any, programme: Programme, code: str) -> Constituency:
+    found = constituency_list(user=user, programme=programme).filter(code=code).first()
+    if found is None:
+        raise NotFound(f"No constituency {code!r}.")
+    return found
+
+
+def market_role_list(*, user: Any) -> QuerySet[MarketRole]:
+    return MarketRole.objects.order_by("name")
+
+
+def group_choices(*, user: Any, programme: Programme) -> list[GovernanceGroup]:
+    """Every group of the programme the user may see, for a "reports to" or "succeeded by"
+    choice, by level then acronym (no annotations: a choice needs only the name)."""
+    return list(
+        access.restrict(GovernanceGroup.objects.filter(programme=programme), user=user)
+        .only("id", "acronym", "name", "level")
+        .order_by("level", "acronym")
+    )
+
+
+def terms_text(*, group: GovernanceGroup, version_number: str) -> TermsOfReference:
+    found = group.terms_of_reference.filter(version_number=version_number).first()
+    if found is None:
+        raise NotFound(f"{group.acronym} has no terms of reference version {version_number!r}.")
+    return found

@@ -79,6 +79,7 @@ GROUP_FIELDS = (
     "schedule_start_time",
     "schedule_end_time",
     "schedule_note",
+    "schedule_timezone",
 )
 
 
@@ -402,6 +403,39 @@ def record_group_succession(
     return succession
 
 
+@transaction.atomic
+def restructure_group(
+    *,
+    actor: Any,
+    predecessor: GovernanceGroup,
+    successor: GovernanceGroup,
+    date: date | None,
+    reason: str = "",
+    stand_down: bool = False,
+    expected_version: int | None = None,
+) -> GroupSuccession:
+    """Record a restructure, and (with `stand_down`) the predecessor standing down on
+    its date with the reason as the status note: TMAG stood down on 27 Nov 2023 when
+    CR035 replaced it with SITAG, MCAG and QAG. One act: both, or neither."""
+    succession = record_group_succession(
+        actor=actor, predecessor=predecessor, successor=successor, date=date, reason=reason
+    )
+    if stand_down:
+        if predecessor.status == GroupStatus.STOOD_DOWN:
+            raise ValidationError.for_field(
+                "stand_down", f"{predecessor.acronym} has already stood down."
+            )
+        update_group(
+            actor=actor,
+            group=predecessor,
+            expected_version=expected_version,
+            status=GroupStatus.STOOD_DOWN,
+            status_date=date,
+            status_note=reason or f"Succeeded by {successor.acronym}",
+        )
+    return succession
+
+
 # --- constituencies, organisations, people -------------------------------------------
 
 
@@ -530,7 +564,7 @@ def update_person(
     *, actor: Any, person: Person, expected_version: int | None, **changes: Any
 ) -> Person:
     text = ("name", "email", "job_title")
-    return update_versioned(
+    updated: Person = update_versioned(
         actor=actor,
         model_or_queryset=Person,
         pk=person.pk,
@@ -539,6 +573,10 @@ def update_person(
         fields=("name", "email", "job_title", "organisation", "user"),
         required=("name",),
     )
+    if "email" in changes and updated.user_id is not None:
+        # A linked login's reset link goes to the person's address (part of this act).
+        User.objects.filter(pk=updated.user_id).update(email=updated.email)
+    return updated
 
 
 # --- seats and memberships -----------------------------------------------------------
@@ -1284,6 +1322,10 @@ def set_group_status_history(
     return StatusHistoryResult(group=group, status_changed=status_changed, outcomes=outcomes)
 
 
+# New logins with these roles carry programme-wide rights: an administrator's act only.
+GRANTED_BY_ADMINISTRATORS = {Role.ADMINISTRATOR, Role.SECRETARIAT}
+
+
 @transaction.atomic
 def set_person_login(
     *,
@@ -1297,7 +1339,9 @@ def set_person_login(
 
     A login that does not exist yet is created with `role` (default member) and an
     unusable password, for an administrator to set; an existing login keeps its role.
-    A login already linked to another person is refused (field error on `login`).
+    A login already linked to another person is refused (field error on `login`). The
+    programme secretariat may link logins too, but only an administrator makes a new
+    login with the administrator or secretariat role.
     Example: Kate Goodman (Programme) linked to the login `kgoodman`, role secretariat.
     """
     access.require(user=actor, action="link_login", obj=person)
@@ -1316,7 +1360,26 @@ def set_person_login(
         # "CHAIR" is the login `chair`: a case variant never makes a second login.
         user = User.objects.filter(username__iexact=username).order_by("id").first()
         if user is None:
-            user, _ = create_user(actor=actor, username=username, role=role, unusable_password=True)
+            # (`actor=None` is the system: a pack gives its people's logins any role.)
+            if (
+                role in GRANTED_BY_ADMINISTRATORS
+                and actor is not None
+                and not access.scope_of(actor).administrator
+            ):
+                raise ValidationError.for_field(
+                    "login_role",
+                    f"Only an administrator makes a login with the role “{Role(role).label}”; "
+                    "choose Member or Observer, or ask an administrator.",
+                )
+            # The person's e-mail is the login's, so its holder can set a first password
+            # by the reset link (accounts:password_reset).
+            user, _ = create_user(
+                actor=actor,
+                username=username,
+                role=role,
+                email=person.email,
+                unusable_password=True,
+            )
         else:
             holder = Person.objects.filter(user=user).exclude(pk=person.pk).first()
             if holder is not None:

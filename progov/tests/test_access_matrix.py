@@ -42,7 +42,15 @@ from progov.core.testing.api import api_call, bearer, rolled_back
 from progov.core.testing.audit import audit_head, entries_since
 from progov.core.testing.views import page_call, sign_in, sign_out
 from progov.core.testing.world import ROLES, World, build_world
-from progov.governance.models import GovernanceGroup, Membership, Organisation, Person
+from progov.governance.models import (
+    Constituency,
+    GovernanceGroup,
+    Membership,
+    Organisation,
+    Person,
+    Seat,
+    TermsOfReference,
+)
 from progov.meetings.models import Meeting
 
 MISSING_ID = 987654
@@ -478,10 +486,31 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
             for k, r in w.reports.items()
         ]
         return [*found, _missing(found[0], pk=MISSING_ID)]
-    if name in ("governance:person", "governance:person_login"):
+    if name == "governance:seat_edit":
+        found = [
+            Binding(
+                k, {"acronym": seat.group.acronym, "pk": seat.pk}, (seat.group,), {"seat": seat}
+            )
+            for k, seat in w.seats.items()
+        ]
+        return [*found, _missing(found[0], pk=MISSING_ID)]
+    if name in (
+        "governance:membership_edit",
+        "governance:membership_end",
+        "governance:membership_remove",
+    ):
+        found = [
+            Binding(k, {"acronym": m.group.acronym, "pk": m.pk}, (m.group,), {"membership": m})
+            for k, m in w.memberships.items()
+        ]
+        return [*found, _missing(found[0], pk=MISSING_ID)]
+    if name == "governance:constituency_edit":
+        c = Binding("constituency", {"code": w.constituency.code}, (), {"obj": w.constituency})
+        return [c, _missing(c, code="nope")]
+    if name in ("governance:person", "governance:person_login", "governance:person_edit"):
         found = _by_key(w.people, lambda k, p: Binding(k, {"pk": p.pk}, (p,), {"obj": p}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
-    if name == "governance:organisation":
+    if name in ("governance:organisation", "governance:organisation_edit"):
         o = Binding(
             "octopus", {"pk": w.organisation.pk}, (w.organisation,), {"obj": w.organisation}
         )
@@ -506,6 +535,9 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
             for k, m in w.meetings.items()
         ]
         return [*found, _missing(found[0], number="999")]
+    if params == ["uidb64", "token"]:
+        # A reset link that is no longer (or never was) valid: it says so, to anyone.
+        return [Binding("expired", {"uidb64": "MQ", "token": "c0ffee-0123456789abcdef"})]
     if params == ["token"]:
         # A feed URL is its owner's capability: whoever holds it reads the owner's feed.
         found = [Binding(k, {"token": raw}) for k, raw in w.raw_tokens.items()]
@@ -530,6 +562,9 @@ PAGE_QUERIES: dict[str, list[str]] = {
 PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "accounts:login": None,
     "accounts:logout": None,
+    # Password reset by e-mail: anyone may ask, and the link itself is the credential.
+    "accounts:password_reset": None,
+    "accounts:password_reset_confirm": None,
     # Unlocking a login paused after failed sign-ins (the login is named in the form).
     "accounts:unlock": ("unlock", lambda w, b: w.users["pmo"]),
     "meetings:meeting_confirm": ("confirm", _on("meeting")),
@@ -558,6 +593,30 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "meetings:request_amendment": ("request_amendment", _on("report")),
     "meetings:answer_amendment": ("answer", _on("amendment")),
     "governance:person_login": ("link_login", _on("obj")),
+    # The secretariat's structure forms (governance/views/maintain.py).
+    "governance:group_create": ("create", lambda w, b: GovernanceGroup(programme=w.programme)),
+    "governance:group_edit": ("change", _on("group")),
+    "governance:group_restructure": ("restructure", _on("group")),
+    "governance:terms_create": ("create", lambda w, b: TermsOfReference(group=b.on["group"])),
+    "governance:terms_preview": ("create", lambda w, b: TermsOfReference(group=b.on["group"])),
+    "governance:seat_create": ("create", lambda w, b: Seat(group=b.on["group"])),
+    "governance:seat_edit": ("change", _on("seat")),
+    "governance:membership_create": ("create", lambda w, b: Membership(group=b.on["group"])),
+    "governance:membership_edit": ("change", _on("membership")),
+    "governance:membership_end": ("change", _on("membership")),
+    "governance:membership_remove": ("delete", _on("membership")),
+    "governance:person_create": ("create", lambda w, b: Person(programme=w.programme)),
+    "governance:person_edit": ("change", _on("obj")),
+    "governance:organisation_create": (
+        "create",
+        lambda w, b: Organisation(programme=w.programme),
+    ),
+    "governance:organisation_edit": ("change", _on("obj")),
+    "governance:constituency_create": (
+        "create",
+        lambda w, b: Constituency(programme=w.programme),
+    ),
+    "governance:constituency_edit": ("change", _on("obj")),
 }
 
 

@@ -41,6 +41,7 @@ from progov.core.testing.factories import (
     PersonFactory,
     ProgrammeFactory,
     PublishedHeadlineReportFactory,
+    SeatFactory,
     UserFactory,
 )
 from progov.governance.models import NamedReader, TermsOfReference
@@ -73,6 +74,8 @@ class World:
     closure_day: Any
     # (object, marker): the marker appears only where the object is shown.
     markers: list[tuple[Model, str]] = field(default_factory=list)
+    # Seats: one of PSG (held by nobody) and one of the hidden group.
+    seats: dict[str, Any] = field(default_factory=dict)
 
     def objects(self) -> list[Model]:
         return [obj for obj, _ in self.markers]
@@ -155,6 +158,12 @@ def build_world() -> World:
         "hid-other": MembershipFactory(
             group=groups["hid"], person=people["other"], constituency=constituency
         ),
+    }
+    seats = {
+        "psg-seat": SeatFactory(
+            group=psg, label="l) Large Supplier Representative", constituency=constituency
+        ),
+        "hid-seat": SeatFactory(group=groups["hid"], label="Hidden seat"),
     }
     # PSG's and DAG's meetings are past (DAG's was held, its report is a draft); PSG has a
     # next meeting and a cancelled one; the others are to come.
@@ -264,6 +273,7 @@ def build_world() -> World:
         constituency=constituency,
         organisation=organisation,
         closure_day=closure_day,
+        seats=seats,
     )
     for group in groups.values():
         world.markers.append((group, group.acronym))

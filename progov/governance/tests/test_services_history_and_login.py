@@ -193,10 +193,28 @@ def test_an_unknown_role_or_blank_username_is_a_field_error(programme, admin_use
     assert not User.objects.filter(username="x").exists()
 
 
-def test_only_an_administrator_links_a_login(programme, pmo_user, member_user):
+def test_a_member_links_no_login(programme, member_user):
     person = PersonFactory(programme=programme)
-    for actor in (pmo_user, member_user):
-        with pytest.raises(PermissionDenied, match="Only an administrator can link a login"):
-            services.set_person_login(actor=actor, person=person, username="ann")
+    with pytest.raises(PermissionDenied, match="can link a login"):
+        services.set_person_login(actor=member_user, person=person, username="ann")
     person.refresh_from_db()
     assert person.user is None
+
+
+def test_the_secretariat_links_logins_but_only_administrators_grant_staff_roles(
+    programme, pmo_user, admin_user
+):
+    person = PersonFactory(programme=programme, email="ann@example.org")
+    for role in ("secretariat", "administrator"):
+        with pytest.raises(ValidationError, match="Only an administrator makes a login"):
+            services.set_person_login(actor=pmo_user, person=person, username="ann", role=role)
+    assert not User.objects.filter(username="ann").exists()
+    linked = services.set_person_login(actor=pmo_user, person=person, username="ann")
+    # The new login has the person's e-mail, for its first password by the reset link.
+    assert linked.user is not None
+    assert linked.user.role == "member" and linked.user.email == "ann@example.org"
+    other = PersonFactory(programme=programme)
+    staff = services.set_person_login(
+        actor=admin_user, person=other, username="bo", role="secretariat"
+    )
+    assert staff.user is not None and staff.user.role == "secretariat"

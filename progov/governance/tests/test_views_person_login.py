@@ -1,4 +1,5 @@
-"""The person page: an administrator links a login to a person (and unlinks it)."""
+"""The person page: the secretariat or an administrator links a login to a person (and
+unlinks it); only an administrator makes a login with the secretariat or administrator role."""
 
 from __future__ import annotations
 
@@ -22,13 +23,29 @@ def post(client: Client, person, **data):
     return client.post(f"/people/{person.pk}/login/", body)
 
 
-def test_only_an_administrator_is_offered_the_form(client: Client, person, admin_user, pmo_user):
+def test_the_secretariat_and_administrators_are_offered_the_form(
+    client: Client, person, admin_user, pmo_user, member_user
+):
     assert 'id="login-heading"' not in client.get(f"/people/{person.pk}/").content.decode()
+    client.force_login(member_user)
+    assert 'id="login-heading"' not in client.get(f"/people/{person.pk}/").content.decode()
+    for user in (pmo_user, admin_user):
+        client.force_login(user)
+        page = client.get(f"/people/{person.pk}/").content.decode()
+        assert 'id="login-heading"' in page and "Not linked to a login." in page
+
+
+def test_the_secretariat_links_a_member_login_but_grants_no_staff_role(
+    client: Client, person, pmo_user
+):
     client.force_login(pmo_user)
-    assert 'id="login-heading"' not in client.get(f"/people/{person.pk}/").content.decode()
-    client.force_login(admin_user)
-    page = client.get(f"/people/{person.pk}/").content.decode()
-    assert 'id="login-heading"' in page and "Not linked to a login." in page
+    refused = post(client, person, **{"login-login": "kg", "login-login_role": "secretariat"})
+    assert refused.status_code == 400
+    assert "Only an administrator makes a login with the role" in refused.content.decode()
+    assert not User.objects.filter(username="kg").exists()
+    assert post(client, person, **{"login-login": "kg"}).status_code == 302
+    person.refresh_from_db()
+    assert person.user is not None and person.user.role == "member"
 
 
 def test_administrator_links_a_new_login_and_unlinks_it(client: Client, person, admin_user):
@@ -48,8 +65,8 @@ def test_administrator_links_a_new_login_and_unlinks_it(client: Client, person, 
     assert User.objects.filter(username="kgoodman").exists()  # the login itself stays
 
 
-def test_others_are_refused_and_nothing_changes(client: Client, person, pmo_user, member_user):
-    for user in (None, pmo_user, member_user):
+def test_others_are_refused_and_nothing_changes(client: Client, person, member_user):
+    for user in (None, member_user):
         if user is not None:
             client.force_login(user)
         assert post(client, person, **{"login-login": "x"}).status_code == 403

@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
-from progov.calendars.forms import DayField
-from progov.core.forms import VersionForm
+from progov.core.forms import DayField, VersionForm
 
 # Generating more than a few years ahead is almost certainly a typo (2207 for 2027).
 MAX_GENERATE_YEARS = 6

@@ -131,7 +131,17 @@
     });
   }
 
+  // A page answered with a refused form: the summary of its errors takes the focus, so a
+  // keyboard or screen-reader user starts from what to fix (each error links to its field).
+  function initErrorSummary() {
+    var summary = document.querySelector("main .error-summary");
+    if (summary) {
+      focusOn(summary);
+    }
+  }
+
   function init() {
+    initErrorSummary();
     initNav();
     initTabs();
     initRegions();

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -39,7 +39,16 @@ from progov.core.pages import (
 from progov.core.readcache import depends_on
 from progov.governance import selectors, services
 from progov.governance.forms import PersonLoginForm
-from progov.governance.models import GroupStatus, Person, Programme
+from progov.governance.models import (
+    GovernanceGroup,
+    GroupStatus,
+    Membership,
+    Organisation,
+    Person,
+    Programme,
+    Seat,
+    TermsOfReference,
+)
 from progov.governance.timezones import programme_tz, today_for
 
 P = ParamSpec("P")
@@ -109,6 +118,9 @@ def structure(request: HttpRequest, programme: Programme) -> HttpResponse:
         "statuses": GroupStatus.choices,
         "selected_workstream": workstream,
         "selected_status": status,
+        "may_create": access.allowed(
+            user=request.user, action="create", obj=GovernanceGroup(programme=programme)
+        ),
     }
     return render(request, "governance/structure.html", context)
 
@@ -168,6 +180,7 @@ def _group_page(
     base_url = reverse("governance:group", args=[group.acronym])
     context = {
         **detail,
+        "may": _group_offers(request.user, group),
         "programme": programme,
         "group": group,
         "parent": selectors.visible_parent(user=request.user, group=group),
@@ -200,6 +213,24 @@ def _group_page(
     return render_page(request, "governance/group.html", "governance/group_tabs.html", context)
 
 
+def _group_offers(user: Any, group: GovernanceGroup) -> dict[str, bool]:
+    """What the group page offers this user, from the access model (never re-derived)."""
+
+    def may(action: str, obj: Any) -> bool:
+        return access.allowed(user=user, action=action, obj=obj)
+
+    return {
+        "edit": may("change", group),
+        "restructure": may("restructure", group),
+        "add_group": may("create", GovernanceGroup(programme=group.programme)),
+        "add_terms": may("create", TermsOfReference(group=group)),
+        "add_seat": may("create", Seat(group=group)),
+        "change_seat": may("change", Seat(group=group)),
+        "add_member": may("create", Membership(group=group)),
+        "change_member": may("change", Membership(group=group)),
+    }
+
+
 @programme_page
 def group(request: HttpRequest, programme: Programme, acronym: str) -> HttpResponse:
     return _group_page(request, programme, acronym)
@@ -223,6 +254,9 @@ def people(request: HttpRequest, programme: Programme) -> HttpResponse:
         "page": page,
         "q": q,
         "show_email": selectors.person_email_visible(user=request.user),
+        "may_create": access.allowed(
+            user=request.user, action="create", obj=Person(programme=programme)
+        ),
     }
     return render(request, "governance/people.html", context)
 
@@ -256,6 +290,7 @@ def _person_page(
         "person": person,
         "show_email": selectors.person_email_visible(user=request.user, person=person),
         "login_form": login_form if may_link else None,
+        "may_edit": access.allowed(user=request.user, action="change", obj=person),
         "login_lockout": login_lockout,
         "memberships": selectors.memberships_of_person(user=request.user, person=person)
         if tab == "overview"
@@ -333,9 +368,15 @@ def organisations(request: HttpRequest, programme: Programme) -> HttpResponse:
         request,
         selectors.organisation_directory(user=request.user, programme=programme, q=q or None),
     )
-    return render(
-        request, "governance/organisations.html", {"programme": programme, "page": page, "q": q}
-    )
+    context = {
+        "programme": programme,
+        "page": page,
+        "q": q,
+        "may_create": access.allowed(
+            user=request.user, action="create", obj=Organisation(programme=programme)
+        ),
+    }
+    return render(request, "governance/organisations.html", context)
 
 
 @programme_page
@@ -351,6 +392,7 @@ def organisation(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
         "programme": programme,
         "organisation": org,
         "market_roles": list(org.market_roles.all()),
+        "may_edit": access.allowed(user=request.user, action="change", obj=org),
         "people_page": people_page,
         "show_email": selectors.person_email_visible(user=request.user),
         "tab": tab,
