@@ -180,10 +180,13 @@ def test_the_schedule_preview_shows_the_next_dates_and_days_off(
     from progov.governance.views import maintain
 
     monkeypatch.setattr(maintain, "today_for", lambda programme: date(2024, 12, 1))
-    page = client.get(
-        "/groups/schedule-preview/", {"schedule": "4th Wednesday of each month, 10:00-12:00"}
-    ).content.decode()
+    wanted = {"schedule": "4th Wednesday of each month, 10:00-12:00"}
+    page = client.get("/groups/schedule-preview/", wanted, headers={"HX-Request": "true"})
+    page = page.content.decode()
     assert page_problems(page, fragment=True) == []
+    # Without JavaScript the same preview is a page of its own, with its form.
+    whole = client.get("/groups/schedule-preview/", wanted).content.decode()
+    assert page_problems(whole) == [] and "Wed 25 Dec 2024" in whole
     assert "4th Wednesday of each month, 10:00–12:00" in page
     assert "Wed 25 Dec 2024" in page and "not a working day: Christmas Day" in page
     assert "Wed 22 Jan 2025" in page

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from progov.core import access
-from progov.core.pages import form_page, sign_in_to_write
+from progov.core.pages import form_page, render_page, sign_in_to_write
 from progov.core.richtext import render_markdown
 from progov.core.workdays import get_calendar
 from progov.governance import selectors, services
@@ -220,7 +220,13 @@ def schedule_preview(request: HttpRequest, programme: Programme) -> HttpResponse
             )
             for day in next_dates(schedule.rrule, after=today_for(programme), count=PREVIEW_COUNT)
         ]
-    return render(request, "governance/_schedule_preview.html", context)
+    # The form's htmx asks for the fragment; without JavaScript it is a page of its own.
+    return render_page(
+        request,
+        "governance/schedule_preview.html",
+        "governance/_schedule_preview.html",
+        context,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from progov.calendars.selectors import calendar_for_programme
@@ -304,12 +305,17 @@ def meeting_deadlines(request: HttpRequest, programme: Programme, pk: int) -> Ht
     """The meeting's deadlines region alone: the page fetches it anew when a write
     elsewhere on it (publishing a paper or the report) announces `deadlines-changed`."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
+    if not is_htmx(request):
+        # Opened as a page (a bookmark, no JavaScript): the meeting page, at its deadlines.
+        return redirect(reverse("meetings:meeting", args=[meeting.pk]) + "#deadlines")
     context = {
         "meeting": meeting,
         "group": meeting.group,
         "deadlines": selectors.DeadlineContext.for_meetings([meeting]).deadlines(meeting),
     }
-    return render(request, "meetings/_meeting_deadlines.html", context)
+    response = render(request, "meetings/_meeting_deadlines.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _apply(action: str, form: VersionForm, meeting: Meeting, actor: Any) -> Meeting:
