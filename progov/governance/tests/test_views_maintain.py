@@ -181,8 +181,8 @@ def test_the_schedule_preview_shows_the_next_dates_and_days_off(
 
     monkeypatch.setattr(maintain, "today_for", lambda programme: date(2024, 12, 1))
     wanted = {"schedule": "4th Wednesday of each month, 10:00-12:00"}
-    page = client.get("/groups/schedule-preview/", wanted, headers={"HX-Request": "true"})
-    page = page.content.decode()
+    answer = client.get("/groups/schedule-preview/", wanted, headers={"HX-Request": "true"})
+    page = answer.content.decode()
     assert page_problems(page, fragment=True) == []
     # Without JavaScript the same preview is a page of its own, with its form.
     whole = client.get("/groups/schedule-preview/", wanted).content.decode()
