@@ -96,6 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _call("mark_meetings_held")
     # Papers of the demo's own making on PSG #24 and DAG #14 (public and group-only).
     _call("demo_papers", *DEMO_PAPER_MEETINGS)
+    # The demo cast is invited to each group's next meeting (the secretariat's button).
+    _call("invite_next_meetings")
     print("Demo users (passwords are new each time the demo starts):")
     _call("create_demo_users")
     if args.no_serve:

@@ -143,6 +143,7 @@ def test_demo_generates_meetings_after_loading_the_pack(monkeypatch, capsys):
         "generate_meetings",
         "mark_meetings_held",
         "demo_papers",
+        "invite_next_meetings",
         "create_demo_users",
     ]
     assert calls[5][1:] == ("PSG#24", "DAG#14")

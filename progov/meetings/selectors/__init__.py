@@ -131,6 +131,22 @@ def not_marked_held(*, user: Any, programme: Programme, now: datetime) -> QueryS
     return qs.order_by("start", "group__acronym", "id")
 
 
+def next_meeting_of_each_group(*, user: Any, programme: Programme, now: datetime) -> list[Meeting]:
+    """Each group's next meeting still to take place (planned, confirmed or moved), by
+    group: PSG #64 on 6 Jan 2027, DAG #… . `user=None` is the system (the demo's
+    invitations); a user gets the meetings they may see."""
+    qs = Meeting.objects.select_related("group", "group__programme")
+    if user is not None:
+        qs = access.restrict(qs, user=user)
+    upcoming = qs.filter(
+        group__programme=programme,
+        start__gt=now,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.CONFIRMED, MeetingStatus.MOVED],
+    )
+    first = upcoming.filter(group=OuterRef("group")).order_by("start", "id").values("id")[:1]
+    return list(upcoming.filter(id=Subquery(first)).order_by("group__acronym"))
+
+
 # "PSG 24", "PSG #24", "psg#24", "DAG 10.1", "BPRWG/TDWG 3": a group's acronym and a number.
 _MEETING_NUMBER = re.compile(
     r"^\s*(?P<acronym>[^\s#]+?)\s*#?\s*(?P<major>\d{1,6})(?:\.(?P<minor>\d{1,4}))?\s*$"

@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 
 from progov.audit.models import AuditEntry
 from progov.governance.models import (
@@ -251,11 +252,25 @@ def test_mhhs_pack_terms_of_reference_and_seats(mhhs):
         == "programme_lead"
     )
     assert Seat.objects.count() == 159
-    # No seed names a member: every seat is vacant but the four the demo's own people
-    # hold on PSG (chair, Large Supplier representative, Ofgem observer, IPA Manager).
-    demo = Membership.objects.filter(person__name__endswith="(demo)", group__acronym="PSG")
-    assert demo.count() == 4
-    assert Membership.objects.exclude(pk__in=demo).count() == 0
+    # No seed names a member: every membership is demo data, held by people whose names
+    # say "(demo)". The demo cast fills every seat of the current groups; TAG and TMAG,
+    # stood down, stay vacant; nobody sits twice on one group.
+    assert not Membership.objects.exclude(person__name__endswith="(demo)").exists()
+    current = ["PSG", "DAG", "SITAG", "MCAG", "QAG", "CCAG"]
+    for seat in Seat.objects.select_related("group"):
+        held = Membership.objects.filter(seat=seat).count()
+        assert held == (1 if seat.group.acronym in current else 0), seat
+    assert Membership.objects.count() == Seat.objects.filter(group__acronym__in=current).count()
+    per_group = Membership.objects.values("group", "person").annotate(n=Count("id"))
+    assert {row["n"] for row in per_group} == {1}
+    # The demo logins' people hold their PSG seats (chair, Large Supplier, Ofgem, IPA).
+    psg = Membership.objects.filter(group__acronym="PSG", person__user__isnull=False)
+    assert sorted(psg.values_list("person__user__username", flat=True)) == [
+        "chair",
+        "ipa",
+        "observer",
+        "rep",
+    ]
 
 
 def test_mhhs_pack_constituencies_organisations_rules_and_thresholds(mhhs):

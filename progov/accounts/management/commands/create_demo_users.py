@@ -19,7 +19,7 @@ DEMO_USERS = [
     ("chair", Role.MEMBER, False, "the PSG chair: manages PSG's meetings only"),
     ("rep", Role.MEMBER, False, "a Large Supplier representative on PSG only"),
     ("observer", Role.OBSERVER, False, "Ofgem, observing PSG"),
-    ("ipa", Role.OBSERVER, False, "the IPA Manager on PSG"),
+    ("ipa", Role.OBSERVER, False, "the IPA Manager on every current group"),
 ]
 
 
