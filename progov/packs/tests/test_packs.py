@@ -264,8 +264,8 @@ def test_mhhs_pack_terms_of_reference_and_seats(mhhs):
     per_group = Membership.objects.values("group", "person").annotate(n=Count("id"))
     assert {row["n"] for row in per_group} == {1}
     # The demo logins' people hold their PSG seats (chair, Large Supplier, Ofgem, IPA).
-    psg = Membership.objects.filter(group__acronym="PSG", person__user__isnull=False)
-    assert sorted(psg.values_list("person__user__username", flat=True)) == [
+    logins = Membership.objects.filter(group__acronym="PSG", person__user__isnull=False)
+    assert sorted(logins.values_list("person__user__username", flat=True)) == [
         "chair",
         "ipa",
         "observer",
