@@ -580,6 +580,7 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "meetings:agenda_edit": ("change", _on("item")),
     "meetings:agenda_move": ("move", _on("item")),
     "meetings:agenda_remove": ("delete", _on("item")),
+    "meetings:agenda_restore": ("edit_agenda", _on("meeting")),
     "meetings:agenda_carry": ("carry", _on("item")),
     "meetings:paper_upload": ("upload_paper", _on("meeting")),
     "meetings:paper_publish": ("publish", _on("paper")),

@@ -5,6 +5,7 @@ the package re-exports every service so the app keeps the same shape as the othe
 """
 
 from progov.meetings.services.agenda import (
+    RemovedItem,
     add_agenda_item,
     add_forward_look_item,
     add_template_item,
@@ -14,6 +15,7 @@ from progov.meetings.services.agenda import (
     remove_forward_look_item,
     remove_template_item,
     reorder_agenda,
+    restore_agenda_item,
     schedule_forward_look_item,
     update_agenda_item,
     update_forward_look_item,
@@ -61,6 +63,7 @@ __all__ = [
     "InvitationReport",
     "RegisterEntry",
     "RegisterReport",
+    "RemovedItem",
     "add_agenda_item",
     "add_forward_look_item",
     "add_template_item",
@@ -89,6 +92,7 @@ __all__ = [
     "remove_template_item",
     "reorder_agenda",
     "request_amendment",
+    "restore_agenda_item",
     "revoke_feed_token",
     "schedule_forward_look_item",
     "start_headline_report",

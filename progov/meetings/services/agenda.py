@@ -9,6 +9,7 @@ item goes before them unless a position is asked for.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.db import transaction
@@ -279,14 +280,30 @@ def update_agenda_item(
 
 
 @transaction.atomic
-def remove_agenda_item(*, actor: Any, item: AgendaItem, expected_version: int | None) -> None:
+def remove_agenda_item(
+    *, actor: Any, item: AgendaItem, expected_version: int | None
+) -> RemovedItem:
     """Take an item off the agenda; later items move up. A forward-look item it came from
-    goes back to "planned"."""
+    goes back to "planned". Returns what `restore_agenda_item` needs to put it back."""
     access.require(user=actor, action="delete", obj=item)
     meeting = _lock_meeting(item.meeting)
     item = _locked_item(item, expected_version)
     _require_open(meeting)
     forward_look = item.forward_look_item
+    removed = RemovedItem(
+        meeting_id=meeting.pk,
+        position=item.position,
+        title=item.title,
+        objective=item.objective,
+        item_type=item.item_type,
+        duration_minutes=item.duration_minutes,
+        lead_person_id=item.lead_person_id,
+        lead_organisation_id=item.lead_organisation_id,
+        lead_text=item.lead_text,
+        is_standing=item.is_standing,
+        forward_look_item_id=item.forward_look_item_id,
+        carried_from_id=item.carried_from_id,
+    )
     record_delete(actor=actor, obj=item, fields=snapshot(item, ITEM_FIELDS))
     item.delete()
     if forward_look is not None and forward_look.status == ForwardLookStatus.SCHEDULED:
@@ -301,6 +318,78 @@ def remove_agenda_item(*, actor: Any, item: AgendaItem, expected_version: int | 
                 fields=FORWARD_LOOK_FIELDS,
             )
     _renumber(actor=actor, items=_ordered(meeting))
+    return removed
+
+
+@dataclass(frozen=True)
+class RemovedItem:
+    """An item just taken off an agenda, as plain values: the page's Undo carries it
+    (signed) back to `restore_agenda_item`. E.g. PSG #24 item 5, "Programme risks"."""
+
+    meeting_id: int
+    position: int
+    title: str
+    objective: str
+    item_type: str
+    duration_minutes: int
+    lead_person_id: int | None
+    lead_organisation_id: int | None
+    lead_text: str
+    is_standing: bool
+    forward_look_item_id: int | None
+    carried_from_id: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _row(model: Any, pk: int | None, **where: Any) -> Any:
+    """The row `pk` of `model` (matching `where`), or None: gone since, or never named."""
+    return None if pk is None else model.objects.filter(pk=pk, **where).first()
+
+
+@transaction.atomic
+def restore_agenda_item(*, actor: Any, meeting: Meeting, removed: RemovedItem) -> AgendaItem:
+    """Undo a removal: the item back at its place (or last, if the agenda is shorter
+    now), with its content, its standing flag and its links; a forward-look item it came
+    from is scheduled again. A new row with its own create entry: the trail shows the
+    removal and the undo."""
+    access.require(user=actor, action="edit_agenda", obj=meeting)
+    if removed.meeting_id != meeting.pk:
+        raise ValidationError("That removal was on another meeting's agenda.")
+    meeting = _lock_meeting(meeting)
+    _require_open(meeting)
+    programme_id = meeting.group.programme_id
+    item = AgendaItem(is_standing=removed.is_standing)
+    content = {
+        "title": removed.title,
+        "objective": removed.objective,
+        "item_type": removed.item_type,
+        "duration_minutes": removed.duration_minutes,
+        "lead_person": _row(Person, removed.lead_person_id, programme_id=programme_id),
+        "lead_organisation": _row(
+            Organisation, removed.lead_organisation_id, programme_id=programme_id
+        ),
+        "lead_text": removed.lead_text,
+    }
+    _clean_content(item, content, programme_id=programme_id, allowed=set(CONTENT_FIELDS))
+    item.carried_from = _row(AgendaItem, removed.carried_from_id)
+    forward_look = _row(ForwardLookItem, removed.forward_look_item_id, group_id=meeting.group_id)
+    item.forward_look_item = forward_look
+    count = AgendaItem.objects.filter(meeting=meeting).count()
+    restored = _insert(
+        actor=actor, meeting=meeting, item=item, position=min(removed.position, count + 1)
+    )
+    if forward_look is not None and forward_look.status == ForwardLookStatus.PLANNED:
+        update_versioned(
+            actor=actor,
+            model_or_queryset=ForwardLookItem,
+            pk=forward_look.pk,
+            expected_version=None,
+            changes={"status": ForwardLookStatus.SCHEDULED, "target_meeting": meeting},
+            fields=FORWARD_LOOK_FIELDS,
+        )
+    return restored
 
 
 @transaction.atomic

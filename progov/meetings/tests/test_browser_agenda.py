@@ -179,7 +179,7 @@ def test_after_each_htmx_action_focus_is_on_what_changed(
         "error-summary" in focus["cls"] or focus["tag"] in ("INPUT", "SELECT", "TEXTAREA")
     ), focus
 
-    # Moving an item and removing one (hx-confirm accepted).
+    # Moving an item and removing one, then undoing the removal.
     agenda.get_by_role("button", name=re.compile("move “Programme re-plan” up")).click()
     expect(agenda.get_by_role("status")).to_contain_text("Programme re-plan")
     focus = _focus(page)
@@ -187,6 +187,14 @@ def test_after_each_htmx_action_focus_is_on_what_changed(
     agenda.get_by_role("button", name=re.compile("Remove “Migration approach”")).click()
     expect(agenda.get_by_role("status")).to_contain_text("Migration approach")
     assert _focus(page)["region"] == "agenda"
+    # The removal is undone from the next control after the status (no confirmation asked:
+    # the Undo is the safety net).
+    page.keyboard.press("Tab")
+    expect(page.locator("#agenda-undo")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(agenda.get_by_role("status")).to_contain_text("“Migration approach” is back")
+    focus = _focus(page)
+    assert (focus["region"], focus["role"]) == ("agenda", "status"), focus
 
     # Papers: a refused upload, then an upload and its publication; the deadlines
     # region refreshes meanwhile without taking the focus.

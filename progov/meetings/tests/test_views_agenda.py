@@ -451,3 +451,64 @@ def test_publishing_a_paper_refreshes_the_deadlines_region(pmo_client, media, tm
     assert page_problems(fragment, fragment=True) == []
     # Opened as a page, it is the meeting page at its deadlines.
     assert pmo_client.get(region)["Location"] == f"/meetings/{tmag9.pk}/#deadlines"
+
+
+def test_a_removal_can_be_undone_with_htmx_and_without(pmo_client, tmag9, tmag_standing):
+    from progov.audit.models import AuditEntry
+
+    rows = agenda_for(tmag9).rows
+    replan = rows[3].item
+    titles = [r.item.title for r in rows]
+    removed = pmo_client.post(
+        f"/meetings/agenda/{replan.pk}/remove/", {"version": replan.version}, headers=HTMX
+    )
+    page = removed.content.decode()
+    assert "was taken off the agenda" in text_of(page)
+    assert f"Undo: put “{replan.title}” back" in page
+    token = re.search(r'name="undo" value="([^"]+)"', page)
+    assert token is not None
+    back = pmo_client.post(
+        f"/meetings/{tmag9.pk}/agenda/restore/", {"undo": token.group(1)}, headers=HTMX
+    )
+    assert f"“{replan.title}” is back on the agenda as item 4." in text_of(back)
+    assert [r.item.title for r in agenda_for(tmag9).rows] == titles
+    restored = AgendaItem.objects.get(meeting=tmag9, title=replan.title)
+    assert restored.pk != replan.pk  # a new row: the trail shows the removal and the undo
+    kinds = AuditEntry.objects.filter(
+        object_type="meetings.agendaitem", object_id__in=[str(replan.pk), str(restored.pk)]
+    ).values_list("action", flat=True)
+    assert {"delete", "create"} <= set(kinds)
+
+    # Without JavaScript the meeting page offers the Undo (the token rides in the URL).
+    plain = pmo_client.post(
+        f"/meetings/agenda/{restored.pk}/remove/", {"version": restored.version}
+    )
+    assert plain.status_code == 302 and "?undo=" in plain["Location"]
+    shown = pmo_client.get(plain["Location"]).content.decode()
+    assert f"Undo: put “{replan.title}” back" in shown
+    token2 = re.search(r'name="undo" value="([^"]+)"', shown)
+    assert token2 is not None
+    again = pmo_client.post(f"/meetings/{tmag9.pk}/agenda/restore/", {"undo": token2.group(1)})
+    assert again.status_code == 302
+    assert [r.item.title for r in agenda_for(tmag9).rows] == titles
+
+
+def test_an_undo_that_is_forged_stale_or_of_another_meeting_is_refused(
+    pmo_client, tmag9, tmag_standing, settings
+):
+    from progov.meetings.views.agenda import undo_token
+
+    replan = agenda_for(tmag9).rows[3].item
+    count = AgendaItem.objects.filter(meeting=tmag9).count()
+    forged = pmo_client.post(
+        f"/meetings/{tmag9.pk}/agenda/restore/", {"undo": "x" * 40}, headers=HTMX
+    )
+    assert "can no longer be undone" in text_of(forged)
+    removed = services.remove_agenda_item(actor=None, item=replan, expected_version=replan.version)
+    other = Meeting.objects.get(group=tmag_standing, number_major=10)
+    elsewhere = pmo_client.post(
+        f"/meetings/{other.pk}/agenda/restore/", {"undo": undo_token(removed)}, headers=HTMX
+    )
+    assert "can no longer be undone" in text_of(elsewhere)
+    assert AgendaItem.objects.filter(meeting=tmag9).count() == count - 1
+    assert not AgendaItem.objects.filter(meeting=other, title=replan.title).exists()

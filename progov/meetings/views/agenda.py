@@ -26,8 +26,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core import signing
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -99,8 +101,12 @@ def _agenda_fragment(
     notice: str = "",
     problem: str = "",
     agenda_form: AgendaItemForm | None = None,
+    undo: str = "",
+    undo_title: str = "",
 ) -> HttpResponse:
     context = {
+        "agenda_undo": undo,
+        "agenda_undo_title": undo_title,
         "meeting": meeting,
         "agenda": agenda_for(meeting),
         "can_write": access.allowed(user=request.user, action="edit_agenda", obj=meeting),
@@ -345,18 +351,93 @@ def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
     )
 
 
+# How long the Undo of a removal is offered (it carries the item, signed, in the form).
+UNDO_SECONDS = 30 * 60
+_UNDO_SALT = "progov.meetings.agenda-undo"
+
+
+def undo_token(removed: services.RemovedItem) -> str:
+    return signing.dumps(removed.as_dict(), salt=_UNDO_SALT, compress=True)
+
+
+def undo_of(token: str, meeting: Meeting) -> services.RemovedItem | None:
+    """The removal a page's Undo names, if its token is ours, recent and this meeting's."""
+    try:
+        data = signing.loads(token, salt=_UNDO_SALT, max_age=UNDO_SECONDS)
+        removed = services.RemovedItem(**data)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return removed if removed.meeting_id == meeting.pk else None
+
+
+def agenda_undo_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """The meeting page after a removal without htmx (`?undo=`): offer the Undo again."""
+    token = request.GET.get("undo", "")[:4000]
+    removed = undo_of(token, meeting) if token else None
+    return {"agenda_undo": token, "agenda_undo_title": removed.title} if removed else {}
+
+
 @require_POST
 @not_found_as_404
 def agenda_remove(request: HttpRequest, item_pk: int) -> HttpResponse:
+    """Take an item off; the answer offers to put it back (Undo) for half an hour."""
     item, meeting = _item_and_meeting(request, item_pk, "delete")
-    return _button(
+
+    def done(removed: services.RemovedItem) -> HttpResponse:
+        message = f"“{item.title}” was taken off the agenda; the items after it moved up."
+        token = undo_token(removed)
+        if is_htmx(request):
+            return _agenda_fragment(
+                request, meeting, notice=message, undo=token, undo_title=removed.title
+            )
+        messages.success(request, message)
+        return redirect(
+            reverse("meetings:meeting", args=[meeting.pk])
+            + "?"
+            + urlencode({"undo": token})
+            + "#agenda"
+        )
+
+    return handle_write(
         request,
-        meeting,
-        "agenda",
-        services.remove_agenda_item,
-        lambda _none: f"“{item.title}” was taken off the agenda; the items after it moved up.",
-        what=f"Item {item.position}",
-        item=item,
+        VersionForm(request.POST),
+        call=lambda data: services.remove_agenda_item(
+            actor=request.user, item=item, expected_version=data["version"]
+        ),
+        success=done,
+        refused=lambda refusal: _refused(request, meeting, "agenda", refusal.message),
+        stale=STALE.format(what=f"Item {item.position}"),
+    )
+
+
+@require_POST
+@not_found_as_404
+def agenda_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a removal: the item back where it was."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    access.require(user=request.user, action="edit_agenda", obj=meeting)
+    removed = undo_of(request.POST.get("undo", "")[:4000], meeting)
+    if removed is None:
+        return _refused(
+            request,
+            meeting,
+            "agenda",
+            "That removal can no longer be undone (it is more than half an hour old, or "
+            "the page was changed). Add the item again instead.",
+        )
+    return handle_write(
+        request,
+        None,
+        call=lambda _data: services.restore_agenda_item(
+            actor=request.user, meeting=meeting, removed=removed
+        ),
+        success=lambda restored: _done_in(
+            request,
+            meeting,
+            "agenda",
+            f"“{restored.title}” is back on the agenda as item {restored.position}.",
+        ),
+        refused=lambda refusal: _refused(request, meeting, "agenda", refusal.message),
     )
 
 
@@ -526,6 +607,7 @@ urlpatterns: list[URLPattern] = [
     path("agenda/<int:item_pk>/edit/", agenda_edit, name="agenda_edit"),
     path("agenda/<int:item_pk>/move/", agenda_move, name="agenda_move"),
     path("agenda/<int:item_pk>/remove/", agenda_remove, name="agenda_remove"),
+    path("<int:pk>/agenda/restore/", agenda_restore, name="agenda_restore"),
     path("agenda/<int:item_pk>/carry/", agenda_carry, name="agenda_carry"),
     path("<int:pk>/papers/upload/", paper_upload, name="paper_upload"),
     path("papers/<int:pk>/publish/", paper_publish, name="paper_publish"),

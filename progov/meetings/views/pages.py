@@ -59,6 +59,7 @@ from progov.meetings.selectors.overview import (
 )
 from progov.meetings.selectors.papers import papers_for
 from progov.meetings.times import meeting_tz
+from progov.meetings.views.agenda import agenda_undo_context
 from progov.meetings.views.attendance import REGISTER_ON_MEETING_PAGE, attendance_context
 from progov.meetings.views.page_forms import (
     ACTION_FORMS,
@@ -289,6 +290,7 @@ def _meeting_page(
         "papers": papers_for(user=request.user, meeting=meeting),
         "forward_look": forward_look_for(user=request.user, group=meeting.group),
     }
+    page.update(agenda_undo_context(request, meeting))
     page.update(attendance_context(request, meeting, collapse_over=REGISTER_ON_MEETING_PAGE))
     page.update(headline_report_context(request, meeting))
     return render(request, "meetings/meeting.html", page, status=status)
