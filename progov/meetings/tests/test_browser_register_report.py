@@ -18,6 +18,7 @@ from progov.core.testing.factories import (
     MembershipFactory,
     PersonFactory,
 )
+from progov.meetings import services
 from progov.meetings.models import HeadlineReport
 from progov.meetings.tests.test_browser_agenda import _focus
 
@@ -85,3 +86,40 @@ def test_focus_follows_each_register_and_report_action(browser_page, live_server
     expect(page.locator("#headline-report").get_by_role("status")).to_contain_text("published")
     focus = _focus(page)
     assert (focus["region"], focus["role"]) == ("headline-report", "status"), focus
+
+
+def test_the_bar_keeps_status_and_actions_in_view_and_prints_nothing_to_click(
+    browser_page, live_server, held, pmo_user
+):
+    services.issue_invitations(actor=None, meeting=held)
+    page = browser_page
+    sign_in(page, live_server.url, pmo_user.username)
+    page.goto(f"{live_server.url}/meetings/{held.pk}/")
+    bar = page.locator(".meeting-bar")
+    expect(bar).to_contain_text("Held")
+    # The secretariat's actions come before the agenda, next to the status.
+    order = page.evaluate(
+        """() => [document.getElementById("actions"), document.getElementById("agenda")]
+              .map(e => e.getBoundingClientRect().top)"""
+    )
+    assert order[0] < order[1]
+    page.mouse.wheel(0, 4000)
+    page.wait_for_timeout(200)
+    top = bar.evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < 5, top  # sticky at 1280 px
+    bar.get_by_role("link", name="Recording link").click()
+    expect(page.locator("#action-recording")).to_have_attribute("open", "")
+
+    page.emulate_media(media="print")
+    for element in ("button", "select", "textarea", ".meeting-bar"):
+        visible = [
+            e.evaluate("e => e.outerHTML.slice(0, 200)")
+            for e in page.locator(element).all()
+            if e.is_visible()
+        ]
+        assert visible == [], element
+    page.goto(f"{live_server.url}/meetings/{held.pk}/attendance/")
+    assert [e for e in page.locator("select").all() if e.is_visible()] == []
+    expect(page.locator(".register-table")).to_be_visible()
+    expect(page.locator(".register-table")).to_contain_text("Invited")  # the status, as text
+    page.emulate_media(media="screen")

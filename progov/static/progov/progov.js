@@ -140,8 +140,31 @@
     }
   }
 
+  // A link to a collapsed action ("Move", "Mark held" in the meeting bar) opens it.
+  function openTargetDetails(hash) {
+    var target = hash && hash.length > 1 ? document.getElementById(hash.slice(1)) : null;
+    if (target && target.tagName === "DETAILS") {
+      target.open = true;
+      var summary = target.querySelector("summary");
+      if (summary) {
+        summary.focus();
+      }
+    }
+  }
+
+  function initDetailsTargets() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest("a[href^='#']");
+      if (link) {
+        openTargetDetails(link.getAttribute("href"));
+      }
+    });
+    openTargetDetails(window.location.hash);
+  }
+
   function init() {
     initErrorSummary();
+    initDetailsTargets();
     initNav();
     initTabs();
     initRegions();
