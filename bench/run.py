@@ -112,6 +112,10 @@ CASES: list[Case] = [
     # meetings to mark held and to move) and as a member.
     Case("home, secretariat", "/home/", as_role="secretariat"),
     Case("home, member", "/home/", as_role="member"),
+    # The search box over every source (full text: SQLite FTS5 over the visible rows, or
+    # PostgreSQL's text search), words that hit groups, meetings' titles and people.
+    Case("search, words", "/search/?q=design+advisory"),
+    Case("search, meeting number", "/search/?q={big}+3"),
     # Every meeting of the programme (~5,000 at the large scale) as one iCal feed.
     Case(
         "programme iCal feed",

@@ -1,25 +1,43 @@
-"""The governance structure's part of the search box (core/search.py): groups by name or
-acronym ("PSG"), people by name, organisations by name — each through its list
-selector, so what the reader may not see is never found."""
+"""The governance structure's part of the search box (core/search.py): groups by acronym,
+name or purpose ("PSG"), people by name or role, organisations by name — full text,
+ranked (core/fulltext.py), over each list selector, so what the reader may not see is
+never found."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from progov.core.fulltext import ranked
 from progov.core.search import SearchSource, register_search_source
 from progov.governance import selectors
 
 
 def group_hits(*, user: Any, programme: Any, q: str, limit: int) -> list[Any]:
-    return list(selectors.group_list(user=user, programme=programme, q=q)[:limit])
+    """Groups by acronym, name or purpose, ranked ("design advisory" → DAG first)."""
+    return ranked(
+        selectors.group_list(user=user, programme=programme),
+        fields=("acronym", "name", "purpose"),
+        q=q,
+        limit=limit,
+    )
 
 
 def person_hits(*, user: Any, programme: Any, q: str, limit: int) -> list[Any]:
-    return list(selectors.person_list(user=user, programme=programme, q=q)[:limit])
+    return ranked(
+        selectors.person_list(user=user, programme=programme),
+        fields=("name", "job_title"),
+        q=q,
+        limit=limit,
+    )
 
 
 def organisation_hits(*, user: Any, programme: Any, q: str, limit: int) -> list[Any]:
-    return list(selectors.organisation_list(user=user, programme=programme, q=q)[:limit])
+    return ranked(
+        selectors.organisation_list(user=user, programme=programme),
+        fields=("name", "short_name"),
+        q=q,
+        limit=limit,
+    )
 
 
 for source in (

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from progov.calendars.selectors import calendar_for_programme
 from progov.core import access
 from progov.core.errors import NotFound, ValidationError
+from progov.core.fulltext import ranked
 from progov.core.workdays import WorkingCalendar
 from progov.governance.models import DeadlineRule, GovernanceGroup, Programme
 from progov.governance.timezones import group_tz, today_for
@@ -155,8 +156,8 @@ _MEETING_NUMBER = re.compile(
 
 def meeting_search(*, user: Any, programme: Programme, q: str, limit: int) -> list[Meeting]:
     """Meetings for the search box: the one named by group and number first ("PSG 24" is
-    PSG #24), then those whose title contains the words ("M9" finds PSG #25.1, "M9
-    approval"), latest first; only meetings the user may see."""
+    PSG #24), then those whose title has the words ("M9" finds PSG #25.1, "M9
+    approval"), ranked, latest first among equals; only meetings the user may see."""
     qs = visible_meetings(user=user).filter(group__programme=programme)
     found: list[Meeting] = []
     named = _MEETING_NUMBER.match(q)
@@ -168,12 +169,13 @@ def meeting_search(*, user: Any, programme: Programme, q: str, limit: int) -> li
                 number_minor=int(named["minor"] or 0),
             )[:1]
         )
-    titled = (
-        qs.filter(title__icontains=q.strip())
-        .exclude(pk__in=[m.pk for m in found])
-        .order_by("-start", "id")[: max(0, limit - len(found))]
+    titled = ranked(
+        qs.exclude(pk__in=[m.pk for m in found]).exclude(title="").order_by("-start", "id"),
+        fields=("title",),
+        q=q,
+        limit=max(0, limit - len(found)),
     )
-    return found + list(titled)
+    return found + titled
 
 
 def meeting_neighbours(*, user: Any, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:

@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 
 from progov.core import access
 from progov.core.errors import NotFound
+from progov.core.fulltext import ranked
 from progov.governance.models import NamedReader
 from progov.meetings.models import Classification, Meeting, Paper
 
@@ -72,9 +73,9 @@ def paper_get(*, user: Any, pk: int, meeting_id: int | None = None) -> Paper:
 
 
 def paper_search(*, user: Any, programme: Any, q: str, limit: int) -> list[Paper]:
-    """Papers of the programme whose title contains `q`, newest meeting first, as far as
-    the user may see them (e.g. "Design baseline" finds DAG's published design papers)."""
-    qs = Paper.objects.select_related("meeting__group").filter(
-        meeting__group__programme=programme, title__icontains=q.strip()
-    )
-    return list(_visible(qs, user=user).order_by("-meeting__start", "title", "id")[:limit])
+    """Papers of the programme whose title has the words of `q`, ranked, newest meeting
+    first among equals, as far as the user may see them (e.g. "Design baseline" finds
+    DAG's published design papers)."""
+    qs = Paper.objects.select_related("meeting__group").filter(meeting__group__programme=programme)
+    visible = _visible(qs, user=user).order_by("-meeting__start", "title", "id")
+    return ranked(visible, fields=("title",), q=q, limit=limit)
