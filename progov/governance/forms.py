@@ -47,6 +47,13 @@ class PersonLoginForm(VersionForm):
         help_text="Used only when the login does not exist yet; an existing login keeps its role.",
     )
 
+    def __init__(self, *args: Any, roles: list[tuple[str, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            field = self.fields["login_role"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = roles
+
 
 # --- structure maintenance ------------------------------------------------------------------
 #

@@ -1326,6 +1326,15 @@ def set_group_status_history(
 GRANTED_BY_ADMINISTRATORS = {Role.ADMINISTRATOR, Role.SECRETARIAT}
 
 
+def login_roles_granted_by(actor: Any) -> list[tuple[str, str]]:
+    """The roles `actor` may give a new login (the person page offers these only)."""
+    if actor is None or access.scope_of(actor).administrator:
+        return list(Role.choices)
+    return [
+        (value, label) for value, label in Role.choices if value not in GRANTED_BY_ADMINISTRATORS
+    ]
+
+
 @transaction.atomic
 def set_person_login(
     *,

@@ -278,6 +278,7 @@ def _person_page(
                 "login": person.user.username if person.user is not None else "",
             },
             prefix="login",
+            roles=services.login_roles_granted_by(request.user),
         )
     # A linked login paused after failed sign-ins, for those who may unlock it.
     login_lockout = (
@@ -323,7 +324,9 @@ def person_login(request: HttpRequest, programme: Programme, pk: int) -> HttpRes
     if request.method == "GET":
         return redirect(reverse("governance:person", args=[person.pk]) + "#login")
     access.require(user=request.user, action="link_login", obj=person)
-    form = PersonLoginForm(request.POST, prefix="login")
+    form = PersonLoginForm(
+        request.POST, prefix="login", roles=services.login_roles_granted_by(request.user)
+    )
     url = reverse("governance:person", args=[person.pk])
 
     def done(linked: Person) -> HttpResponse:
