@@ -6,10 +6,10 @@ best first:
 
 - PostgreSQL: `to_tsvector('simple', …) @@ to_tsquery('simple', 'design:* & advisory:*')`,
   ordered by `ts_rank` (django.contrib.postgres.search);
-- SQLite: an FTS5 table in the connection's temp schema holds the candidate rows for
-  the query and `MATCH '"design"* "advisory"*'` orders them by `bm25`. Built per search
-  over the visible rows (groups, people, a few thousand meetings): a search is not a
-  hot path, and nothing has to be kept in step with the writes.
+- SQLite: the visible rows containing every word (SQL `LIKE`, so few) go into an FTS5
+  table in the connection's temp schema, and `MATCH '"design"* "advisory"*'` orders them
+  by `bm25`. Built per search over those candidates: nothing has to be kept in step with
+  the writes, and a search costs the same whatever else the programme holds.
 
 Each word matches at the start of a word ("advis" finds "Advisory"), in any order and
 any of the fields; a row matching only inside a word ("IDG" in "HIDG") still comes,
@@ -51,7 +51,10 @@ def ranked(qs: QuerySet[Any], *, fields: Sequence[str], q: str, limit: int) -> l
     if connection.vendor == "postgresql":
         order = _postgres(qs, fields, words)
     else:
-        order = _sqlite(qs, fields, words)
+        # A row whose words start with each searched word contains each as a substring:
+        # only those few are handed to FTS5 to rank, not every visible row.
+        candidates = qs.filter(*(_contains(fields, word) for word in words))
+        order = _sqlite(candidates, fields, words)
     found = order[:limit]
     if len(found) < limit:
         rest = qs.filter(_contains(fields, q)).exclude(pk__in=found)

@@ -573,8 +573,11 @@ def update_person(
         fields=("name", "email", "job_title", "organisation", "user"),
         required=("name",),
     )
-    if "email" in changes and updated.user_id is not None:
-        # A linked login's reset link goes to the person's address (part of this act).
+    # A linked login's e-mail (where its password-reset link goes) follows the person's
+    # only when an administrator changes it: anyone else could otherwise point someone's
+    # reset link at themselves and take over that login.
+    administrator = actor is None or access.scope_of(actor).administrator
+    if "email" in changes and updated.user_id is not None and administrator:
         User.objects.filter(pk=updated.user_id).update(email=updated.email)
     return updated
 
