@@ -223,9 +223,9 @@ def test_the_secretariat_links_logins_but_only_administrators_grant_staff_roles(
 def test_only_an_administrator_moves_a_linked_logins_email(programme, pmo_user, admin_user):
     """Else the secretariat could point someone's password-reset link at itself."""
     login = UserFactory(username="kg", email="kate@example.org")
-    person = PersonFactory(programme=programme, email="kate@example.org", user=login)
+    made = PersonFactory(programme=programme, email="kate@example.org", user=login)
     person = services.update_person(
-        actor=pmo_user, person=person, expected_version=person.version, email="x@evil.example"
+        actor=pmo_user, person=made, expected_version=made.version, email="x@evil.example"
     )
     login.refresh_from_db()
     assert person.email == "x@evil.example" and login.email == "kate@example.org"
