@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,13 @@ class UnlockForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+def _same_address(a: str, b: str) -> bool:
+    """Django's own comparison for reset addresses (`_unicode_ci_compare`)."""
+    return (
+        unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+    )
+
+
 class ResetRequestForm(PasswordResetForm):
     """Ask for a password-reset link by e-mail (Django's flow).
 
@@ -34,7 +42,13 @@ class ResetRequestForm(PasswordResetForm):
     )
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return iter(User.objects.filter(email__iexact=email, is_active=True).order_by("id"))
+        # Django's own match (case-insensitive, and the same address after Unicode
+        # case folding), without its `has_usable_password` condition.
+        return (
+            user
+            for user in User.objects.filter(email__iexact=email, is_active=True).order_by("id")
+            if _same_address(email, user.email)
+        )
 
 
 class NewPasswordForm(SetPasswordForm):

@@ -1,6 +1,7 @@
 """Mail settings from one URL (`PROGOV_EMAIL_URL`), read by settings.py.
 
-    smtp://user:password@mail.example.org:587?tls=true   SMTP with STARTTLS
+    smtp://user:password@mail.example.org:587            SMTP with STARTTLS (587: by default;
+                                                          ?tls=false turns it off, ?tls=true on)
     smtps://user:password@mail.example.org:465            SMTP over TLS
     console://                                            printed on the server's output
     file:///var/lib/progov/mail                           one file per message in that folder
@@ -57,7 +58,9 @@ def email_settings(url: str | None) -> dict[str, Any]:
             EMAIL_HOST_USER=unquote(parts.username or ""),
             EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
             EMAIL_USE_SSL=scheme == "smtps",
-            EMAIL_USE_TLS=scheme == "smtp" and query.get("tls", "") in TRUE,
+            # STARTTLS unless told otherwise on the submission port (587), or when asked.
+            EMAIL_USE_TLS=scheme == "smtp"
+            and query.get("tls", "true" if parts.port == 587 else "") in TRUE,
             EMAIL_TIMEOUT=int(query.get("timeout", "20")),
         )
     return out

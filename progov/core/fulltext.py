@@ -53,7 +53,9 @@ def ranked(qs: QuerySet[Any], *, fields: Sequence[str], q: str, limit: int) -> l
     else:
         # A row whose words start with each searched word contains each as a substring:
         # only those few are handed to FTS5 to rank, not every visible row.
-        candidates = qs.filter(*(_contains(fields, word) for word in words))
+        # (SQLite's LIKE ignores case for ASCII only: other words are left to FTS5.)
+        ascii_words = [w for w in words if w.isascii()]
+        candidates = qs.filter(*(_contains(fields, word) for word in ascii_words))
         order = _sqlite(candidates, fields, words)
     found = order[:limit]
     if len(found) < limit:
@@ -72,7 +74,7 @@ def _postgres(qs: QuerySet[Any], fields: Sequence[str], words: list[str]) -> lis
     matches = (
         qs.annotate(search_vector=vector, search_rank=SearchRank(vector, query))
         .filter(search_vector=query)  # vector @@ query: every word matches
-        .order_by("-search_rank", *qs.query.order_by)
+        .order_by("-search_rank", *(qs.query.order_by or qs.model._meta.ordering), "pk")
     )
     return list(matches.values_list("pk", flat=True))
 

@@ -212,7 +212,9 @@ def describe_schedule(rule: str, start: time | None, end: time | None, note: str
     return text
 
 
-MEETING_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+# No DAILY: nobody meets daily, and a daily rule that never matches (30 February) would
+# have dateutil walk every day to the year 9999 before the preview gives up.
+MEETING_FREQUENCIES = {"WEEKLY", "MONTHLY", "YEARLY"}
 # The preview looks no further ahead than this.
 PREVIEW_HORIZON = timedelta(days=3 * 366)
 _RRULE_TEXT = re.compile(r"^\s*RRULE:\s*([^,\s]+)\s*,?\s*(.*)$", re.IGNORECASE)
@@ -244,8 +246,8 @@ def read_schedule(text: str) -> Schedule:
     validate_rrule(rule)
     if _parts(rule).get("FREQ") not in MEETING_FREQUENCIES:
         raise ScheduleError(
-            f"Schedule {text!r}: meetings recur daily, weekly, monthly or yearly "
-            "(FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)."
+            f"Schedule {text!r}: meetings recur weekly, monthly or yearly "
+            "(FREQ=WEEKLY, MONTHLY or YEARLY)."
         )
     times = _TIME_RANGE.search(rest)
     if not times or rest[: times.start()].strip(" ,"):

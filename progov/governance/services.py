@@ -564,6 +564,7 @@ def update_person(
     *, actor: Any, person: Person, expected_version: int | None, **changes: Any
 ) -> Person:
     text = ("name", "email", "job_title")
+    email_before = Person.objects.filter(pk=person.pk).values_list("email", flat=True).first()
     updated: Person = update_versioned(
         actor=actor,
         model_or_queryset=Person,
@@ -577,7 +578,8 @@ def update_person(
     # only when an administrator changes it: anyone else could otherwise point someone's
     # reset link at themselves and take over that login.
     administrator = actor is None or access.scope_of(actor).administrator
-    if "email" in changes and updated.user_id is not None and administrator:
+    changed = updated.email != email_before
+    if changed and updated.user_id is not None and administrator:
         User.objects.filter(pk=updated.user_id).update(email=updated.email)
     return updated
 

@@ -20,6 +20,9 @@ def test_smtps_defaults_to_port_465_and_plain_smtp_to_25():
     assert email_settings("smtps://mail.example.org")["EMAIL_USE_SSL"] is True
     plain = email_settings("smtp://mail.example.org")
     assert plain["EMAIL_PORT"] == 25 and plain["EMAIL_USE_TLS"] is False
+    # The submission port means STARTTLS unless turned off.
+    assert email_settings("smtp://u:p@mail.example.org:587")["EMAIL_USE_TLS"] is True
+    assert email_settings("smtp://mail.example.org:587?tls=false")["EMAIL_USE_TLS"] is False
 
 
 def test_console_file_and_unset():

@@ -229,6 +229,16 @@ def test_only_an_administrator_moves_a_linked_logins_email(programme, pmo_user, 
     )
     login.refresh_from_db()
     assert person.email == "x@evil.example" and login.email == "kate@example.org"
+    # An administrator saving the page for another reason does not carry the planted one.
+    person = services.update_person(
+        actor=admin_user,
+        person=person,
+        expected_version=person.version,
+        email="x@evil.example",
+        job_title="Re-plan lead",
+    )
+    login.refresh_from_db()
+    assert login.email == "kate@example.org"
     services.update_person(
         actor=admin_user, person=person, expected_version=person.version, email="k@example.org"
     )

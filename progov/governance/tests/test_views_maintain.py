@@ -175,10 +175,12 @@ def test_a_stale_edit_keeps_what_was_typed_and_takes_the_current_version(
 
 
 def test_the_schedule_preview_shows_the_next_dates_and_days_off(
-    client: Client, world, settings, monkeypatch
+    client: Client, world, pmo_user, monkeypatch
 ):
     from progov.governance.views import maintain
 
+    assert client.get("/groups/schedule-preview/", {"schedule": "TBC"}).status_code == 302
+    client.force_login(pmo_user)
     monkeypatch.setattr(maintain, "today_for", lambda programme: date(2024, 12, 1))
     wanted = {"schedule": "4th Wednesday of each month, 10:00-12:00"}
     answer = client.get("/groups/schedule-preview/", wanted, headers={"HX-Request": "true"})
@@ -193,6 +195,10 @@ def test_the_schedule_preview_shows_the_next_dates_and_days_off(
     assert len(re.findall(r"<li>", page)) == 6
     bad = client.get("/groups/schedule-preview/", {"schedule": "whenever"}).content.decode()
     assert "has no time range" in bad
+    # A daily rule is refused (one that never matches would walk to the year 9999).
+    daily = "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, 10:00-11:00"
+    refused = client.get("/groups/schedule-preview/", {"schedule": daily}).content.decode()
+    assert "meetings recur weekly, monthly or yearly" in refused
     none = client.get("/groups/schedule-preview/", {"schedule": "TBC"}).content.decode()
     assert "TBC: no regular meetings." in none
 

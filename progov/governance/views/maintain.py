@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -192,6 +193,7 @@ class PreviewDate:
     day_off: str  # why the day is not worked ("Christmas Day", "Saturday"), or ""
 
 
+@login_required
 @require_GET
 @programme_page
 def schedule_preview(request: HttpRequest, programme: Programme) -> HttpResponse:
@@ -288,7 +290,7 @@ def _next_version(latest: TermsOfReference | None) -> str:
     if latest is None:
         return "1.0"
     head = latest.version_number.split(".")[0]
-    return f"{int(head) + 1}.0" if head.isdigit() else ""
+    return f"{int(head) + 1}.0" if head.isdecimal() else ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -380,7 +382,9 @@ def compare_lines(old: str, new: str) -> list[DiffRow]:
     """The two texts line by line, aligned: what stayed, changed, went and came."""
     a, b = old.splitlines(), new.splitlines()
     rows: list[DiffRow] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    # Exact for terms of reference (a few hundred lines); difflib's junk heuristic past
+    # that, so a text of thousands of repeated lines cannot take the CPU on every view.
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=len(a) + len(b) > 2000)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows += [
@@ -529,15 +533,24 @@ def seat_edit(request: HttpRequest, programme: Programme, acronym: str, pk: int)
 
 
 def _membership_choices(
-    request: HttpRequest, programme: Programme, group: GovernanceGroup
+    request: HttpRequest,
+    programme: Programme,
+    group: GovernanceGroup,
+    editing: Membership | None = None,
 ) -> dict[str, Any]:
+    representatives = list(
+        selectors.representatives_of(user=request.user, group=group, on=today_for(programme))
+    )
+    # An alternate being edited keeps the representative they stand for among the choices,
+    # even one whose membership has ended or not begun.
+    principal = editing.alternate_for if editing is not None else None
+    if principal is not None and principal.pk not in {m.pk for m in representatives}:
+        representatives.append(principal)
     return {
         "people": selectors.person_list(user=request.user, programme=programme),
         "seats": selectors.seat_list(user=request.user, group=group),
         "constituencies": selectors.constituency_list(user=request.user, programme=programme),
-        "representatives": selectors.representatives_of(
-            user=request.user, group=group, on=today_for(programme)
-        ),
+        "representatives": representatives,
     }
 
 
@@ -568,7 +581,7 @@ def membership_create(request: HttpRequest, programme: Programme, acronym: str) 
     if seat is not None:
         initial.update(seat=seat.pk, role=seat.role, constituency=seat.constituency_id)
     person_pk = request.GET.get("person", "")
-    if person_pk.isdigit():
+    if person_pk.isdecimal():
         initial["person"] = int(person_pk)
     form = MembershipForm(_data(request), initial=initial, **choices)
     return form_page(
@@ -629,7 +642,7 @@ def membership_edit(
             "start_date": membership.start_date,
             "end_date": membership.end_date,
         },
-        **_membership_choices(request, programme, group),
+        **_membership_choices(request, programme, group, editing=membership),
     )
     return form_page(
         request,

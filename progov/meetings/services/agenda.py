@@ -375,6 +375,11 @@ def restore_agenda_item(*, actor: Any, meeting: Meeting, removed: RemovedItem) -
     _clean_content(item, content, programme_id=programme_id, allowed=set(CONTENT_FIELDS))
     item.carried_from = _row(AgendaItem, removed.carried_from_id)
     forward_look = _row(ForwardLookItem, removed.forward_look_item_id, group_id=meeting.group_id)
+    if forward_look is not None and not (
+        forward_look.status == ForwardLookStatus.PLANNED
+        or forward_look.target_meeting_id == meeting.pk
+    ):
+        forward_look = None  # scheduled onto another meeting since: that one keeps it
     item.forward_look_item = forward_look
     count = AgendaItem.objects.filter(meeting=meeting).count()
     restored = _insert(

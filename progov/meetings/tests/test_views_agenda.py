@@ -471,6 +471,12 @@ def test_a_removal_can_be_undone_with_htmx_and_without(pmo_client, tmag9, tmag_s
         f"/meetings/{tmag9.pk}/agenda/restore/", {"undo": token.group(1)}, headers=HTMX
     )
     assert f"“{replan.title}” is back on the agenda as item 4." in text_of(back)
+    # Once only: the same Undo again restores nothing.
+    twice = pmo_client.post(
+        f"/meetings/{tmag9.pk}/agenda/restore/", {"undo": token.group(1)}, headers=HTMX
+    )
+    assert "can no longer be undone" in text_of(twice)
+    assert AgendaItem.objects.filter(meeting=tmag9, title=replan.title).count() == 1
     assert [r.item.title for r in agenda_for(tmag9).rows] == titles
     restored = AgendaItem.objects.get(meeting=tmag9, title=replan.title)
     assert restored.pk != replan.pk  # a new row: the trail shows the removal and the undo

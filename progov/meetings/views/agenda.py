@@ -24,12 +24,14 @@ meanwhile is refused, not lost.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -354,25 +356,49 @@ def agenda_move(request: HttpRequest, item_pk: int) -> HttpResponse:
 # How long the Undo of a removal is offered (it carries the item, signed, in the form).
 UNDO_SECONDS = 30 * 60
 _UNDO_SALT = "progov.meetings.agenda-undo"
+_UNDO_USED = "progov:agenda-undo-used:"
+
+
+UNDO_TOKEN_MAX = 20_000  # an item's fields, signed; a long objective is escaped JSON
 
 
 def undo_token(removed: services.RemovedItem) -> str:
-    return signing.dumps(removed.as_dict(), salt=_UNDO_SALT, compress=True)
+    """The Undo's token: the removed item, signed, with a nonce that makes it single-use."""
+    return signing.dumps(
+        {"item": removed.as_dict(), "nonce": secrets.token_urlsafe(12)},
+        salt=_UNDO_SALT,
+        compress=True,
+    )
+
+
+def _undo_data(token: str, meeting: Meeting) -> tuple[services.RemovedItem, str] | None:
+    try:
+        data = signing.loads(token[:UNDO_TOKEN_MAX], salt=_UNDO_SALT, max_age=UNDO_SECONDS)
+        removed = services.RemovedItem(**data["item"])
+        nonce = str(data["nonce"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return (removed, nonce) if removed.meeting_id == meeting.pk else None
 
 
 def undo_of(token: str, meeting: Meeting) -> services.RemovedItem | None:
-    """The removal a page's Undo names, if its token is ours, recent and this meeting's."""
-    try:
-        data = signing.loads(token, salt=_UNDO_SALT, max_age=UNDO_SECONDS)
-        removed = services.RemovedItem(**data)
-    except (signing.BadSignature, TypeError, ValueError):
+    """The removal a page's Undo names, if its token is ours, recent, this meeting's and
+    not used yet."""
+    found = _undo_data(token, meeting)
+    if found is None or cache.get(_UNDO_USED + found[1]) is not None:
         return None
-    return removed if removed.meeting_id == meeting.pk else None
+    return found[0]
+
+
+def _spend(token: str, meeting: Meeting) -> bool:
+    """Use the token up (True once: a second post, or a page gone back to, restores nothing)."""
+    found = _undo_data(token, meeting)
+    return found is not None and cache.add(_UNDO_USED + found[1], 1, UNDO_SECONDS + 60)
 
 
 def agenda_undo_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     """The meeting page after a removal without htmx (`?undo=`): offer the Undo again."""
-    token = request.GET.get("undo", "")[:4000]
+    token = request.GET.get("undo", "")[:UNDO_TOKEN_MAX]
     removed = undo_of(token, meeting) if token else None
     return {"agenda_undo": token, "agenda_undo_title": removed.title} if removed else {}
 
@@ -416,8 +442,9 @@ def agenda_restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Undo a removal: the item back where it was."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
     access.require(user=request.user, action="edit_agenda", obj=meeting)
-    removed = undo_of(request.POST.get("undo", "")[:4000], meeting)
-    if removed is None:
+    token = request.POST.get("undo", "")[:UNDO_TOKEN_MAX]
+    removed = undo_of(token, meeting)
+    if removed is None or not _spend(token, meeting):
         return _refused(
             request,
             meeting,
