@@ -70,12 +70,14 @@ SCALES: dict[str, Scale] = {
 
 @dataclass(frozen=True)
 class Case:
-    """One request to measure. `as_role` signs in a user with that role first;
-    `target_ms` is the p95 it is flagged above at the large scale."""
+    """One request to measure. `as_role` signs in a user with that role first, `as_user`
+    one of the dataset's logins (a person with memberships); `target_ms` is the p95 it
+    is flagged above at the large scale."""
 
     name: str
     path: str
     as_role: str | None = None
+    as_user: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     target_ms: float = TARGET_P95_MS
 
@@ -112,6 +114,11 @@ CASES: list[Case] = [
     # meetings to mark held and to move) and as a member.
     Case("home, secretariat", "/home/", as_role="secretariat"),
     Case("home, member", "/home/", as_role="member"),
+    # People with memberships (the dataset's bench logins): the chair of the big group and
+    # two more, a representative on the big group and ten working groups, an observer.
+    Case("home, chair", "/home/", as_user="bench-chair"),
+    Case("home, representative", "/home/", as_user="bench-rep"),
+    Case("home, observer", "/home/", as_user="bench-observer"),
     # The search box over every source (full text: SQLite FTS5 over the visible rows, or
     # PostgreSQL's text search), words that hit groups, meetings' titles and people.
     Case("search, words", "/search/?q=design+advisory"),
@@ -167,6 +174,7 @@ def generate(scale: Scale, seed: int = 1) -> dict[str, str]:
         PersonFactory,
         ProgrammeFactory,
         SeatFactory,
+        UserFactory,
     )
     from progov.governance.models import (
         Constituency,
@@ -310,6 +318,28 @@ def generate(scale: Scale, seed: int = 1) -> dict[str, str]:
         ],
         batch_size=batch,
     )
+    # The logins of three people with memberships, for the home page as each role.
+    cast = [
+        ("bench-chair", "member", "chair", [big, *advisory[1:3]]),
+        ("bench-rep", "member", "representative", [big, *working[:10]]),
+        ("bench-observer", "observer", "observer", [steering]),
+    ]
+    for username, login_role, role, seats in cast:
+        login = UserFactory(username=username, role=login_role)
+        person = people[-1 - [c[0] for c in cast].index(username)]
+        Person.objects.filter(pk=person.pk).update(user=login)
+        Membership.objects.bulk_create(
+            [
+                MembershipFactory.build(
+                    group=g,
+                    person=person,
+                    role=role,
+                    constituency=constituencies[0] if role == "representative" else None,
+                    start_date=date(2022, 1, 1),
+                )
+                for g in seats
+            ]
+        )
     params = {"big": big.acronym, "group": working[0].acronym if working else big.acronym}
     params.update(generate_meetings_fixture(groups, people, rng, big=big))
     return params
@@ -434,7 +464,11 @@ def measure(
     results = []
     for case in cases:
         client = Client(raise_request_exception=False)
-        if case.as_role:
+        if case.as_user:
+            from progov.accounts.models import User
+
+            client.force_login(User.objects.get(username=case.as_user))
+        elif case.as_role:
             client.force_login(UserFactory(username=f"bench-{case.as_role}", role=case.as_role))
         path = case.path.format(**params)
         row: dict[str, Any] = {"case": case.name, "path": path, "as_role": case.as_role}
