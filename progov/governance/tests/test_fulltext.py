@@ -1,5 +1,5 @@
-"""core/fulltext.py on the database in use (SQLite FTS5 or PostgreSQL's text search):
-words in any order, each a word prefix, ranked; substring-only matches after; no
+"""core/fulltext.py on the database in use, over groups (SQLite FTS5 or PostgreSQL's text
+search): words in any order, each a word prefix, ranked; substring-only matches after; no
 candidate outside the queryset (the access policy's restriction is kept)."""
 
 from __future__ import annotations
