@@ -256,7 +256,16 @@ def test_fragment_renders_from_the_documented_context(world, meeting, pmo_user):
     request = RequestFactory().get("/")
     request.user = pmo_user
     context = attendance_context(request, meeting)
-    assert set(context) == {"meeting", "attendance", "coverage", "quorum", "can_write"}
+    assert set(context) == {
+        "meeting",
+        "attendance",
+        "coverage",
+        "quorum",
+        "can_write",
+        "register_rows",
+        "register_page",
+        "register_paged",
+    }
     html = render_to_string("meetings/_attendance.html", context, request=request)
     assert page_problems(html, fragment=True) == []
 
@@ -346,3 +355,47 @@ def test_meeting_page_query_count_does_not_grow_with_a_long_register(
     with CaptureQueriesContext(connection) as ctx:
         pmo.get(url)
     assert len(ctx.captured_queries) == before
+
+
+def test_a_long_register_pages_and_each_page_saves_its_own_lines(client, psg, pmo_user):
+    from datetime import UTC, datetime
+
+    from progov.core.testing.factories import MeetingFactory, MembershipFactory
+
+    for n in range(120):
+        MembershipFactory(
+            group=psg,
+            person=PersonFactory(programme=psg.programme, name=f"Member {n:03d}"),
+            start_date=date(2022, 1, 1),
+        )
+    meeting = MeetingFactory(
+        group=psg,
+        start=datetime(2024, 3, 6, 10, 0, tzinfo=UTC),
+        end=datetime(2024, 3, 6, 12, 0, tzinfo=UTC),
+        status="held",
+    )
+    services.issue_invitations(actor=None, meeting=meeting)
+    client.force_login(pmo_user)
+    first = client.get(f"/meetings/{meeting.pk}/attendance/").content.decode()
+    assert page_problems(first) == []
+    assert "(120 people), page 1 of 3: lines 1–50" in first
+    assert len(re.findall(r'<select id="status-', first)) == 50
+    assert 'aria-label="Pages of the register"' in first and "page=2" in first
+    second = client.get(f"/meetings/{meeting.pk}/attendance/?page=2").content.decode()
+    lines = re.findall(r'<select id="status-(\d+)" name="status-\1"', second)
+    assert len(lines) == 50 and not set(lines) & set(re.findall(r'id="status-(\d+)"', first))
+    versions = dict(re.findall(r'name="version-(\d+)" value="(\d+)"', second))
+    body = {f"status-{pid}": "present" for pid in lines}
+    body |= {f"version-{pid}": versions[pid] for pid in lines}
+    body["page"] = "2"
+    saved = client.post(
+        f"/meetings/{meeting.pk}/attendance/register/", body, headers={"HX-Request": "true"}
+    )
+    page = saved.content.decode()
+    assert "Register saved: 50 lines changed." in page
+    assert "page 2 of 3: lines 51–100" in page  # the answer is the page that was saved
+    present = Attendance.objects.filter(meeting=meeting, status="present")
+    assert sorted(str(p) for p in present.values_list("person_id", flat=True)) == sorted(lines)
+    # The meeting page does not page: over 60 lines it sums up and links here.
+    meeting_page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "See the full register (120 people)" in meeting_page

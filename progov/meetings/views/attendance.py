@@ -22,6 +22,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -50,6 +51,9 @@ FRAGMENT = "meetings/_attendance.html"
 # The meeting page shows a register of up to this many lines; a longer one (an open
 # group's ~2,000 invited members) is summarised there, with a link to the register page.
 REGISTER_ON_MEETING_PAGE = 60
+# The register page shows a long register this many lines at a time; each page's form
+# records its own lines (the rest stay as they are).
+REGISTER_PAGE_SIZE = 50
 SEARCH_RESULTS = 25
 
 
@@ -68,13 +72,16 @@ def attendance_context(
     *,
     register: AttendanceRegister | None = None,
     collapse_over: int | None = None,
+    page: str | None = None,
 ) -> dict[str, Any]:
     """What `meetings/_attendance.html` needs: `meeting`, `attendance` (the register),
-    `coverage`, `quorum` and `can_write`. Fixed queries whatever the group's size.
+    `coverage`, `quorum`, `can_write`, and the lines to list (`register_rows`, with
+    `register_page` and `register_paged`). Fixed queries whatever the group's size.
 
     With `collapse_over` (the meeting page), a register longer than that is read as a
     `RegisterSummary` (counts by status, `collapsed`) and the fragment links to the
-    register page instead of listing every line."""
+    register page instead of listing every line. With `page` (the register page), the
+    lines come REGISTER_PAGE_SIZE at a time: `register_rows` and `register_page`."""
     attendance: AttendanceRegister | RegisterSummary
     if register is not None:
         attendance = register
@@ -88,9 +95,17 @@ def attendance_context(
     else:
         attendance = attendance_for(user=request.user, meeting=meeting)
     coverage = coverage_for(meeting, register=attendance)
+    rows = getattr(attendance, "rows", [])
+    register_page = None
+    if page is not None and len(rows) > REGISTER_PAGE_SIZE:
+        register_page = Paginator(rows, REGISTER_PAGE_SIZE).get_page(page)
+        rows = list(register_page.object_list)
     return {
         "meeting": meeting,
         "attendance": attendance,
+        "register_rows": rows,
+        "register_page": register_page,
+        "register_paged": page is not None,
         "coverage": coverage,
         "quorum": quorum_for(meeting, coverage),
         "can_write": access.allowed(user=request.user, action="record_attendance", obj=meeting),
@@ -114,7 +129,13 @@ def _respond(
         message=message,
         problem=problem,
         context=lambda: {
-            **attendance_context(request, meeting, register=register),
+            # A save from a page of the register page answers with that page.
+            **attendance_context(
+                request,
+                meeting,
+                register=register,
+                page=request.POST.get("page") if "page" in request.POST else None,
+            ),
             "attendance_message": message,
             "attendance_problem": problem,
         },
@@ -129,7 +150,7 @@ def _respond(
 def attendance_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The register on a page of its own (and the fragment for HTMX)."""
     meeting = selectors.meeting_get(user=request.user, pk=pk)
-    context = attendance_context(request, meeting)
+    context = attendance_context(request, meeting, page=request.GET.get("page", "1"))
     template = FRAGMENT if is_htmx(request) else "meetings/attendance.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
