@@ -120,9 +120,16 @@ class GroupForm(forms.Form):
         ("Status", ("status", "status_date", "status_note")),
     )
 
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        error_messages={"required": "Give the group its name, e.g. Design Advisory Group."},
+    )
     acronym = forms.CharField(
-        label="Acronym", max_length=30, help_text="Unique in the programme, e.g. DAG or BPRWG/TDWG."
+        label="Acronym",
+        max_length=30,
+        help_text="Unique in the programme, e.g. DAG or BPRWG/TDWG.",
+        error_messages={"required": "Give the group an acronym, e.g. DAG."},
     )
     level = forms.TypedChoiceField(
         label="Level", choices=LEVEL_CHOICES, coerce=int, empty_value=None, required=False
@@ -320,7 +327,11 @@ class CompareForm(forms.Form):
 class SeatForm(forms.Form):
     """A seat the terms of reference define, e.g. PSG "l) Large Supplier Representative"."""
 
-    label = forms.CharField(label="Seat", max_length=200)
+    label = forms.CharField(
+        label="Seat",
+        max_length=200,
+        error_messages={"required": "Name the seat as the terms of reference do."},
+    )
     role = forms.ChoiceField(label="Role of whoever holds it", choices=MembershipRole.choices)
     constituency = PickField(label="Constituency", empty="No constituency")
     position = forms.IntegerField(
@@ -349,7 +360,7 @@ class SeatEditForm(SeatForm):
 class MembershipForm(forms.Form):
     """A person in a group: their role, seat, constituency, part and dates."""
 
-    person = PickField(label="Person")
+    person = PickField(label="Person", error_messages={"required": "Choose who joins the group."})
     role = forms.ChoiceField(label="Role", choices=MembershipRole.choices)
     seat = PickField(label="Seat", empty="No seat")
     constituency = PickField(label="Constituency", empty="No constituency")
@@ -364,7 +375,9 @@ class MembershipForm(forms.Form):
         required=False,
         help_text='Where a seat is shared, e.g. "Part 1" or "Design".',
     )
-    start_date = DayField(label="From")
+    start_date = DayField(
+        label="From", error_messages={"required": "Give the day the membership starts."}
+    )
     end_date = DayField(label="Until", required=False, help_text="Empty while it lasts.")
 
     def __init__(
@@ -425,7 +438,9 @@ class RemoveMembershipForm(VersionForm):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Give the person's name."}
+    )
     organisation = PickField(label="Organisation", empty="No organisation")
     job_title = forms.CharField(label="Job title or role", max_length=200, required=False)
     email = forms.EmailField(label="E-mail", max_length=254, required=False)
