@@ -797,14 +797,14 @@ def run_api_reads(m: Matrix, *, revalidate: bool = False) -> None:
                     )
 
 
-def run_api_writes(m: Matrix) -> None:
+def run_api_writes(m: Matrix, *, roles: Sequence[str] = ROLES) -> None:
     w = m.world
     for method, path in api_operations():
         if method not in WRITE_METHODS:
             continue
         spec = API_WRITES[(method, path)]
         bindings = spec.bindings(w) if spec.bindings else api_bindings(w, path)
-        for role in ROLES:
+        for role in roles:
             user = w.users[role]
             missing_status: int | None = None
             for b in sorted(bindings, key=lambda b: not b.missing):
@@ -846,7 +846,7 @@ def run_api_writes(m: Matrix) -> None:
                     )
                 elif b.visible_to(user) and status not in (401, 403):
                     m.problem(role, what, f"{status}, expected 401/403 (visible, not allowed)")
-            if spec.versioned is not None:
+            if spec.versioned is not None and "pmo" in roles:
                 check_versioning(m, method, path, spec, bindings)
 
 
@@ -1001,9 +1001,23 @@ def test_api_reads_leak_nothing(matrix: Matrix) -> None:
     assert not matrix.problems, _report(matrix, "leaks")
 
 
-def test_api_writes_follow_the_policy(matrix: Matrix) -> None:
-    run_api_writes(matrix)
-    never = sorted(f"{m} {p}" for m, p in API_WRITES if f"{m} {p}" not in matrix.succeeded)
+# In two parts by role, like the page matrix; the staff part holds the check that every
+# write succeeds for someone (the secretariat or an administrator may make each one).
+API_ROLE_SHARDS = (("anonymous", "public", "observer", "rep"), ("chair", "pmo", "admin"))
+
+
+def test_the_api_shards_are_every_role() -> None:
+    assert sorted(r for shard in API_ROLE_SHARDS for r in shard) == sorted(ROLES)
+
+
+@pytest.mark.parametrize("roles", API_ROLE_SHARDS, ids=["-".join(s) for s in API_ROLE_SHARDS])
+def test_api_writes_follow_the_policy(matrix: Matrix, roles: tuple[str, ...]) -> None:
+    run_api_writes(matrix, roles=roles)
+    never = (
+        sorted(f"{m} {p}" for m, p in API_WRITES if f"{m} {p}" not in matrix.succeeded)
+        if "admin" in roles
+        else []
+    )
     assert not matrix.problems and not never, (
         _report(matrix, "problems") + f"\nwrites that succeeded for nobody: {never}"
     )
