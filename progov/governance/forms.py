@@ -88,6 +88,15 @@ class PickField(forms.TypedChoiceField):
         return None if pk is None else self.rows[pk]
 
 
+class PickForm(forms.Form):
+    """A form with PickFields: `pick(name)` is one of them, typed."""
+
+    def pick(self, name: str) -> PickField:
+        field = self.fields[name]
+        assert isinstance(field, PickField)
+        return field
+
+
 class ScheduleField(forms.CharField):
     """The schedule in words ("2nd Wednesday of each month, 10:00-13:00", "TBC"), read
     by `read_schedule`; `cleaned_data` holds the Schedule."""
@@ -109,7 +118,7 @@ LEVEL_CHOICES = [
 ]
 
 
-class GroupForm(forms.Form):
+class GroupForm(PickForm):
     """Every field of a group (create and edit); a status change carries its date and note."""
 
     fieldsets = (
@@ -201,11 +210,6 @@ class GroupForm(forms.Form):
         self.pick("workstream").set_rows(workstreams, lambda w: w.name)
         for name in ("schedule", "status_note", "acronym", "name", "timeframe"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
-
-    def pick(self, name: str) -> PickField:
-        field = self.fields[name]
-        assert isinstance(field, PickField)
-        return field
 
     @staticmethod
     def initial_for(group: GovernanceGroup) -> dict[str, Any]:
@@ -357,7 +361,7 @@ class SeatEditForm(SeatForm):
         self.fields["label"].disabled = True
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(PickForm):
     """A person in a group: their role, seat, constituency, part and dates."""
 
     person = PickField(label="Person", error_messages={"required": "Choose who joins the group."})
@@ -401,11 +405,6 @@ class MembershipForm(forms.Form):
                 f"{m.person.name} ({m.constituency.name})" if m.constituency else m.person.name
             ),
         )
-
-    def pick(self, name: str) -> PickField:
-        field = self.fields[name]
-        assert isinstance(field, PickField)
-        return field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

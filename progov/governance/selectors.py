@@ -34,6 +34,7 @@ from django.utils.functional import cached_property
 
 from progov.core import access
 from progov.core.errors import NotFound
+from progov.core.workdays import get_calendar
 from progov.governance.models import (
     Constituency,
     GovernanceGroup,
@@ -48,6 +49,12 @@ from progov.governance.models import (
     Seat,
     TermsOfReference,
     Workstream,
+)
+from progov.governance.schedules import (
+    ScheduleError,
+    describe_schedule,
+    next_dates,
+    read_schedule,
 )
 
 
@@ -973,3 +980,31 @@ def terms_text(*, group: GovernanceGroup, version_number: str) -> TermsOfReferen
     if found is None:
         raise NotFound(f"{group.acronym} has no terms of reference version {version_number!r}.")
     return found
+
+
+@dataclass(frozen=True)
+class PreviewDate:
+    day: date
+    day_off: str  # why the day is not worked ("Christmas Day", "Saturday"), or ""
+
+
+def schedule_preview(*, programme: Programme, text: str, today: date, count: int) -> dict[str, Any]:
+    """What a schedule typed in the group form gives: `summary` in words, the next
+    `count` `dates` from `today` with any day off named ("Wed 25 Dec 2024: Christmas
+    Day"), or the `problem` with the text."""
+    try:
+        schedule = read_schedule(text)
+    except ScheduleError as exc:
+        return {"problem": str(exc), "summary": "", "dates": []}
+    calendar = get_calendar(programme.governance_calendar)
+    dates = [
+        PreviewDate(
+            day=day,
+            day_off="" if calendar.is_working_day(day) else calendar.reason_not_working(day),
+        )
+        for day in next_dates(schedule.rrule, after=today, count=count)
+    ]
+    summary = describe_schedule(
+        schedule.rrule, schedule.start_time, schedule.end_time, schedule.note
+    )
+    return {"problem": "", "summary": summary, "dates": dates}

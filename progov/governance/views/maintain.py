@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from progov.core import access
 from progov.core.pages import form_page, render_page, sign_in_to_write
 from progov.core.richtext import render_markdown
-from progov.core.workdays import get_calendar
 from progov.governance import selectors, services
 from progov.governance.forms import (
     GROUP_ERROR_FIELDS,
@@ -57,7 +55,6 @@ from progov.governance.models import (
     Seat,
     TermsOfReference,
 )
-from progov.governance.schedules import ScheduleError, describe_schedule, next_dates, read_schedule
 from progov.governance.timezones import today_for
 from progov.governance.views.pages import programme_page
 
@@ -187,12 +184,6 @@ def group_edit(request: HttpRequest, programme: Programme, acronym: str) -> Http
     )
 
 
-@dataclass(frozen=True)
-class PreviewDate:
-    day: date
-    day_off: str  # why the day is not worked ("Christmas Day", "Saturday"), or ""
-
-
 @login_required
 @require_GET
 @programme_page
@@ -201,27 +192,11 @@ def schedule_preview(request: HttpRequest, programme: Programme) -> HttpResponse
     text = request.GET.get("schedule", "")[:400]
     context: dict[str, Any] = {
         "text": text.strip(),
-        "dates": [],
-        "problem": "",
-        "summary": "",
         "schedule_preview_url": reverse("governance:schedule_preview"),
+        **selectors.schedule_preview(
+            programme=programme, text=text, today=today_for(programme), count=PREVIEW_COUNT
+        ),
     }
-    try:
-        schedule = read_schedule(text)
-    except ScheduleError as exc:
-        context["problem"] = str(exc)
-    else:
-        context["summary"] = describe_schedule(
-            schedule.rrule, schedule.start_time, schedule.end_time, schedule.note
-        )
-        calendar = get_calendar(programme.governance_calendar)
-        context["dates"] = [
-            PreviewDate(
-                day=day,
-                day_off="" if calendar.is_working_day(day) else calendar.reason_not_working(day),
-            )
-            for day in next_dates(schedule.rrule, after=today_for(programme), count=PREVIEW_COUNT)
-        ]
     # The form's htmx asks for the fragment; without JavaScript it is a page of its own.
     return render_page(
         request,
