@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Swagger
 
 from progov.accounts.api_auth import BearerToken, SessionOrAnonymous
+from progov.actions.api import router as actions_router
 from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
 from progov.core.api import ProgovAPI, install_error_handlers
@@ -32,5 +33,6 @@ install_error_handlers(api)
 api.add_router("/", governance_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/audit", audit_router)
+api.add_router("/", actions_router)
 for meetings_router in meetings_routers:
     api.add_router("/meetings", meetings_router)

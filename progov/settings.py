@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "progov.calendars",
     "progov.governance",
     "progov.meetings",
+    "progov.actions",
     "progov.packs",
     "progov.project",
 ]

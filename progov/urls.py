@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/", include("progov.accounts.urls")),
     path("calendars/", include("progov.calendars.urls")),
     path("meetings/", include("progov.meetings.urls")),
+    path("", include("progov.actions.urls")),
     path("", include("progov.governance.urls")),
 ]

@@ -75,6 +75,7 @@ class Subject(enum.StrEnum):
     GROUP_SECRETARIAT = "group_secretariat"
     NAMED = "named"
     SELF = "self"
+    OWNER = "owner"
     PROGRAMME_SECRETARIAT = "programme_secretariat"
     ADMINISTRATOR = "administrator"
 
@@ -87,6 +88,10 @@ SUBJECT_LABELS: dict[Subject, str] = {
     Subject.GROUP_SECRETARIAT: "Secretariat of the object's group",
     Subject.NAMED: "Named on the object",
     Subject.SELF: "The person themself",
+    Subject.OWNER: (
+        "Owner of the object (the person named, someone of the owning organisation, "
+        "a member of the owning group)"
+    ),
     Subject.PROGRAMME_SECRETARIAT: "Programme secretariat (PMO role)",
     Subject.ADMINISTRATOR: "Administrator",
 }
@@ -221,6 +226,20 @@ POLICY: dict[str, dict[str, Allowed]] = {
         "create": SELF_OR_STAFF,
         "revoke": SELF_OR_STAFF,
     },
+    # The action log (domain.md §3): a group's chair and secretariat keep it; the owner
+    # (the person named, someone of the owning organisation, a member of the owning
+    # group) posts updates and proposes closure, which the group confirms at a meeting.
+    "actions.action": {
+        "view": ANYONE,
+        "create": GROUP_MANAGERS,
+        "change": GROUP_MANAGERS,
+        "post_update": GROUP_MANAGERS | {Subject.OWNER},
+        "recommend_closure": GROUP_MANAGERS | {Subject.OWNER},
+        "confirm_closure": GROUP_MANAGERS,
+        "cancel": GROUP_MANAGERS,
+    },
+    "actions.actionupdate": {"view": ANYONE},
+    "actions.owneralias": dict(_STRUCTURE),
     # A login's record, its sign-in history (audit) included, is for administrators, who
     # also unlock a login paused after failed sign-ins.
     "accounts.user": {"view": ADMIN_ONLY, "change": ADMIN_ONLY, "unlock": ADMIN_ONLY},
@@ -250,6 +269,11 @@ class Kind:
     is_draft: Callable[[Any], bool] | None = None
     # Fields only some readers may see, and the action that shows them (audit, History).
     field_actions: Mapping[str, str] = field(default_factory=dict)
+    # Who owns an object (an action's owner: named people, organisations, a group's
+    # members), for the `owner` subject: the rows a scope owns as a Q on `prefix`, and
+    # whether the scope owns one object.
+    owner: Callable[[Scope, str], Q | None] | None = None
+    is_owner: Callable[[Any, Scope], bool] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -469,6 +493,10 @@ def _subjects_q(kind: Kind, subjects: Iterable[Subject], scope: Scope, prefix: s
         q |= Q(**{f"{prefix}pk__in": sorted(int(i) for i in named)})
     if Subject.SELF in subjects and kind.person is not None and scope.person_id is not None:
         q |= Q(**{_path(prefix, kind.person): scope.person_id})
+    if Subject.OWNER in subjects and kind.owner is not None and scope.user_id is not None:
+        owned = kind.owner(scope, prefix)
+        if owned is not None:
+            q |= owned
     return q
 
 
@@ -586,6 +614,8 @@ def _held(kind: Kind, obj: Any, scope: Scope) -> set[Subject]:
         and _resolve(obj, kind.person) == scope.person_id
     ):
         held.add(Subject.SELF)
+    if kind.is_owner is not None and scope.user_id is not None and kind.is_owner(obj, scope):
+        held.add(Subject.OWNER)
     return held
 
 
@@ -677,6 +707,9 @@ ACTION_WORDS = {
     "record_attendance": "record the attendance of",
     "request_amendment": "request an amendment to",
     "unlock": "unlock the sign-in of",
+    "post_update": "post an update on",
+    "recommend_closure": "recommend closing",
+    "confirm_closure": "confirm the closure of",
 }
 
 
@@ -692,6 +725,11 @@ def _denied_message(kind: Kind, action: str, scope: Scope) -> str:
         return f"Only the programme secretariat or an administrator can {what}."
     if subjects <= GROUP_MANAGERS:
         return f"Only the group's chair or secretariat, or the programme secretariat, can {what}."
+    if subjects <= GROUP_MANAGERS | {Subject.OWNER}:
+        return (
+            f"Only its owner, the group's chair or secretariat, or the programme secretariat, "
+            f"can {what}."
+        )
     return f"You may not {what}."
 
 

@@ -147,6 +147,15 @@ def writer(request: HttpRequest) -> Any:
     return user
 
 
+def participant(request: HttpRequest) -> Any:
+    """The caller of a write that any signed-in participant may attempt (an action's owner
+    posting an update): refused with 401 when not signed in; the service checks the rest."""
+    user = actor(request)
+    if not is_signed_in(user):
+        raise PermissionDenied("Sign in to make this change.")
+    return user
+
+
 def _version_of(answer: Any) -> int | None:
     version = (
         answer.get("version") if isinstance(answer, dict) else getattr(answer, "version", None)
@@ -171,6 +180,7 @@ def versioned_write(
     response: HttpResponse | None,
     write: Callable[[Any, int], R],
     answer: Callable[[R], Any] | None = None,
+    caller: Callable[[HttpRequest], Any] | None = None,
 ) -> Any:
     """The one path of a write endpoint on a versioned object (PATCH, POST verb, DELETE).
 
@@ -189,7 +199,7 @@ def versioned_write(
             lambda meeting: meeting_out(meeting),
         )
     """
-    user = writer(request)
+    user = (caller or writer)(request)
     expected = if_match(request)
     result = write(user, expected)
     out = answer(result) if answer is not None else result

@@ -35,6 +35,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from progov.actions.models import Action
 from progov.api import api
 from progov.calendars.models import ClosureDay
 from progov.core import access
@@ -166,6 +167,9 @@ def api_bindings(w: World, path: str) -> list[Binding]:
             missing=True,
         )
         return [*found, cross, _missing(found[0], amendment_id=MISSING_ID)]
+    if params == ["ref"]:  # the action log
+        found = _by_key(w.actions, lambda k, a: Binding(k, {"ref": a.ref}, (a,), {"action": a}))
+        return [*found, _missing(found[0], ref="NOPE99-01")]
     if params == ["item_id"]:  # the forward look
         found = _by_key(w.forward, lambda k, i: Binding(k, {"item_id": i.pk}, (i,), {"item": i}))
         return [*found, _missing(found[0], item_id=MISSING_ID)]
@@ -290,6 +294,37 @@ def _programme(cls: type[Model]) -> Callable[[World, Binding], Any]:
 
 
 API_WRITES: dict[tuple[str, str], Write] = {
+    ("POST", "/api/v1/actions"): Write(
+        "create",
+        lambda w, b: Action(group=b.on["group"], programme=w.programme),
+        lambda w, b: {
+            "group": b.params["acronym"],
+            "description": "Raised",
+            "owner": "Octopus Energy",
+            "due_text": "At the next meeting",
+        },
+        bindings=_group_bindings,
+    ),
+    ("PATCH", "/api/v1/actions/{ref}"): Write(
+        "change", _on("action"), lambda w, b: {"description": "Corrected"}, _on("action")
+    ),
+    ("POST", "/api/v1/actions/{ref}/updates"): Write(
+        "post_update", _on("action"), lambda w, b: {"text": "Progress"}, _on("action")
+    ),
+    # PSG's action is recommended for closure and PSG's held meeting can confirm it; the
+    # others answer 422 to those allowed (they are not recommended for closure).
+    ("POST", "/api/v1/actions/{ref}/closure"): Write(
+        "confirm_closure",
+        _on("action"),
+        lambda w, b: {"meeting_id": w.meetings["psg"].pk},
+        _on("action"),
+    ),
+    ("POST", "/api/v1/actions/{ref}/keep-open"): Write(
+        "confirm_closure", _on("action"), lambda w, b: {"note": "Not yet"}, _on("action")
+    ),
+    ("POST", "/api/v1/actions/{ref}/cancel"): Write(
+        "cancel", _on("action"), lambda w, b: {"reason": "Not needed"}, _on("action")
+    ),
     ("POST", "/api/v1/calendars/programmes/{slug}/closure-days"): Write(
         "create", _programme(ClosureDay), lambda w, b: {"date": "2031-12-30", "name": "Extra"}
     ),
@@ -518,6 +553,9 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
     if params == ["pk"]:
         found = _by_key(w.meetings, lambda k, m: Binding(k, {"pk": m.pk}, (m,), {"meeting": m}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
+    if params == ["ref"]:
+        found = _by_key(w.actions, lambda k, a: Binding(k, {"ref": a.ref}, (a,), {"action": a}))
+        return [*found, _missing(found[0], ref="NOPE99-01")]
     if params == ["acronym"]:
         groups = _by_key(
             w.groups, lambda k, g: Binding(k, {"acronym": g.acronym}, (g,), {"group": g})
@@ -560,6 +598,7 @@ PAGE_QUERIES: dict[str, list[str]] = {
     "governance:group_list": SEARCHES,
     "governance:people": SEARCHES,
     "governance:organisations": SEARCHES,
+    "actions:log": [*SEARCHES, "group=HIDG", "status=all", "overdue=on"],
 }
 
 # The secretariat's structure forms on one group (governance/views/maintain.py).
@@ -571,6 +610,7 @@ STRUCTURE_FORMS = {
     "governance:terms_compare",
     "governance:seat_create",
     "governance:membership_create",
+    "actions:new",
 }
 
 # Page writes (form POSTs) in the policy's words; None: the POST is no domain write.
@@ -633,6 +673,13 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
         lambda w, b: Constituency(programme=w.programme),
     ),
     "governance:constituency_edit": ("change", _on("obj")),
+    # The action log (actions/views.py).
+    "actions:new": ("create", lambda w, b: Action(group=b.on["group"], programme=w.programme)),
+    "actions:edit": ("change", _on("action")),
+    "actions:update": ("post_update", _on("action")),
+    "actions:closure": ("confirm_closure", _on("action")),
+    "actions:keep_open": ("confirm_closure", _on("action")),
+    "actions:cancel": ("cancel", _on("action")),
 }
 
 

@@ -141,10 +141,11 @@ def test_demo_generates_meetings_after_loading_the_pack(monkeypatch, capsys):
         "load_pack",
         "track_deadlines_from",
         "generate_meetings",
+        "link_action_meetings",
         "mark_meetings_held",
         "demo_papers",
         "invite_next_meetings",
         "create_demo_users",
     ]
-    assert calls[5][1:] == ("PSG#24", "DAG#14")
+    assert calls[6][1:] == ("PSG#24", "DAG#14")
     assert calls[3] == ("generate_meetings", "--until", "2027-12-31", "--pack", str(DEFAULT_PACK))

@@ -129,6 +129,17 @@ def _market_role(world: World) -> None:
     )
 
 
+def _owner_alias(world: World) -> None:
+    from progov.actions import services as actions_services
+
+    actions_services.add_owner_alias(
+        actor=_pmo(world),
+        programme=world.programme,
+        alias="ZQ alias",
+        organisation=world.organisation,
+    )
+
+
 def _login_for_other(world: World) -> None:
     # Makes a login and links it: `other` can sign in as "zqother" from now on.
     governance_services.set_person_login(
@@ -482,6 +493,42 @@ CASES: dict[str, Case] = {
             )
         ],
         "api",
+    ),
+    "actions.action": Case(
+        _api(
+            "PATCH",
+            "/api/v1/actions/PSG01-01",
+            {"description": "ZQ action corrected"},
+            user="pmo",
+            if_match=lambda w: w.actions["psg"].version,
+        ),
+        lambda w: [
+            ("/actions/", "anonymous", "ZQ action corrected"),
+            ("/api/v1/actions/PSG01-01", "rep", "ZQ action corrected"),
+            (f"/meetings/{w.meetings['psg'].pk}/", "anonymous", "ZQ action corrected"),
+        ],
+        "api",
+    ),
+    "actions.actionupdate": Case(
+        _page(
+            "/actions/SECG01-01/update/",
+            lambda w: {
+                "version": w.actions["sec"].version,
+                "text": "ZQ progress",
+                "status": "ongoing",
+            },
+            user="rep",
+        ),
+        lambda w: [
+            ("/actions/SECG01-01/", "rep", "ZQ progress"),
+            ("/api/v1/actions/SECG01-01/updates", "observer", "ZQ progress"),
+        ],
+        "page",
+    ),
+    "actions.owneralias": Case(
+        _service(_owner_alias),
+        lambda w: [("/api/v1/audit?object_type=actions.owneralias", "pmo", "ZQ alias")],
+        "service",
     ),
     "meetings.calendarfeedtoken": Case(
         _api("DELETE", "/api/v1/meetings/feed-tokens/{w.tokens[rep].pk}", user="rep"),

@@ -76,6 +76,9 @@ class World:
     markers: list[tuple[Model, str]] = field(default_factory=list)
     # Seats: one of PSG (held by nobody) and one of the hidden group.
     seats: dict[str, Any] = field(default_factory=dict)
+    # Actions: PSG's owned by the rep's organisation and recommended for closure (PSG's
+    # held meeting can confirm it), DAG's owned by `other`, SEC's and HID's.
+    actions: dict[str, Any] = field(default_factory=dict)
 
     def objects(self) -> list[Model]:
         return [obj for obj, _ in self.markers]
@@ -254,6 +257,7 @@ def build_world() -> World:
     closure_day = ClosureDay.objects.create(
         programme=programme, date=date(2031, 12, 29), name="Christmas shutdown"
     )
+    actions = _actions(programme, groups, meetings, organisation, people)
     world = World(
         programme=programme,
         users=users,
@@ -274,6 +278,7 @@ def build_world() -> World:
         organisation=organisation,
         closure_day=closure_day,
         seats=seats,
+        actions=actions,
     )
     for group in groups.values():
         world.markers.append((group, group.acronym))
@@ -287,12 +292,62 @@ def build_world() -> World:
         ("amendment", amendments),
         ("forward", forward),
         ("terms", terms),
+        ("action", actions),
     ):
         world.markers.extend((obj, f"ZQ {kind} {key}") for key, obj in objects.items())
     world.markers.extend((a, f"ZQ requester {k}") for k, a in amendments.items())
     world.markers.extend((t, t.prefix) for t in tokens.values())
     _audit_every_object(world)
     return world
+
+
+def _actions(
+    programme: Any,
+    groups: dict[str, Any],
+    meetings: dict[str, Any],
+    organisation: Any,
+    people: dict[str, Any],
+) -> dict[str, Any]:
+    from progov.actions.models import Action, ActionOwner
+
+    def action(key: str, prefix: str, **values: Any) -> Any:
+        made = Action.objects.create(
+            programme=programme,
+            group=groups[key],
+            ref=f"{prefix}-01",
+            ref_prefix=prefix,
+            sequence=1,
+            description=f"ZQ action {key}",
+            owner_text=values.pop("owner_text", organisation.name),
+            due_on=date(2031, 6, 1),
+            **values,
+        )
+        return made
+
+    found = {
+        "psg": action(
+            "psg",
+            "PSG01",
+            raised_on=date(2024, 1, 10),
+            status="recommend_closed",
+            closure_recommended_on=date(2024, 2, 1),
+            latest_update="Done",
+        ),
+        "dag": action(
+            "dag",
+            "DAG02",
+            meeting=meetings["dag"],
+            raised_on=date(2024, 3, 13),
+            status="ongoing",
+            owner_text="Other Person",
+        ),
+        "sec": action("sec", "SECG01", raised_on=date(2024, 1, 10), status="ongoing"),
+        "hid": action("hid", "HIDG01", raised_on=date(2024, 1, 10), status="ongoing"),
+    }
+    for key in ("psg", "sec", "hid"):
+        ActionOwner.objects.create(action=found[key], organisation=organisation)
+    ActionOwner.objects.create(action=found["dag"], person=people["other"])
+    return found
 
 
 def _audit_every_object(world: World) -> None:

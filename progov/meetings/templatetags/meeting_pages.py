@@ -10,12 +10,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django import template
 from django.utils import timezone
 
 from progov.governance.models import DeadlineRule
 from progov.meetings.deadlines import Deadline
+from progov.meetings.panels import agenda_links
 from progov.meetings.selectors.overview import SHORT_LABELS
 
 register = template.Library()
@@ -90,3 +92,10 @@ def days_until(day: date) -> str:
     where the date itself says more than "1531 days ago"."""
     days = (day - timezone.localdate()).days
     return days_from_today(days) if abs(days) <= 90 else ""
+
+
+@register.simple_tag
+def panel_links(title: str) -> list[Any]:
+    """The meeting-page panels an agenda item links to ("Minutes and Actions" →
+    "Actions to review", meetings/panels.py)."""
+    return agenda_links(title)

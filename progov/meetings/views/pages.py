@@ -47,6 +47,7 @@ from progov.governance.timezones import today_for
 from progov.governance.views import programme_page
 from progov.meetings import selectors, services
 from progov.meetings.models import Meeting, MeetingStatus
+from progov.meetings.panels import meeting_panels
 from progov.meetings.selectors.agenda import agenda_for, forward_look_for
 from progov.meetings.selectors.overview import (
     WEEKDAYS,
@@ -293,6 +294,7 @@ def _meeting_page(
     page.update(agenda_undo_context(request, meeting))
     page.update(attendance_context(request, meeting, collapse_over=REGISTER_ON_MEETING_PAGE))
     page.update(headline_report_context(request, meeting))
+    page["panels"] = meeting_panels(request, meeting)
     return render(request, "meetings/meeting.html", page, status=status)
 
 

@@ -19,6 +19,7 @@ SHORT = {
     access.Subject.GROUP_SECRETARIAT: "Group secretariat",
     access.Subject.NAMED: "Named",
     access.Subject.SELF: "Self",
+    access.Subject.OWNER: "Owner",
     access.Subject.PROGRAMME_SECRETARIAT: "Programme secretariat",
     access.Subject.ADMINISTRATOR: "Administrator",
 }
