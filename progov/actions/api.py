@@ -5,13 +5,14 @@ group's chair and secretariat; posting an update and recommending closure also f
 action's owner; confirming a closure is recorded against a meeting of the group.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from progov.actions import selectors, services
+from progov.actions.imports import export_log, import_out, read_and_import
 from progov.actions.models import Action, ActionStatus
 from progov.actions.schemas import (
     ActionIn,
@@ -21,6 +22,7 @@ from progov.actions.schemas import (
     ActionUpdateOut,
     CancelIn,
     ClosureIn,
+    ImportOut,
     KeepOpenIn,
     StatusName,
 )
@@ -129,6 +131,73 @@ def raise_action(
     response["ETag"] = etag_for(action.version)
     response["Location"] = f"/api/v1/actions/{action.ref}"
     return Status(201, _answer(user, programme, action.ref))
+
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+FORMAT_QUERY = Query("xlsx", description="`xlsx` (default) or `csv`")
+
+
+@router.get("/actions/export", response={200: None, **ERRORS})
+def export_actions(
+    request: HttpRequest,
+    programme: str | None = None,
+    group: str | None = Query(None, description="A group's acronym: its log"),
+    status: StatusName | None = STATUS_QUERY,
+    open: bool | None = Query(None, description="true: not closed nor cancelled"),
+    overdue: bool | None = Query(None, description="Due date passed, not closed"),
+    q: str | None = Query(None, description="Words of the ref or the description"),
+    format: Literal["xlsx", "csv"] = FORMAT_QUERY,
+) -> HttpResponse:
+    """The log (filtered as `GET /actions`) as a workbook or CSV in the import layout
+    (Ref, Date, Action, Owner, Due Date, Status, Latest Update, Group). A text a
+    spreadsheet would run as a formula is written with a leading apostrophe."""
+    user = actor(request)
+    prog = _programme(programme)
+    wanted = (
+        governance_selectors.group_get(user=user, acronym=group, programme=prog) if group else None
+    )
+    rows = selectors.action_list(
+        user=user,
+        programme=prog,
+        group=wanted,
+        status=status,
+        open_only=bool(open),
+        overdue=overdue,
+        q=q,
+    )
+    body = export_log(rows, format)
+    name = f"{prog.slug}-actions{'-' + wanted.acronym if wanted else ''}.{format}"
+    response = HttpResponse(body, content_type=EXPORT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.post("/actions/import", response={**ERRORS, 200: ImportOut, 422: ImportOut})
+def import_actions(
+    request: HttpRequest,
+    file: File[UploadedFile | None] = None,
+    dry_run: bool = Query(True, description="true (default): check only; false: import"),
+    programme: str | None = None,
+) -> Any:
+    """Import an action log (multipart/form-data, field `file`: .xlsx or .csv in the
+    layout of `GET /actions/export`). With `dry_run=true` (the default) nothing is
+    written: the answer lists every problem by row and column and previews the rows.
+    With `dry_run=false` the log is imported only when there is no problem at all (all
+    or nothing; 422 with the same report otherwise)."""
+    user = writer(request)
+    prog = _programme(programme)
+    if file is None:
+        raise ValidationError.for_field(
+            "file", "Choose a file to import (the multipart field `file`)."
+        )
+    report = read_and_import(
+        actor=user, programme=prog, data=file.read(), filename=file.name or "", dry_run=dry_run
+    )
+    out = import_out(report)
+    return Status(200 if report.ok or report.dry_run else 422, out)
 
 
 @router.get("/actions/{ref}", response={200: ActionOut, **ERRORS})

@@ -157,10 +157,19 @@ class LogFilterForm(forms.Form):
         field.choices = [("", "All groups")] + [(g.acronym, g.acronym) for g in groups]
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="The log (.xlsx or .csv)",
+        error_messages={"required": "Choose the file to check."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+
 __all__ = [
     "CancelForm",
     "ClosureForm",
     "EditActionForm",
+    "ImportForm",
     "KeepOpenForm",
     "LogFilterForm",
     "RaiseActionForm",

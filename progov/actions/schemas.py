@@ -152,6 +152,41 @@ class ActionUpdateOut(Schema):
         return meeting_ref(obj.meeting)
 
 
+class ProblemOut(Schema):
+    row: int = Field(description="The spreadsheet's row (0: the file itself)")
+    column: str = Field(description='The column\'s header ("Due Date"); empty: the whole row')
+    message: str
+
+
+class PreviewRowOut(Schema):
+    row: int
+    ref: str
+    group: str
+    raised_on: date | None
+    description: str
+    owner: str
+    due: date | None
+    due_text: str
+    status: StatusName
+    latest_update: str
+    meeting: MeetingRefOut | None
+
+
+class ImportOut(Schema):
+    """The import's report. A file that cannot be read at all answers 422 with only
+    `detail` and `errors.file`, like every other refusal."""
+
+    detail: str = Field(description='"2 problems: nothing was imported.", "12 actions imported."')
+    errors: dict[str, list[str]] = Field({}, description="`file`: why the file was refused")
+    dry_run: bool = Field(True, description="true: nothing was written")
+    format: str = Field("", description="xlsx or csv")
+    rows: int = Field(0, description="Rows read (blank rows are skipped)")
+    created: list[str] = Field([], description="The refs imported (none unless every row was fine)")
+    problems: list[ProblemOut] = Field([], description="Every problem, by row and column")
+    ignored_columns: list[str] = Field([], description="Headers not in the layout (not read)")
+    preview: list[PreviewRowOut] = Field([], description="The first 50 rows as they would be saved")
+
+
 __all__ = [
     "ActionIn",
     "ActionOut",

@@ -663,6 +663,7 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
     dry_run: bool = True
     ignored_headers: list[str] = field(default_factory=list)
+    format: str = ""
 
     @property
     def ok(self) -> bool:
@@ -825,6 +826,7 @@ def import_actions(
         planned=planned,
         dry_run=dry_run,
         ignored_headers=table.ignored_headers,
+        format=table.format,
     )
     if dry_run or report.problems or not planned:
         return report

@@ -8,29 +8,37 @@ action's state), never re-derived here.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from progov.actions import selectors, services
+from progov.actions import imports, selectors, services
 from progov.actions.forms import (
     CancelForm,
     ClosureForm,
     EditActionForm,
+    ImportForm,
     KeepOpenForm,
     LogFilterForm,
     RaiseActionForm,
     UpdateForm,
 )
 from progov.actions.models import Action, ActionStatus
+from progov.actions.tables import ACTION_LOG
 from progov.core import access
-from progov.core.errors import NotFound
+from progov.core.errors import DomainError, NotFound
+from progov.core.forms import add_domain_errors
 from progov.core.pages import form_page, paginate, sign_in_to_write
 from progov.core.readcache import per_viewer
+from progov.core.tabular import MAX_BYTES, layout_rows
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.governance.timezones import today_for
@@ -88,6 +96,16 @@ def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
         q=data.get("q") or None,
     )
     page = paginate(request, rows, LOG_PAGE_SIZE)
+    # The downloads carry the filters as understood (never the raw query: a group the
+    # reader may not see is not repeated back).
+    kept = {
+        "group": group.acronym if group is not None else "",
+        "status": status,
+        "owner": data.get("owner") or "",
+        "q": data.get("q") or "",
+        "overdue": "on" if data.get("overdue") else "",
+    }
+    export_query = urlencode({k: v for k, v in kept.items() if v})
     may_raise = [
         g
         for g in groups
@@ -106,6 +124,7 @@ def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
             "today": today_for(programme),
             "may_raise": may_raise,
             "raise_group": group if group in may_raise else None,
+            "export_query": export_query,
         },
     )
 
@@ -180,8 +199,8 @@ def _meetings_of(request: HttpRequest, group: GovernanceGroup) -> list[Meeting]:
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def raise_action(request: HttpRequest, programme: Programme, acronym: str) -> HttpResponse:
     """Raise an action on a group's log, at one of its meetings (`?meeting=<id>`)."""
     group = governance_selectors.group_get(user=request.user, acronym=acronym, programme=programme)
@@ -231,8 +250,8 @@ def _fresh_version(request: HttpRequest, programme: Programme, ref: str) -> Any:
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def edit_action(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
     action = _action_for_write(request, programme, ref, "change")
     form = EditActionForm(
@@ -278,8 +297,8 @@ def edit_action(request: HttpRequest, programme: Programme, ref: str) -> HttpRes
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def post_update(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
     action = _action_for_write(request, programme, ref, "post_update")
     form = UpdateForm(
@@ -327,8 +346,8 @@ def _back(request: HttpRequest, action: Action) -> str:
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def confirm_closure(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
     action = _action_for_write(request, programme, ref, "confirm_closure")
     meetings = selectors.meeting_choices_for_closure(user=request.user, action=action)
@@ -367,8 +386,8 @@ def confirm_closure(request: HttpRequest, programme: Programme, ref: str) -> Htt
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def keep_open(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
     action = _action_for_write(request, programme, ref, "confirm_closure")
     meeting_id = request.GET.get("back_to_meeting") or request.POST.get("back_to_meeting") or ""
@@ -405,8 +424,8 @@ def keep_open(request: HttpRequest, programme: Programme, ref: str) -> HttpRespo
 
 
 @require_http_methods(WRITES)
-@sign_in_to_write
 @programme_page
+@sign_in_to_write
 def cancel_action(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
     action = _action_for_write(request, programme, ref, "cancel")
     form = CancelForm(_data(request), initial={"version": action.version})
@@ -433,3 +452,170 @@ def cancel_action(request: HttpRequest, programme: Programme, ref: str) -> HttpR
         what=action.ref,
         current_version=_fresh_version(request, programme, ref),
     )
+
+
+# --- export and import ----------------------------------------------------------------------
+
+IMPORT_KEEP_SECONDS = 3600
+_IMPORT = "actions-import:{}"
+_PROGRESS = "actions-import-progress:{}"
+
+
+@require_http_methods(READS)
+@programme_page
+def export_log(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The log as the page filters it, as a workbook (`?format=csv`: CSV)."""
+    groups = governance_selectors.group_choices(user=request.user, programme=programme)
+    form = LogFilterForm(request.GET or None, groups=groups)
+    data = form.cleaned_data if form.is_valid() else {}
+    group = _group_of(request, programme, data.get("group"))
+    status = data.get("status") or ""
+    rows = selectors.action_list(
+        user=request.user,
+        programme=programme,
+        group=group,
+        owner=data.get("owner") or None,
+        status=status if status not in ("", "all") else None,
+        open_only=status == "",
+        overdue=True if data.get("overdue") else None,
+        q=data.get("q") or None,
+    )
+    kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    body = imports.export_log(rows, kind)
+    response = HttpResponse(
+        body,
+        content_type="text/csv; charset=utf-8"
+        if kind == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"{programme.slug}-actions{'-' + group.acronym if group else ''}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _import_context(programme: Programme, **extra: Any) -> dict[str, Any]:
+    return {
+        "programme": programme,
+        "layout": layout_rows(ACTION_LOG),
+        "max_mb": MAX_BYTES // (1024 * 1024),
+        **extra,
+    }
+
+
+@require_http_methods(WRITES)
+@programme_page
+@sign_in_to_write
+def import_log(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """Upload a log: first a check (every problem by row and column, or a preview of what
+    would be saved), then the import itself, all or nothing, with its progress shown."""
+    access.require_manager(user=request.user)
+    if request.method != "POST":
+        return render(request, "actions/import.html", _import_context(programme, form=ImportForm()))
+    job = request.POST.get("job", "")
+    if job:
+        return _run_import(request, programme, job)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request, "actions/import.html", _import_context(programme, form=form), status=400
+        )
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    try:
+        report = imports.read_and_import(
+            actor=request.user, programme=programme, data=data, filename=upload.name, dry_run=True
+        )
+    except DomainError as exc:
+        add_domain_errors(form, exc)
+        return render(
+            request, "actions/import.html", _import_context(programme, form=form), status=400
+        )
+    job = ""
+    if report.ok and report.planned:
+        job = secrets.token_urlsafe(16)
+        cache.set(
+            _IMPORT.format(job),
+            {"user": request.user.pk, "name": upload.name, "data": data},
+            IMPORT_KEEP_SECONDS,
+        )
+    return render(
+        request,
+        "actions/import.html",
+        _import_context(
+            programme,
+            form=ImportForm(),
+            report=report,
+            out=imports.import_out(report),
+            filename=upload.name,
+            job=job,
+        ),
+        status=200 if report.ok else 400,
+    )
+
+
+def _run_import(request: HttpRequest, programme: Programme, job: str) -> HttpResponse:
+    kept = cache.get(_IMPORT.format(job))
+    if kept is None or kept["user"] != request.user.pk:
+        problem = (
+            "That check has expired (an hour), was imported already or was done by someone "
+            "else: choose the file again."
+        )
+        return render(
+            request,
+            "actions/import.html",
+            _import_context(programme, form=ImportForm(), problem=problem),
+            status=400,
+        )
+
+    def progress(done: int, total: int) -> None:
+        cache.set(_PROGRESS.format(job), {"done": done, "total": total}, IMPORT_KEEP_SECONDS)
+
+    try:
+        report = imports.read_and_import(
+            actor=request.user,
+            programme=programme,
+            data=kept["data"],
+            filename=kept["name"],
+            dry_run=False,
+            progress=progress,
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "actions/import.html",
+            _import_context(programme, form=ImportForm(), problem=exc.message),
+            status=400,
+        )
+    cache.delete(_IMPORT.format(job))
+    if not report.ok:
+        return render(
+            request,
+            "actions/import.html",
+            _import_context(
+                programme,
+                form=ImportForm(),
+                report=report,
+                out=imports.import_out(report),
+                filename=kept["name"],
+            ),
+            status=400,
+        )
+    messages.success(request, imports.summary(report))
+    return redirect(reverse("actions:log") + "?status=all")
+
+
+@require_http_methods(READS)
+@login_required
+@per_viewer
+def import_progress(request: HttpRequest, job: str) -> HttpResponse:
+    """How far an import has got (the import page asks while it runs)."""
+    found = cache.get(_PROGRESS.format(job))
+    kept = cache.get(_IMPORT.format(job))
+    if kept is not None and kept["user"] != request.user.pk:
+        raise Http404("No such import.")
+    if found is None and kept is None:
+        raise Http404("No such import.")
+    done, total = (found["done"], found["total"]) if found else (0, 0)
+    response = render(request, "actions/_import_progress.html", {"done": done, "total": total})
+    response["Cache-Control"] = "no-store"
+    return response

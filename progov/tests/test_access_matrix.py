@@ -305,6 +305,14 @@ API_WRITES: dict[tuple[str, str], Write] = {
         },
         bindings=_group_bindings,
     ),
+    # A dry run (the default): the report, nothing written.
+    ("POST", "/api/v1/actions/import"): Write(
+        "create",
+        lambda w, b: Action(group=w.groups["psg"], programme=w.programme),
+        lambda w, b: Multipart(
+            {"file": SimpleUploadedFile("log.csv", b"Ref,Action,Owner\nPSG01-02,x,Ofgem\n")}
+        ),
+    ),
     ("PATCH", "/api/v1/actions/{ref}"): Write(
         "change", _on("action"), lambda w, b: {"description": "Corrected"}, _on("action")
     ),
@@ -577,6 +585,9 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
             for k, m in w.meetings.items()
         ]
         return [*found, _missing(found[0], number="999")]
+    if params == ["job"]:
+        # An import's progress is its importer's; an unknown one is missing to everyone.
+        return [Binding("nope", {"job": "nope"}, missing=True)]
     if params == ["uidb64", "token"]:
         # A reset link that is no longer (or never was) valid: it says so, to anyone.
         return [Binding("expired", {"uidb64": "MQ", "token": "c0ffee-0123456789abcdef"})]
@@ -680,6 +691,7 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "actions:closure": ("confirm_closure", _on("action")),
     "actions:keep_open": ("confirm_closure", _on("action")),
     "actions:cancel": ("cancel", _on("action")),
+    "actions:import": ("create", lambda w, b: Action(group=w.groups["psg"], programme=w.programme)),
 }
 
 

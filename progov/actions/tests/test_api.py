@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from progov.actions import services
 from progov.actions.models import Action, ActionStatus
-from progov.core.testing.api import api_call, check_versioned_write
+from progov.core.testing.api import api_call, bearer, check_versioned_write
 from progov.core.testing.factories import GroupFactory
 from progov.core.testing.queries import assert_constant_queries
 from progov.meetings.models import Meeting
@@ -273,3 +274,58 @@ def test_the_log_costs_the_same_queries_however_long(client, log_world, pmo_user
 
     more(2)
     assert_constant_queries(lambda: call(client, "GET", "/api/v1/actions"), grow=lambda: more(10))
+
+
+def test_export_and_import_round_trip_through_the_api(client, log_world, pmo_user):
+    w = log_world
+    services.record_action(
+        actor=pmo_user,
+        group=w["psg"],
+        ref="PSG23-01",
+        description="=1+1",
+        owner="Ofgem",
+        due_on=date(2023, 9, 6),
+        status="recommend_closed",
+        latest_update="RECOMMEND CLOSED: booked",
+    )
+    csv_export = call(client, "GET", "/api/v1/actions/export", {"format": "csv"})
+    assert csv_export.status_code == 200
+    assert csv_export["Content-Type"].startswith("text/csv")
+    assert b"'=1+1" in csv_export.content
+    xlsx_export = call(client, "GET", "/api/v1/actions/export", {"group": "PSG"})
+    assert xlsx_export.content[:2] == b"PK"
+    assert 'filename="mhhs-actions-PSG.xlsx"' in xlsx_export["Content-Disposition"]
+    Action.objects.all().delete()
+    upload = {"file": SimpleUploadedFile("log.xlsx", xlsx_export.content)}
+    dry = client.post("/api/v1/actions/import", upload, **bearer(pmo_user))
+    assert dry.status_code == 200, dry.content
+    body = dry.json()
+    assert body["dry_run"] is True and body["created"] == [] and body["problems"] == []
+    assert (
+        body["preview"][0]["ref"] == "PSG23-01"
+        and body["preview"][0]["status"] == "recommend_closed"
+    )
+    assert not Action.objects.exists()
+    upload = {"file": SimpleUploadedFile("log.xlsx", xlsx_export.content)}
+    done = client.post("/api/v1/actions/import?dry_run=false", upload, **bearer(pmo_user))
+    assert done.status_code == 200 and done.json()["created"] == ["PSG23-01"]
+    assert Action.objects.get(ref="PSG23-01").description == "=1+1"
+    upload = {"file": SimpleUploadedFile("log.xlsx", xlsx_export.content)}
+    again = client.post("/api/v1/actions/import?dry_run=false", upload, **bearer(pmo_user))
+    assert again.status_code == 422
+    assert again.json()["problems"][0]["column"] == "Ref"
+
+
+def test_import_refuses_a_hostile_file_and_a_caller_who_keeps_no_log(client, log_world, pmo_user):
+    w = log_world
+    upload = {"file": SimpleUploadedFile("bomb.xlsx", b"PK\x03\x04 broken")}
+    refused = client.post("/api/v1/actions/import", upload, **bearer(pmo_user))
+    assert refused.status_code == 422 and "damaged" in refused.json()["errors"]["file"][0]
+    missing = client.post("/api/v1/actions/import", {}, **bearer(pmo_user))
+    assert missing.status_code == 422
+    upload = {"file": SimpleUploadedFile("log.csv", b"Ref,Action,Owner\nPSG01-01,x,y\n")}
+    assert (
+        client.post("/api/v1/actions/import", upload, **bearer(w["rep_login"])).status_code == 403
+    )
+    upload = {"file": SimpleUploadedFile("log.csv", b"Ref,Action,Owner\nPSG01-01,x,y\n")}
+    assert client.post("/api/v1/actions/import", upload).status_code == 401

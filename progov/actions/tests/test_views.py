@@ -226,3 +226,75 @@ def test_search_finds_actions_by_ref_and_words(client, log):
     assert "Diarise the extraordinary PSG" in found
     words = client.get("/search/", {"q": "benefits"}).content.decode()
     assert "PSG17-05" in words
+
+
+def _workbook(rows: list[list[object]]) -> bytes:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_import_page_checks_then_imports_all_or_nothing(client, log_world, pmo_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sign_in(client, pmo_user)
+    page = client.get("/actions/import/")
+    assert page.status_code == 200 and "Due Date" in page.content.decode()
+    bad = _workbook(
+        [
+            ["Ref", "Date", "Action", "Owner", "Due Date"],
+            ["PSG24-01", "31/02/2023", "x", "Ofgem", "06/09/2023"],
+            ["PSG24-01", "06/09/2023", "y", "Ofgem", "06/09/2023"],
+        ]
+    )
+    checked = client.post("/actions/import/", {"file": SimpleUploadedFile("bad.xlsx", bad)})
+    assert checked.status_code == 400
+    html = checked.content.decode()
+    assert "2 problems in the file: nothing was imported." in html
+    assert "is not a date" in html and "is on row 2 and on row 3" in html
+    assert not page_problems(html)
+    assert not Action.objects.exists()
+    good = _workbook(
+        [["Ref", "Action", "Owner", "Due"], ["PSG24-01", "Share the pack", "Ofgem", "To be set"]]
+    )
+    checked = client.post("/actions/import/", {"file": SimpleUploadedFile("good.xlsx", good)})
+    assert checked.status_code == 200
+    html = checked.content.decode()
+    assert "1 action checked: no problem." in html and "Import 1 action" in html
+    job = html.split('name="job" value="')[1].split('"')[0]
+    assert client.get(f"/actions/import/{job}/progress/").status_code == 200
+    done = client.post("/actions/import/", {"job": job})
+    assert done.status_code == 302
+    assert Action.objects.get(ref="PSG24-01").due_text == "To be set"
+    # The check is spent: posting it again is refused, nothing doubles.
+    again = client.post("/actions/import/", {"job": job})
+    assert again.status_code == 400 and Action.objects.count() == 1
+    hostile = client.post(
+        "/actions/import/", {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken")}
+    )
+    assert hostile.status_code == 400 and "damaged" in hostile.content.decode()
+
+
+def test_the_log_downloads_as_excel_and_csv(client, log):
+    xlsx = client.get("/actions/export/", {"group": "PSG"})
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    csv = client.get("/actions/export/", {"format": "csv", "status": "all"})
+    text = csv.content.decode("utf-8-sig")
+    assert text.startswith("Ref,Date,Action,Owner,Due Date,Status,Latest Update,Group")
+    assert "PSG17-05" in text and "To be reviewed at CP2" in text
+
+
+def test_a_participant_who_keeps_no_log_cannot_import(client, log):
+    sign_in(client, log["rep_login"])
+    assert client.get("/actions/import/").status_code == 403
+    client.logout()
+    assert client.get("/actions/import/").status_code == 302
