@@ -9,6 +9,7 @@ from progov.actions.api import router as actions_router
 from progov.audit.api import router as audit_router
 from progov.calendars.api import router as calendars_router
 from progov.core.api import ProgovAPI, install_error_handlers
+from progov.decisions.api import router as decisions_router
 from progov.governance.api import router as governance_router
 from progov.meetings.api import routers as meetings_routers
 
@@ -34,5 +35,6 @@ api.add_router("/", governance_router)
 api.add_router("/calendars", calendars_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", actions_router)
+api.add_router("/", decisions_router)
 for meetings_router in meetings_routers:
     api.add_router("/meetings", meetings_router)

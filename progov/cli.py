@@ -94,6 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _call("generate_meetings", "--until", DEMO_MEETINGS_UNTIL, "--pack", str(DEFAULT_PACK))
     # The pack's action logs were loaded before their meetings existed: link them now.
     _call("link_action_meetings")
+    _call("link_decision_meetings")
     # The meetings that have taken place were held (those the seeds cancel stay cancelled).
     _call("mark_meetings_held")
     # Papers of the demo's own making on PSG #24 and DAG #14 (public and group-only).

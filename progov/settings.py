@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "progov.governance",
     "progov.meetings",
     "progov.actions",
+    "progov.decisions",
     "progov.packs",
     "progov.project",
 ]

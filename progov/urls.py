@@ -19,5 +19,6 @@ urlpatterns = [
     path("calendars/", include("progov.calendars.urls")),
     path("meetings/", include("progov.meetings.urls")),
     path("", include("progov.actions.urls")),
+    path("", include("progov.decisions.urls")),
     path("", include("progov.governance.urls")),
 ]

@@ -82,11 +82,12 @@ class Action(VersionedModel):
     )
 
     class Meta:
-        ordering = ["group__acronym", "ref_prefix", "sequence", "id"]
+        ordering = ["ref_prefix", "sequence", "id"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "ref"], name="uniq_action_ref"),
         ]
         indexes = [
+            models.Index(fields=["programme", "ref_prefix", "sequence", "id"]),
             models.Index(fields=["programme", "status"]),
             models.Index(fields=["group", "status"]),
             models.Index(fields=["due_on"]),

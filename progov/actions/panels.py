@@ -34,7 +34,7 @@ def review_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any] | N
     can_raise = access.allowed(
         user=request.user, action="create", obj=Action(group=group, programme=group.programme)
     )
-    if not review.count and not review.closed_here and not can_raise:
+    if not review.count and not review.closed_count and not can_raise:
         return None
     if review.can_confirm:
         # Why this meeting cannot confirm a closure (not started yet, the meeting it was

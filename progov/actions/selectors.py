@@ -100,7 +100,9 @@ def action_list(
     if q and q.strip():
         words = q.strip()
         qs = qs.filter(Q(ref__icontains=words) | Q(description__icontains=words))
-    return _rows(qs).order_by("group__acronym", "ref_prefix", "sequence", "id")
+    # The ref starts with the group's acronym: ordering by it is by group, then meeting
+    # and number, and an index serves it (no sort of the whole log for one page).
+    return _rows(qs).order_by("ref_prefix", "sequence", "id")
 
 
 def action_get(*, user: Any, programme: Programme, ref: str) -> Action:
@@ -141,10 +143,15 @@ def action_actions(*, user: Any, action: Action) -> set[str]:
     return permitted
 
 
+REVIEW_ROWS = 60
+"""Rows of each list a meeting page shows (a log that long links to the whole of it)."""
+
+
 @dataclass(frozen=True)
 class MeetingReview:
     """The "Minutes and Actions" item of a meeting: the group's actions still open (as
-    the packs list them), those recommended for closure, and those closed at it."""
+    the packs list them), those recommended for closure, and those closed at it — each
+    list its first `REVIEW_ROWS`, with the counts."""
 
     meeting: Meeting
     open: list[Action]
@@ -152,39 +159,39 @@ class MeetingReview:
     closed_here: list[Action]
     can_confirm: bool
     today: date
+    open_count: int = 0
+    to_confirm_count: int = 0
+    closed_count: int = 0
 
     @property
     def count(self) -> int:
-        return len(self.open) + len(self.to_confirm)
+        return self.open_count + self.to_confirm_count
 
 
 def meeting_review(*, user: Any, meeting: Meeting) -> MeetingReview:
-    """The actions the meeting reviews (two queries with the owners)."""
+    """The actions the meeting reviews: three short lists and their counts (a fixed
+    number of queries however long the log). Actions raised after the meeting are not
+    yet on its log."""
     group = meeting.group
-    rows = list(
-        _rows(
-            access.restrict(Action.objects.filter(group=group), user=user).filter(
-                Q(status__in=OPEN_STATUSES) | Q(closed_at=meeting)
-            )
-        ).order_by("ref_prefix", "sequence", "id")
-    )
-    # Actions raised after this meeting are not yet on its log.
     start = meeting.start.date()
-    rows = [
-        a for a in rows if a.raised_on is None or a.raised_on <= start or a.meeting_id == meeting.pk
-    ]
-    to_confirm = [a for a in rows if a.status == ActionStatus.RECOMMEND_CLOSED]
-    closed_here = [a for a in rows if a.closed_at_id == meeting.pk]
-    open_rows = [a for a in rows if a not in to_confirm and a not in closed_here]
+    on_log = access.restrict(Action.objects.filter(group=group), user=user).filter(
+        Q(raised_on__isnull=True) | Q(raised_on__lte=start) | Q(meeting=meeting)
+    )
+    to_confirm = on_log.filter(status=ActionStatus.RECOMMEND_CLOSED)
+    open_rows = on_log.filter(status__in=[s for s in OPEN_STATUSES if s != "recommend_closed"])
+    closed_here = access.restrict(Action.objects.filter(closed_at=meeting), user=user)
+    order = ("ref_prefix", "sequence", "id")
     probe = Action(group=group, programme=group.programme)
-    can_confirm = access.allowed(user=user, action="confirm_closure", obj=probe)
     return MeetingReview(
         meeting=meeting,
-        open=open_rows,
-        to_confirm=to_confirm,
-        closed_here=closed_here,
-        can_confirm=can_confirm,
+        open=list(_rows(open_rows).order_by(*order)[:REVIEW_ROWS]),
+        to_confirm=list(_rows(to_confirm).order_by(*order)[:REVIEW_ROWS]),
+        closed_here=list(_rows(closed_here).order_by(*order)[:REVIEW_ROWS]),
+        can_confirm=access.allowed(user=user, action="confirm_closure", obj=probe),
         today=today_for(group.programme),
+        open_count=open_rows.count(),
+        to_confirm_count=to_confirm.count(),
+        closed_count=closed_here.count(),
     )
 
 

@@ -106,9 +106,11 @@ def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
         "overdue": "on" if data.get("overdue") else "",
     }
     export_query = urlencode({k: v for k, v in kept.items() if v})
+    # The groups whose log the reader keeps (whole rows: the access check reads a group's
+    # visibility, which the choices' rows leave out).
     may_raise = [
         g
-        for g in groups
+        for g in GovernanceGroup.objects.filter(programme=programme).order_by("level", "acronym")
         if access.allowed(
             user=request.user, action="create", obj=Action(group=g, programme=programme)
         )

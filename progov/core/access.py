@@ -240,6 +240,33 @@ POLICY: dict[str, dict[str, Allowed]] = {
     },
     "actions.actionupdate": {"view": ANYONE},
     "actions.owneralias": dict(_STRUCTURE),
+    # The decision log: a group's chair and secretariat record its decisions (within the
+    # authority the rules give it); the rules themselves are the administrators'.
+    "decisions.ruleset": {"view": ANYONE, "create": ADMIN_ONLY, "change": ADMIN_ONLY},
+    "decisions.delegation": {
+        "view": ANYONE,
+        "create": ADMIN_ONLY,
+        "change": ADMIN_ONLY,
+        "delete": ADMIN_ONLY,
+    },
+    "decisions.decision": {
+        "view": ANYONE,
+        "create": GROUP_MANAGERS,
+        "change": GROUP_MANAGERS,
+    },
+    "decisions.decisionview": {"view": ANYONE},
+    "decisions.condition": {"view": ANYONE, "change": GROUP_MANAGERS},
+    # Any participant raises an escalation (a participant, a representative, a group);
+    # the receiving group's chair and secretariat answer it or take it a level higher.
+    "decisions.escalation": {
+        "view": PARTICIPANTS,
+        "create": PARTICIPANTS,
+        "answer": GROUP_MANAGERS,
+        "escalate": GROUP_MANAGERS,
+    },
+    # Any party may appeal a governance decision to the IPA; the secretariat records the
+    # IPA's final decision and the SRO's actions enacting it.
+    "decisions.appeal": {"view": PARTICIPANTS, "create": PARTICIPANTS, "decide": STAFF},
     # A login's record, its sign-in history (audit) included, is for administrators, who
     # also unlock a login paused after failed sign-ins.
     "accounts.user": {"view": ADMIN_ONLY, "change": ADMIN_ONLY, "unlock": ADMIN_ONLY},
@@ -710,6 +737,8 @@ ACTION_WORDS = {
     "post_update": "post an update on",
     "recommend_closure": "recommend closing",
     "confirm_closure": "confirm the closure of",
+    "escalate": "escalate further",
+    "decide": "record the IPA's decision on",
 }
 
 

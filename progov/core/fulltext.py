@@ -28,6 +28,9 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 MAX_WORDS = 8
+MAX_CANDIDATES = 2000
+"""Rows handed to FTS5 to rank, in the queryset's own order (latest first): a search
+for common words costs the same however many rows contain them."""
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -58,9 +61,11 @@ def ranked(qs: QuerySet[Any], *, fields: Sequence[str], q: str, limit: int) -> l
         candidates = qs.filter(*(_contains(fields, word) for word in ascii_words))
         order = _sqlite(candidates, fields, words)
     found = order[:limit]
-    if len(found) < limit:
-        rest = qs.filter(_contains(fields, q)).exclude(pk__in=found)
-        found += list(rest.values_list("pk", flat=True)[: limit - len(found)])
+    # Asked even when the ranked rows fill the page, so a search costs the same queries
+    # however many rows match.
+    rest = qs.filter(_contains(fields, q)).exclude(pk__in=found)
+    found += list(rest.values_list("pk", flat=True)[: max(1, limit - len(found))])
+    found = found[:limit]
     rows = qs.model._default_manager.none() if not found else qs.filter(pk__in=found)
     by_pk = {row.pk: row for row in rows}
     return [by_pk[pk] for pk in found if pk in by_pk]
@@ -80,7 +85,7 @@ def _postgres(qs: QuerySet[Any], fields: Sequence[str], words: list[str]) -> lis
 
 
 def _sqlite(qs: QuerySet[Any], fields: Sequence[str], words: list[str]) -> list[Any]:
-    rows = list(qs.values_list("pk", *fields))
+    rows = list(qs.values_list("pk", *fields)[:MAX_CANDIDATES])
     if not rows:
         return []
     columns = [f"c{i}" for i in range(len(fields))]

@@ -43,6 +43,7 @@ from progov.core.testing.api import api_call, bearer, rolled_back
 from progov.core.testing.audit import audit_head, entries_since
 from progov.core.testing.views import page_call, sign_in, sign_out
 from progov.core.testing.world import ROLES, World, build_world
+from progov.decisions.models import Appeal, Decision, Escalation
 from progov.governance.models import (
     Constituency,
     GovernanceGroup,
@@ -167,8 +168,14 @@ def api_bindings(w: World, path: str) -> list[Binding]:
             missing=True,
         )
         return [*found, cross, _missing(found[0], amendment_id=MISSING_ID)]
-    if params == ["ref"]:  # the action log
-        found = _by_key(w.actions, lambda k, a: Binding(k, {"ref": a.ref}, (a,), {"action": a}))
+    if params == ["ref"]:  # the logs: actions, decisions, escalations, appeals
+        logs = {
+            "/decisions/": (w.decisions, "decision"),
+            "/escalations/": (w.escalations, "escalation"),
+            "/appeals/": (w.appeals, "appeal"),
+        }
+        objects, name = next((v for k, v in logs.items() if k in path), (w.actions, "action"))
+        found = _by_key(objects, lambda k, o: Binding(k, {"ref": o.ref}, (o,), {name: o}))
         return [*found, _missing(found[0], ref="NOPE99-01")]
     if params == ["item_id"]:  # the forward look
         found = _by_key(w.forward, lambda k, i: Binding(k, {"item_id": i.pk}, (i,), {"item": i}))
@@ -312,6 +319,56 @@ API_WRITES: dict[tuple[str, str], Write] = {
         lambda w, b: Multipart(
             {"file": SimpleUploadedFile("log.csv", b"Ref,Action,Owner\nPSG01-02,x,Ofgem\n")}
         ),
+    ),
+    ("POST", "/api/v1/governance/route-decision"): Write(
+        "view",
+        _on("group"),
+        lambda w, b: {"group": b.params["acronym"], "subject_type": "programme"},
+        bindings=_group_bindings,
+    ),
+    ("POST", "/api/v1/decisions"): Write(
+        "create",
+        lambda w, b: Decision(group=b.on["group"], programme=w.programme),
+        lambda w, b: {
+            "group": b.params["acronym"],
+            "made_how": "chair",
+            "subject": "Referred",
+            "subject_type": "programme",
+            "outcome": "referred",
+        },
+        bindings=_group_bindings,
+    ),
+    # From each group to PSG: formal, so only the groups whose parent is PSG may.
+    ("POST", "/api/v1/escalations"): Write(
+        "create",
+        lambda w, b: Escalation(from_group=b.on["group"], to_group=w.groups["psg"]),
+        lambda w, b: {
+            "from_group": b.params["acronym"],
+            "to_group": "PSG",
+            "subject": "s",
+            "context": "c",
+            "rationale": "r",
+            "impact": "i",
+        },
+        bindings=_group_bindings,
+    ),
+    ("POST", "/api/v1/escalations/{ref}/escalate"): Write(
+        "escalate", _on("escalation"), lambda w, b: {"rationale": "Higher"}, _on("escalation")
+    ),
+    ("POST", "/api/v1/escalations/{ref}/answer"): Write(
+        "answer", _on("escalation"), lambda w, b: {"outcome": "Answered"}, _on("escalation")
+    ),
+    ("POST", "/api/v1/appeals"): Write(
+        "create",
+        lambda w, b: Appeal(decision=b.on["decision"], programme=w.programme),
+        lambda w, b: {"decision": b.params["ref"], "grounds": "Unfair", "appellant": "Us"},
+        bindings=lambda w: api_bindings(w, "/api/v1/decisions/{ref}"),
+    ),
+    ("POST", "/api/v1/appeals/{ref}/decision"): Write(
+        "decide",
+        _on("appeal"),
+        lambda w, b: {"result": "dismissed", "ipa_decision": "Final"},
+        _on("appeal"),
     ),
     ("PATCH", "/api/v1/actions/{ref}"): Write(
         "change", _on("action"), lambda w, b: {"description": "Corrected"}, _on("action")
@@ -562,7 +619,14 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
         found = _by_key(w.meetings, lambda k, m: Binding(k, {"pk": m.pk}, (m,), {"meeting": m}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
     if params == ["ref"]:
-        found = _by_key(w.actions, lambda k, a: Binding(k, {"ref": a.ref}, (a,), {"action": a}))
+        objects, key = w.actions, "action"
+        if name in ("decisions:decision", "decisions:lodge_appeal"):
+            objects, key = w.decisions, "decision"
+        elif name.startswith("decisions:") and "escalat" in name:
+            objects, key = w.escalations, "escalation"
+        elif name == "decisions:decide_appeal":
+            objects, key = w.appeals, "appeal"
+        found = _by_key(objects, lambda k, o: Binding(k, {"ref": o.ref}, (o,), {key: o}))
         return [*found, _missing(found[0], ref="NOPE99-01")]
     if params == ["acronym"]:
         groups = _by_key(
@@ -610,6 +674,7 @@ PAGE_QUERIES: dict[str, list[str]] = {
     "governance:people": SEARCHES,
     "governance:organisations": SEARCHES,
     "actions:log": [*SEARCHES, "group=HIDG", "status=all", "overdue=on"],
+    "decisions:log": [*SEARCHES, "group=HIDG"],
 }
 
 # The secretariat's structure forms on one group (governance/views/maintain.py).
@@ -622,6 +687,8 @@ STRUCTURE_FORMS = {
     "governance:seat_create",
     "governance:membership_create",
     "actions:new",
+    "decisions:record",
+    "decisions:raise_escalation",
 }
 
 # Page writes (form POSTs) in the policy's words; None: the POST is no domain write.
@@ -692,6 +759,22 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
     "actions:keep_open": ("confirm_closure", _on("action")),
     "actions:cancel": ("cancel", _on("action")),
     "actions:import": ("create", lambda w, b: Action(group=w.groups["psg"], programme=w.programme)),
+    # The decision log (decisions/views.py).
+    "decisions:record": (
+        "create",
+        lambda w, b: Decision(group=b.on["group"], programme=w.programme),
+    ),
+    "decisions:raise_escalation": (
+        "create",
+        lambda w, b: Escalation(from_group=b.on["group"], to_group=b.on["group"]),
+    ),
+    "decisions:escalate_further": ("escalate", _on("escalation")),
+    "decisions:answer_escalation": ("answer", _on("escalation")),
+    "decisions:lodge_appeal": (
+        "create",
+        lambda w, b: Appeal(decision=b.on["decision"], programme=w.programme),
+    ),
+    "decisions:decide_appeal": ("decide", _on("appeal")),
 }
 
 

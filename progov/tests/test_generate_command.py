@@ -142,10 +142,11 @@ def test_demo_generates_meetings_after_loading_the_pack(monkeypatch, capsys):
         "track_deadlines_from",
         "generate_meetings",
         "link_action_meetings",
+        "link_decision_meetings",
         "mark_meetings_held",
         "demo_papers",
         "invite_next_meetings",
         "create_demo_users",
     ]
-    assert calls[6][1:] == ("PSG#24", "DAG#14")
+    assert calls[7][1:] == ("PSG#24", "DAG#14")
     assert calls[3] == ("generate_meetings", "--until", "2027-12-31", "--pack", str(DEFAULT_PACK))

@@ -129,6 +129,19 @@ def _market_role(world: World) -> None:
     )
 
 
+def _decisions_services() -> Any:
+    from progov.decisions import services
+
+    return services
+
+
+def _condition_met(world: World) -> None:
+    from progov.decisions.models import Condition
+
+    condition = Condition.objects.create(decision=world.decisions["psg"], text="ZQ condition")
+    _decisions_services().set_condition_status(actor=_pmo(world), condition=condition, status="met")
+
+
 def _owner_alias(world: World) -> None:
     from progov.actions import services as actions_services
 
@@ -529,6 +542,93 @@ CASES: dict[str, Case] = {
         _service(_owner_alias),
         lambda w: [("/api/v1/audit?object_type=actions.owneralias", "pmo", "ZQ alias")],
         "service",
+    ),
+    "decisions.ruleset": Case(
+        _service(
+            lambda w: _decisions_services().save_rules(
+                actor=w.users["admin"],
+                programme=w.programme,
+                version="ZQ9",
+                regulator=None,
+                via="the IPA",
+                cumulative_from=None,
+            )
+        ),
+        lambda w: [("/api/v1/audit?object_type=decisions.ruleset", "admin", "ZQ9")],
+        "service",
+    ),
+    "decisions.delegation": Case(
+        _service(
+            lambda w: _decisions_services().save_delegation(
+                actor=w.users["admin"],
+                rules=w.rules,
+                subject_type="design",
+                label="ZQ design",
+                level=3,
+            )
+        ),
+        lambda w: [("/api/v1/audit?object_type=decisions.delegation", "admin", "ZQ design")],
+        "service",
+    ),
+    "decisions.decision": Case(
+        _api(
+            "POST",
+            "/api/v1/decisions",
+            {
+                "group": "PSG",
+                "made_how": "chair",
+                "subject": "ZQ decided",
+                "subject_type": "programme",
+                "outcome": "referred",
+            },
+            user="pmo",
+        ),
+        lambda w: [("/api/v1/decisions", "anonymous", "ZQ decided")],
+        "api",
+    ),
+    "decisions.decisionview": Case(
+        _api(
+            "POST",
+            "/api/v1/decisions",
+            {
+                "group": "PSG",
+                "made_how": "chair",
+                "subject": "ZQ with views",
+                "subject_type": "programme",
+                "outcome": "referred",
+                "views": [{"kind": "minority", "text": "ZQ minority view"}],
+            },
+            user="pmo",
+        ),
+        lambda w: [("/api/v1/decisions?q=views", "rep", "ZQ minority view")],
+        "api",
+    ),
+    "decisions.condition": Case(
+        _service(_condition_met),
+        lambda w: [(f"/api/v1/decisions/{w.decisions['psg'].ref}", "anonymous", '"met"')],
+        "service",
+    ),
+    "decisions.escalation": Case(
+        _api(
+            "POST",
+            "/api/v1/escalations/ESC001/answer",
+            {"outcome": "ZQ answered escalation"},
+            user="pmo",
+            if_match=lambda w: w.escalations["sub"].version,
+        ),
+        lambda w: [("/api/v1/escalations/ESC001", "rep", "ZQ answered escalation")],
+        "api",
+    ),
+    "decisions.appeal": Case(
+        _api(
+            "POST",
+            "/api/v1/appeals/APP001/decision",
+            {"result": "dismissed", "ipa_decision": "ZQ final"},
+            user="pmo",
+            if_match=lambda w: w.appeals["psg"].version,
+        ),
+        lambda w: [("/api/v1/appeals", "rep", "ZQ final")],
+        "api",
     ),
     "meetings.calendarfeedtoken": Case(
         _api("DELETE", "/api/v1/meetings/feed-tokens/{w.tokens[rep].pk}", user="rep"),

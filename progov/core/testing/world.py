@@ -79,6 +79,12 @@ class World:
     # Actions: PSG's owned by the rep's organisation and recommended for closure (PSG's
     # held meeting can confirm it), DAG's owned by `other`, SEC's and HID's.
     actions: dict[str, Any] = field(default_factory=dict)
+    # Decisions of PSG and of the hidden group; an escalation from SUBG to SECG (SECG's
+    # parent is PSG: it can go higher); an appeal of PSG's decision; the decision rules.
+    decisions: dict[str, Any] = field(default_factory=dict)
+    escalations: dict[str, Any] = field(default_factory=dict)
+    appeals: dict[str, Any] = field(default_factory=dict)
+    rules: Any = None
 
     def objects(self) -> list[Model]:
         return [obj for obj, _ in self.markers]
@@ -258,6 +264,7 @@ def build_world() -> World:
         programme=programme, date=date(2031, 12, 29), name="Christmas shutdown"
     )
     actions = _actions(programme, groups, meetings, organisation, people)
+    rules, decisions, escalations, appeals = _decisions(programme, groups, people)
     world = World(
         programme=programme,
         users=users,
@@ -279,6 +286,10 @@ def build_world() -> World:
         closure_day=closure_day,
         seats=seats,
         actions=actions,
+        decisions=decisions,
+        escalations=escalations,
+        appeals=appeals,
+        rules=rules,
     )
     for group in groups.values():
         world.markers.append((group, group.acronym))
@@ -293,6 +304,9 @@ def build_world() -> World:
         ("forward", forward),
         ("terms", terms),
         ("action", actions),
+        ("decision", decisions),
+        ("escalation", escalations),
+        ("appeal", appeals),
     ):
         world.markers.extend((obj, f"ZQ {kind} {key}") for key, obj in objects.items())
     world.markers.extend((a, f"ZQ requester {k}") for k, a in amendments.items())
@@ -348,6 +362,55 @@ def _actions(
         ActionOwner.objects.create(action=found[key], organisation=organisation)
     ActionOwner.objects.create(action=found["dag"], person=people["other"])
     return found
+
+
+def _decisions(programme: Any, groups: dict[str, Any], people: dict[str, Any]) -> tuple[Any, ...]:
+    from progov.decisions.models import Appeal, Decision, Delegation, Escalation, RuleSet
+
+    rules = RuleSet.objects.create(programme=programme, framework_version="3.2", via="the IPA")
+    for subject, level in (("programme", 2), ("working", 4)):
+        Delegation.objects.create(rules=rules, subject_type=subject, label=subject, level=level)
+    decisions = {
+        key: Decision.objects.create(
+            programme=programme,
+            group=groups[key],
+            ref=f"{groups[key].acronym}01-D01",
+            ref_prefix=f"{groups[key].acronym}01",
+            sequence=1,
+            made_how="chair",
+            subject=f"ZQ decision {key}",
+            subject_type="programme",
+            outcome="accepted",
+            decided_on=date(2024, 3, 6),
+            rules_version="3.2",
+        )
+        for key in ("psg", "hid")
+    }
+    escalations = {
+        "sub": Escalation.objects.create(
+            programme=programme,
+            ref="ESC001",
+            from_group=groups["sub"],
+            to_group=groups["sec"],
+            raised_by_text="Sub Group",
+            raised_on=date(2024, 3, 7),
+            subject="ZQ escalation sub",
+            context="c",
+            rationale="r",
+            impact="i",
+        )
+    }
+    appeals = {
+        "psg": Appeal.objects.create(
+            programme=programme,
+            ref="APP001",
+            decision=decisions["psg"],
+            appellant_text="Octopus Energy",
+            lodged_on=date(2024, 3, 8),
+            grounds="ZQ appeal psg",
+        )
+    }
+    return rules, decisions, escalations, appeals
 
 
 def _audit_every_object(world: World) -> None:

@@ -1,0 +1,171 @@
+"""The decision log's page forms; the services hold the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from progov.core.forms import DayField, VersionForm
+from progov.decisions.models import Appeal, Basis, Outcome
+
+
+class RecordDecisionForm(forms.Form):
+    meeting = forms.ChoiceField(label="Taken at", required=False)
+    subject = forms.CharField(
+        label="Subject", max_length=300, error_messages={"required": "Say what was decided on."}
+    )
+    subject_type = forms.ChoiceField(label="Kind of decision")
+    recommendation = forms.CharField(
+        label="The recommendation put to the group",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    conditions = forms.CharField(
+        label="Conditions (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For an acceptance subject to conditions: each is tracked.",
+    )
+    basis = forms.ChoiceField(label="Basis", choices=Basis.choices)
+    rationale = forms.CharField(
+        label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    recording_time = forms.CharField(
+        label="Time in the recording", required=False, max_length=12, help_text="e.g. 00:42:10"
+    )
+    cost_impact_gbp = forms.DecimalField(
+        label="Cost or benefit impact (£)",
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("-1e12"),
+        max_value=Decimal("1e12"),
+    )
+    tom_impact = forms.BooleanField(
+        label="A material impact on the Target Operating Model", required=False
+    )
+    consumer_impact = forms.BooleanField(label="A material impact on consumers", required=False)
+    competition_impact = forms.BooleanField(
+        label="A material impact on competition", required=False
+    )
+    review_on = DayField(label="Review date", required=False)
+
+    def __init__(
+        self, *args: Any, meetings: list[Any], subjects: list[tuple[str, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        meeting = self.fields["meeting"]
+        assert isinstance(meeting, forms.ChoiceField)
+        meeting.choices = [("", "By the chair outside a meeting")] + [
+            (str(m.pk), f"{m.group.acronym} #{m.number}, {m.start:%a %-d %b %Y}") for m in meetings
+        ]
+        self.meetings = {str(m.pk): m for m in meetings}
+        kind = self.fields["subject_type"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = subjects
+
+    def chosen_meeting(self) -> Any:
+        return self.meetings.get(self.cleaned_data.get("meeting") or "")
+
+
+class EscalationForm(forms.Form):
+    to_group = forms.ChoiceField(label="To")
+    formal = forms.BooleanField(
+        label="A formal escalation (to the next level; it skips none)", required=False, initial=True
+    )
+    subject = forms.CharField(
+        label="What is escalated",
+        max_length=300,
+        error_messages={"required": "Say what is escalated."},
+    )
+    context = forms.CharField(
+        label="Context",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the context."},
+    )
+    rationale = forms.CharField(
+        label="Why it is escalated",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why it is escalated."},
+    )
+    impact = forms.CharField(
+        label="The impact if no action is taken",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the impact is if no action is taken."},
+    )
+
+    def __init__(self, *args: Any, targets: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_group"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(g.acronym, f"{g.acronym}: {g.name}") for g in targets]
+
+
+class EscalateFurtherForm(VersionForm):
+    rationale = forms.CharField(
+        label="Why it goes higher",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why it goes higher."},
+    )
+
+
+class AnswerForm(VersionForm):
+    outcome = forms.CharField(
+        label="The answer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the answer is."},
+    )
+
+
+class AppealForm(forms.Form):
+    appellant = forms.CharField(
+        label="Who appeals",
+        required=False,
+        max_length=200,
+        help_text="Default: you and your organisation.",
+    )
+    grounds = forms.CharField(
+        label="Grounds",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the grounds of the appeal."},
+    )
+
+
+class AppealDecisionForm(VersionForm):
+    result = forms.ChoiceField(label="The IPA's decision", choices=Appeal.Result.choices)
+    ipa_decision = forms.CharField(
+        label="As the IPA wrote it",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Record the IPA's decision."},
+    )
+    recommendations = forms.CharField(
+        label="Recommendations for the SRO (one per line)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Each becomes an action on the group's log, owned by the SRO.",
+    )
+    due_on = DayField(label="Due", required=False)
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label="Words or ref", required=False, max_length=100)
+    group = forms.ChoiceField(
+        label="Group",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the listed groups."},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any"), *Outcome.choices],
+        error_messages={"invalid_choice": "Choose one of the listed outcomes."},
+    )
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "All groups")] + [(g.acronym, g.acronym) for g in groups]

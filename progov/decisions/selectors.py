@@ -1,0 +1,224 @@
+"""Reads of the decision log, escalations, appeals and the rules, restricted in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from progov.core import access
+from progov.core.errors import NotFound
+from progov.core.fulltext import ranked
+from progov.decisions.models import (
+    Appeal,
+    Decision,
+    DecisionView,
+    Delegation,
+    Escalation,
+    EscalationStatus,
+    RuleSet,
+)
+from progov.decisions.rules import cumulative_total
+from progov.governance.models import GovernanceGroup, Programme
+
+
+def _decisions(qs: QuerySet[Decision]) -> QuerySet[Decision]:
+    return qs.select_related(
+        "group", "meeting", "meeting__group", "deferred_to", "deferred_to__group", "supersedes"
+    ).prefetch_related(
+        "conditions",
+        Prefetch("views", queryset=DecisionView.objects.prefetch_related("constituencies")),
+        "actions",
+        "superseded_by",
+    )
+
+
+def decision_list(
+    *,
+    user: Any,
+    programme: Programme,
+    group: GovernanceGroup | None = None,
+    meeting: Any = None,
+    outcome: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Decision]:
+    qs = access.restrict(Decision.objects.filter(programme=programme), user=user)
+    if group is not None:
+        qs = qs.filter(group=group)
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if q and q.strip():
+        words = q.strip()
+        qs = qs.filter(
+            Q(ref__icontains=words)
+            | Q(subject__icontains=words)
+            | Q(rationale__icontains=words)
+            | Q(recommendation__icontains=words)
+        )
+    return _decisions(qs).order_by("-decided_on", "ref_prefix", "sequence", "id")
+
+
+def decision_get(*, user: Any, programme: Programme, ref: str) -> Decision:
+    found = (
+        _decisions(access.restrict(Decision.objects.filter(programme=programme), user=user))
+        .filter(ref__iexact=ref.strip())
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No decision {ref}.")
+    return found
+
+
+def decisions_at(*, user: Any, meeting: Any) -> list[Decision]:
+    return list(
+        _decisions(access.restrict(Decision.objects.filter(meeting=meeting), user=user)).order_by(
+            "sequence", "id"
+        )
+    )
+
+
+def decision_search(*, user: Any, programme: Programme, q: str, limit: int) -> list[Decision]:
+    qs = access.restrict(Decision.objects.filter(programme=programme), user=user).select_related(
+        "group"
+    )
+    exact = list(qs.filter(ref__iexact=q.strip())[:1])
+    return exact + ranked(
+        qs.exclude(pk__in=[d.pk for d in exact]).order_by("-decided_on", "id"),
+        fields=("ref", "subject", "rationale"),
+        q=q,
+        limit=max(0, limit - len(exact)),
+    )
+
+
+def rules_context(*, user: Any, programme: Programme) -> dict[str, Any]:
+    """The rules page: levels, delegations, thresholds and the running cumulative total
+    (the groups the reader may see)."""
+    rules = RuleSet.objects.filter(programme=programme).select_related("regulator").first()
+    visible = access.restrict(GovernanceGroup.objects.all(), user=user)
+    delegations = (
+        list(
+            Delegation.objects.filter(rules=rules).prefetch_related(
+                Prefetch("groups", queryset=visible)
+            )
+        )
+        if rules
+        else []
+    )
+    from progov.governance.models import RegulatorThreshold
+
+    return {
+        "rules": rules,
+        "delegations": delegations,
+        "thresholds": list(RegulatorThreshold.objects.filter(programme=programme)),
+        "cumulative": cumulative_total(rules) if rules else None,
+        "levels": _levels(user, programme),
+    }
+
+
+def _levels(user: Any, programme: Programme) -> list[dict[str, Any]]:
+    """The groups by level with what each reports to (a parent the reader may not see is
+    not named)."""
+    rows = list(
+        access.restrict(GovernanceGroup.objects.filter(programme=programme), user=user)
+        .order_by("level", "acronym")
+        .values("id", "level", "acronym", "name", "parent_id")
+    )
+    names = {r["id"]: r["acronym"] for r in rows}
+    return [
+        {**r, "parent__acronym": names.get(r["parent_id"])} for r in rows if r["level"] is not None
+    ]
+
+
+def _escalations(qs: QuerySet[Escalation]) -> QuerySet[Escalation]:
+    return qs.select_related("from_group", "to_group", "decision", "previous", "raised_by")
+
+
+def escalation_list(
+    *, user: Any, programme: Programme, status: str | None = None, group: Any = None
+) -> QuerySet[Escalation]:
+    qs = access.restrict(Escalation.objects.filter(programme=programme), user=user)
+    if status:
+        qs = qs.filter(status=status)
+    if group is not None:
+        qs = qs.filter(Q(from_group=group) | Q(to_group=group))
+    return _escalations(qs).order_by("-raised_on", "-id")
+
+
+def escalation_get(*, user: Any, programme: Programme, ref: str) -> Escalation:
+    found = (
+        _escalations(access.restrict(Escalation.objects.filter(programme=programme), user=user))
+        .filter(ref__iexact=ref.strip())
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No escalation {ref}.")
+    return found
+
+
+def escalation_chain(*, user: Any, escalation: Escalation) -> list[Escalation]:
+    """The whole chain the escalation belongs to, first link first (DWG → TMAG → PSG →
+    the regulator via the IPA); links the reader may not see are left out."""
+    first = escalation
+    seen = {first.pk}
+    while first.previous_id is not None and first.previous_id not in seen:
+        earlier = Escalation.objects.select_related("previous").filter(pk=first.previous_id).first()
+        if earlier is None:
+            break
+        first = earlier
+        seen.add(first.pk)
+    chain = [first]
+    while True:
+        later = Escalation.objects.filter(previous=chain[-1]).first()
+        if later is None or later.pk in {c.pk for c in chain}:
+            break
+        chain.append(later)
+    visible = set(
+        access.restrict(
+            Escalation.objects.filter(pk__in=[c.pk for c in chain]), user=user
+        ).values_list("pk", flat=True)
+    )
+    return list(
+        _escalations(
+            Escalation.objects.filter(pk__in=[c.pk for c in chain if c.pk in visible])
+        ).order_by("raised_on", "id")
+    )
+
+
+def escalations_of_decision(*, user: Any, decision: Decision) -> list[Escalation]:
+    firsts = list(
+        access.restrict(
+            Escalation.objects.filter(decision=decision, previous__isnull=True), user=user
+        )
+    )
+    out: list[Escalation] = []
+    for e in firsts:
+        out += escalation_chain(user=user, escalation=e)
+    return out
+
+
+def escalations_awaiting(*, user: Any, programme: Programme) -> QuerySet[Escalation]:
+    return _escalations(
+        access.restrict(
+            Escalation.objects.filter(programme=programme, status=EscalationStatus.OPEN),
+            user=user,
+            action="answer",
+        )
+    ).order_by("raised_on", "id")
+
+
+def appeal_list(*, user: Any, programme: Programme) -> QuerySet[Appeal]:
+    return (
+        access.restrict(Appeal.objects.filter(programme=programme), user=user)
+        .select_related("decision", "decision__group")
+        .prefetch_related("actions")
+        .order_by("-lodged_on", "-id")
+    )
+
+
+def appeal_get(*, user: Any, programme: Programme, ref: str) -> Appeal:
+    found = appeal_list(user=user, programme=programme).filter(ref__iexact=ref.strip()).first()
+    if found is None:
+        raise NotFound(f"No appeal {ref}.")
+    return found
