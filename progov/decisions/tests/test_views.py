@@ -3,6 +3,8 @@ and offers escalation), the rules page with the running total, escalations and a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from progov.core.testing.html_checks import page_problems
@@ -50,7 +52,10 @@ def test_the_rules_page_shows_levels_authority_thresholds_and_the_running_total(
         group=rules_world["psg"],
         meeting=rules_world["psg24"],
         decision=services.DecisionIn(
-            subject="x", subject_type="programme", outcome="accepted", cost_impact_gbp=3_000_000
+            subject="x",
+            subject_type="programme",
+            outcome="accepted",
+            cost_impact_gbp=Decimal(3_000_000),
         ),
     )
     html = client.get("/decisions/rules/").content.decode()
