@@ -51,7 +51,7 @@ def review_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any] | N
 
 register_meeting_panel(
     MeetingPanel(
-        key="actions",
+        key="action-log",
         title="Actions",
         template="actions/_meeting_panel.html",
         context=review_context,

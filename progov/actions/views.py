@@ -222,7 +222,7 @@ def raise_action(request: HttpRequest, programme: Programme, acronym: str) -> Ht
             "number and the next number of that meeting (PSG24-03).",
             "crumbs": _crumbs(group=group),
             "submit_label": "Raise the action",
-            "cancel_url": reverse("meetings:meeting", args=[chosen.pk]) + "#actions"
+            "cancel_url": reverse("meetings:meeting", args=[chosen.pk]) + "#action-log"
             if chosen
             else _log_url(group),
         },
@@ -343,7 +343,7 @@ def _back(request: HttpRequest, action: Action) -> str:
     """Where a closure answered from a meeting's page goes back to: that meeting."""
     meeting = request.POST.get("back_to_meeting") or request.GET.get("back_to_meeting")
     if meeting and meeting.isdigit():
-        return reverse("meetings:meeting", args=[int(meeting)]) + "#actions"
+        return reverse("meetings:meeting", args=[int(meeting)]) + "#action-log"
     return action_url(action)
 
 

@@ -156,7 +156,7 @@ def test_raising_an_action_at_a_meeting(client, log):
 def test_the_meeting_page_lists_the_actions_and_confirms_a_closure(client, log):
     w = log
     page = client.get(f"/meetings/{w['psg24'].pk}/").content.decode()
-    assert 'id="actions"' in page and "Recommended for closure (1)" in page
+    assert 'id="action-log"' in page and "Recommended for closure (1)" in page
     assert "Confirm closure" not in page  # only for the group's managers
     sign_in(client, w["chair_login"])
     page = client.get(f"/meetings/{w['psg24'].pk}/").content.decode()
@@ -171,7 +171,7 @@ def test_the_meeting_page_lists_the_actions_and_confirms_a_closure(client, log):
         },
     )
     assert done.status_code == 302 and done["Location"].endswith(
-        f"/meetings/{w['psg24'].pk}/#actions"
+        f"/meetings/{w['psg24'].pk}/#action-log"
     )
     late.refresh_from_db()
     assert late.status == ActionStatus.CLOSED and late.closed_at == w["psg24"]
