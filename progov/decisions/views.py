@@ -170,7 +170,7 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
     return form_page(
         request,
         form,
-        template="decisions/record.html",
+        template="form_page.html",
         context={
             "programme": programme,
             "group": group,
@@ -182,6 +182,7 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
             "submit_label": "Record the decision",
             "cancel_url": reverse("decisions:log"),
             "escalate_url": reverse("decisions:raise_escalation", args=[group.acronym]),
+            "before_template": "decisions/_escalate_offer.html",
         },
         call=call,
         done=lambda d: (
