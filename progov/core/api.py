@@ -81,8 +81,9 @@ class ProgovAPI(NinjaAPI):
 
     ninja declares the same security (bearer token or session) on every operation; but
     anonymous callers may read public objects, so every read (GET) also lists the empty
-    requirement `{}` (sign-in optional) unless it carries `SIGNED_IN_READ`. Writes keep
-    the requirement: anonymous writes answer 401."""
+    requirement `{}` (sign-in optional) unless it carries `SIGNED_IN_READ`; so does a POST
+    that only answers a question (`OPEN_TO_ALL`: the decision router). Writes keep the
+    requirement: anonymous writes answer 401."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -103,8 +104,10 @@ class ProgovAPI(NinjaAPI):
         for operations in schema.get("paths", {}).values():
             for method, operation in operations.items():
                 signed_in = operation.pop("x-progov-signed-in", False)
+                open_to_all = operation.pop("x-progov-open", False)
                 security = operation.get("security")
-                if method == "get" and not signed_in and security and {} not in security:
+                reads = (method == "get" and not signed_in) or open_to_all
+                if reads and security and {} not in security:
                     operation["security"] = [*security, {}]
                 responses = operation.setdefault("responses", {})
                 # Any call can meet the bad-token throttle (accounts.throttle), and any
@@ -122,6 +125,10 @@ class ProgovAPI(NinjaAPI):
                         413, {"description": "The body is over the size limit", "content": error}
                     )
         return schema
+
+
+OPEN_TO_ALL = {"x-progov-open": True}
+"""`openapi_extra` of a POST that writes nothing and answers anyone (sign-in optional)."""
 
 
 def actor(request: HttpRequest) -> Any:

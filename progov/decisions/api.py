@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from progov.actions import selectors as action_selectors
 from progov.core.api import (
     IF_MATCH,
+    OPEN_TO_ALL,
     WRITE_ERRORS,
     actor,
     etag_for,
@@ -57,7 +58,9 @@ def _group(user: Any, programme: Programme, acronym: str, field: str = "group") 
         raise ValidationError.for_field(field, f"No group {acronym!r}.") from None
 
 
-@router.post("/governance/route-decision", response={200: RouteOut, **ERRORS})
+@router.post(
+    "/governance/route-decision", response={200: RouteOut, **ERRORS}, openapi_extra=OPEN_TO_ALL
+)
 def route(request: HttpRequest, payload: RouteIn, programme: str | None = None) -> Any:
     """Who may take a proposed decision and whether it must go higher, with the reasons
     and the version of the rules it was checked against. Writes nothing. Without

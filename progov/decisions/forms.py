@@ -52,9 +52,35 @@ class RecordDecisionForm(forms.Form):
         label="A material impact on competition", required=False
     )
     review_on = DayField(label="Review date", required=False)
+    deferred_to = forms.ChoiceField(
+        label="Deferred to", required=False, help_text="For a deferral: the later meeting."
+    )
+    majority_view = forms.CharField(
+        label="Majority view", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minority_view = forms.CharField(
+        label="Minority view", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    minority_constituencies = forms.MultipleChoiceField(
+        label="Constituencies holding the minority view",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    actions = forms.CharField(
+        label="Actions it decides (refs)",
+        required=False,
+        max_length=400,
+        help_text="e.g. PSG23-04, DAG13-08",
+    )
 
     def __init__(
-        self, *args: Any, meetings: list[Any], subjects: list[tuple[str, str]], **kwargs: Any
+        self,
+        *args: Any,
+        meetings: list[Any],
+        subjects: list[tuple[str, str]],
+        later: list[Any] | None = None,
+        constituencies: list[Any] | None = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         meeting = self.fields["meeting"]
@@ -66,9 +92,97 @@ class RecordDecisionForm(forms.Form):
         kind = self.fields["subject_type"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = subjects
+        later = later or []
+        deferred = self.fields["deferred_to"]
+        assert isinstance(deferred, forms.ChoiceField)
+        deferred.choices = [("", "Not deferred")] + [
+            (str(m.pk), f"{m.group.acronym} #{m.number}, {m.start:%a %-d %b %Y}") for m in later
+        ]
+        self.later = {str(m.pk): m for m in later}
+        constituencies = constituencies or []
+        held = self.fields["minority_constituencies"]
+        assert isinstance(held, forms.MultipleChoiceField)
+        held.choices = [(c.code, c.name) for c in constituencies]
+        self.constituencies = {c.code: c for c in constituencies}
+        self.fieldsets = [
+            (
+                "The decision",
+                [
+                    "meeting",
+                    "subject",
+                    "subject_type",
+                    "recommendation",
+                    "outcome",
+                    "conditions",
+                    "deferred_to",
+                    "basis",
+                    "rationale",
+                    "recording_time",
+                    "review_on",
+                ],
+            ),
+            ("Views recorded", ["majority_view", "minority_view", "minority_constituencies"]),
+            (
+                "Impact and routing",
+                ["cost_impact_gbp", "tom_impact", "consumer_impact", "competition_impact"],
+            ),
+            ("Links", ["actions"]),
+        ]
 
     def chosen_meeting(self) -> Any:
         return self.meetings.get(self.cleaned_data.get("meeting") or "")
+
+    def chosen_deferral(self) -> Any:
+        return self.later.get(self.cleaned_data.get("deferred_to") or "")
+
+    def action_refs(self) -> list[str]:
+        text = self.cleaned_data.get("actions") or ""
+        return [r for r in text.replace(";", ",").replace(" ", ",").split(",") if r.strip()]
+
+
+class RulesForm(VersionForm):
+    framework_version = forms.CharField(label="Framework version", max_length=20)
+    regulator = forms.ChoiceField(label="The regulator (its group)", required=False)
+    via = forms.CharField(
+        label="Reached through",
+        required=False,
+        max_length=200,
+        help_text="Through whom escalations reach the regulator: the IPA.",
+    )
+    cumulative_from = DayField(
+        label="Counting the cumulative total from",
+        required=False,
+        help_text="The last re-baseline; empty: every recorded decision.",
+    )
+    allow_skipping_levels = forms.BooleanField(
+        label="A formal escalation may skip a level", required=False
+    )
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["regulator"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "None")] + [(g.acronym, f"{g.acronym}: {g.name}") for g in groups]
+
+
+class DelegationForm(forms.Form):
+    subject_type = forms.SlugField(label="Kind of decision (a short code)", max_length=40)
+    label = forms.CharField(label="Name", max_length=100)
+    level = forms.TypedChoiceField(
+        label="Decided at level", coerce=int, choices=[(str(n), str(n)) for n in (1, 2, 3, 4)]
+    )
+    groups = forms.MultipleChoiceField(
+        label="Delegated to (at that level; none: every group of the level)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+    def __init__(self, *args: Any, groups: list[Any], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["groups"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(g.acronym, g.acronym) for g in groups]
 
 
 class EscalationForm(forms.Form):

@@ -117,6 +117,13 @@ def rules_context(*, user: Any, programme: Programme) -> dict[str, Any]:
     }
 
 
+def rules_get(*, programme: Programme) -> RuleSet:
+    rules = RuleSet.objects.filter(programme=programme).first()
+    if rules is None:
+        raise NotFound(f"{programme} has no decision rules yet.")
+    return rules
+
+
 def _levels(user: Any, programme: Programme) -> list[dict[str, Any]]:
     """The groups by level with what each reports to (a parent the reader may not see is
     not named)."""

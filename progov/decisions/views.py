@@ -10,10 +10,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from progov.actions import selectors as action_selectors
 from progov.core import access
-from progov.core.errors import NotFound
+from progov.core.errors import NotFound, ValidationError
 from progov.core.pages import form_page, paginate, sign_in_to_write
 from progov.decisions import selectors, services
 from progov.decisions.forms import (
@@ -21,11 +23,13 @@ from progov.decisions.forms import (
     AppealDecisionForm,
     AppealForm,
     DecisionFilterForm,
+    DelegationForm,
     EscalateFurtherForm,
     EscalationForm,
     RecordDecisionForm,
+    RulesForm,
 )
-from progov.decisions.models import Appeal, Decision, Delegation, Escalation, MadeHow
+from progov.decisions.models import Appeal, Decision, Delegation, Escalation, MadeHow, RuleSet
 from progov.decisions.rules import money
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
@@ -136,15 +140,45 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
         .select_related("group")
         .order_by("-start", "-id")[:24]
     )
+    later = list(
+        meeting_selectors.visible_meetings(user=request.user)
+        .filter(group=group, start__gte=timezone.now())
+        .exclude(status="cancelled")
+        .select_related("group")
+        .order_by("start", "id")[:12]
+    )
     form = RecordDecisionForm(
         _data(request),
         meetings=meetings,
         subjects=_subjects(programme),
+        later=later,
+        constituencies=list(
+            governance_selectors.constituency_list(user=request.user, programme=programme)
+        ),
         initial={"meeting": request.GET.get("meeting", "")},
     )
 
     def call(data: dict[str, Any]) -> Decision:
         meeting = form.chosen_meeting()
+        actions = []
+        for ref in form.action_refs():
+            try:
+                actions.append(
+                    action_selectors.action_get(user=request.user, programme=programme, ref=ref)
+                )
+            except NotFound:
+                raise ValidationError.for_field("actions", f"No action {ref}.") from None
+        views = []
+        if data["majority_view"].strip():
+            views.append(services.ViewIn("majority", data["majority_view"]))
+        if data["minority_view"].strip():
+            views.append(
+                services.ViewIn(
+                    "minority",
+                    data["minority_view"],
+                    [form.constituencies[c] for c in data["minority_constituencies"]],
+                )
+            )
         return services.record_decision(
             actor=request.user,
             group=group,
@@ -164,6 +198,9 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
                 competition_impact=data["competition_impact"],
                 conditions=[c for c in (data["conditions"] or "").splitlines() if c.strip()],
                 made_how=MadeHow.MEETING if meeting is not None else MadeHow.CHAIR,
+                deferred_to=form.chosen_deferral(),
+                views=views,
+                actions=actions,
             ),
         )
 
@@ -198,6 +235,10 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
 def rules_page(request: HttpRequest, programme: Programme) -> HttpResponse:
     context = selectors.rules_context(user=request.user, programme=programme)
     cumulative = context["cumulative"]
+    probe = context["rules"] or RuleSet(programme=programme)
+    may_edit = access.allowed(
+        user=request.user, action="change" if context["rules"] else "create", obj=probe
+    )
     return render(
         request,
         "decisions/rules.html",
@@ -209,7 +250,118 @@ def rules_page(request: HttpRequest, programme: Programme) -> HttpResponse:
                 (t, money(t.amount) if t.amount is not None else "") for t in context["thresholds"]
             ],
             "zero": Decimal(0),
+            "may_edit": may_edit,
         },
+    )
+
+
+@require_http_methods(WRITES)
+@programme_page
+@sign_in_to_write
+def edit_rules(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The rules' framework version, regulator, route and re-baseline (administrators)."""
+    rules = RuleSet.objects.filter(programme=programme).select_related("regulator").first()
+    probe = rules or RuleSet(programme=programme)
+    access.require(user=request.user, action="change" if rules else "create", obj=probe)
+    groups = governance_selectors.group_choices(user=request.user, programme=programme)
+    form = RulesForm(
+        _data(request),
+        groups=groups,
+        initial={
+            "version": rules.version if rules else 1,
+            "framework_version": rules.framework_version if rules else "",
+            "regulator": rules.regulator.acronym if rules and rules.regulator else "",
+            "via": rules.via if rules else "",
+            "cumulative_from": rules.cumulative_from if rules else None,
+            "allow_skipping_levels": rules.allow_skipping_levels if rules else False,
+        },
+    )
+    by_acronym = {g.acronym: g for g in groups}
+    return form_page(
+        request,
+        form,
+        template="form_page.html",
+        context={
+            "programme": programme,
+            "heading": "Edit the decision rules",
+            "intro": "Who may decide what is set per kind of decision on the rules page.",
+            "crumbs": [("Who may decide what", reverse("decisions:rules"))],
+            "submit_label": "Save the rules",
+            "cancel_url": reverse("decisions:rules"),
+        },
+        call=lambda data: services.save_rules(
+            actor=request.user,
+            programme=programme,
+            version=data["framework_version"],
+            regulator=GovernanceGroup.objects.filter(pk=by_acronym[data["regulator"]].pk).first()
+            if data["regulator"]
+            else None,
+            via=data["via"],
+            cumulative_from=data["cumulative_from"],
+            allow_skipping_levels=data["allow_skipping_levels"],
+            expected_version=data["version"],
+        ),
+        done=lambda r: ("The decision rules are saved.", reverse("decisions:rules")),
+        what="The rules",
+        current_version=lambda: RuleSet.objects.get(programme=programme).version,
+    )
+
+
+@require_http_methods(WRITES)
+@programme_page
+@sign_in_to_write
+def edit_delegation(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """Set who may decide one kind of decision (`?subject=design` to change one)."""
+    rules = selectors.rules_get(programme=programme)
+    access.require(user=request.user, action="change", obj=rules)
+    groups = governance_selectors.group_choices(user=request.user, programme=programme)
+    wanted = request.GET.get("subject") or request.POST.get("subject_type") or ""
+    current = (
+        Delegation.objects.filter(rules=rules, subject_type=wanted)
+        .prefetch_related("groups")
+        .first()
+    )
+    form = DelegationForm(
+        _data(request),
+        groups=groups,
+        initial={
+            "subject_type": current.subject_type,
+            "label": current.label,
+            "level": str(current.level),
+            "groups": [g.acronym for g in current.groups.all()],
+            "note": current.note,
+        }
+        if current
+        else {},
+    )
+    by_acronym = {g.acronym: g for g in groups}
+    return form_page(
+        request,
+        form,
+        template="form_page.html",
+        context={
+            "programme": programme,
+            "heading": f"Who decides {current.label.lower()}"
+            if current
+            else "A new kind of decision",
+            "intro": "Groups of the level (or the groups named at it) decide; groups below recommend.",
+            "crumbs": [("Who may decide what", reverse("decisions:rules"))],
+            "submit_label": "Save",
+            "cancel_url": reverse("decisions:rules"),
+        },
+        call=lambda data: services.save_delegation(
+            actor=request.user,
+            rules=rules,
+            subject_type=data["subject_type"],
+            label=data["label"],
+            level=data["level"],
+            groups=list(
+                GovernanceGroup.objects.filter(pk__in=[by_acronym[a].pk for a in data["groups"]])
+            ),
+            note=data["note"],
+        ),
+        done=lambda d: (f"{d.label}: Level {d.level}.", reverse("decisions:rules")),
+        what="The delegation",
     )
 
 

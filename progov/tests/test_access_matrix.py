@@ -617,6 +617,10 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
         return [o, _missing(o, pk=MISSING_ID)]
     if params == ["pk"]:
         found = _by_key(w.meetings, lambda k, m: Binding(k, {"pk": m.pk}, (m,), {"meeting": m}))
+        if name in PAGE_WRITES:
+            # A meeting's forms: RST's meeting is hidden from the same readers as HID's
+            # (nobody in the world is a member of either), so HID's stands for both.
+            found = [b for b in found if b.label != "rst"]
         return [*found, _missing(found[0], pk=MISSING_ID)]
     if params == ["ref"]:
         objects, key = w.actions, "action"
@@ -627,6 +631,12 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
         elif name == "decisions:decide_appeal":
             objects, key = w.appeals, "appeal"
         found = _by_key(objects, lambda k, o: Binding(k, {"ref": o.ref}, (o,), {key: o}))
+        if name in ACTION_FORMS:
+            # The forms on one action treat every action alike: PSG's (public, owned by
+            # the rep's organisation, recommended for closure), SEC's (participants only)
+            # and HID's (hidden) cover what the policy tells apart; DAG's (a person owns
+            # it) is read by the action page and the API.
+            found = [b for b in found if b.label in ("psg", "sec", "hid")]
         return [*found, _missing(found[0], ref="NOPE99-01")]
     if params == ["acronym"]:
         groups = _by_key(
@@ -689,6 +699,15 @@ STRUCTURE_FORMS = {
     "actions:new",
     "decisions:record",
     "decisions:raise_escalation",
+}
+
+# The action log's forms on one action (actions/views.py).
+ACTION_FORMS = {
+    "actions:edit",
+    "actions:update",
+    "actions:closure",
+    "actions:keep_open",
+    "actions:cancel",
 }
 
 # Page writes (form POSTs) in the policy's words; None: the POST is no domain write.
@@ -775,6 +794,8 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
         lambda w, b: Appeal(decision=b.on["decision"], programme=w.programme),
     ),
     "decisions:decide_appeal": ("decide", _on("appeal")),
+    "decisions:edit_rules": ("change", lambda w, b: w.rules),
+    "decisions:edit_delegation": ("change", lambda w, b: w.rules),
 }
 
 
@@ -996,12 +1017,17 @@ def check_versioning(
     m: Matrix, method: str, path: str, spec: Write, bindings: list[Binding]
 ) -> None:
     """428 without If-Match and 412 with a stale one, for the programme secretariat, on
-    each binding it may write; neither writes anything."""
+    the first binding it may write (the header is read before the object, and compared
+    with its version, the same way for every object of the kind); neither writes anything."""
     w = m.world
     user = w.users["pmo"]
+    checked = 0
     for b in bindings:
         if b.missing or spec.versioned is None or (obj := spec.versioned(w, b)) is None:
             continue
+        if checked:
+            break
+        checked += 1
         url = _api_url(path, b.params)
         for if_match, expected in ((None, 428), (obj.version + 7, 412)):
             with rolled_back():
@@ -1143,9 +1169,9 @@ def test_api_reads_leak_nothing(matrix: Matrix) -> None:
     assert not matrix.problems, _report(matrix, "leaks")
 
 
-# In two parts by role, like the page matrix; the staff part holds the check that every
+# In parts by role, like the page matrix; the administrator's part holds the check that every
 # write succeeds for someone (the secretariat or an administrator may make each one).
-API_ROLE_SHARDS = (("anonymous", "public", "observer", "rep"), ("chair", "pmo", "admin"))
+API_ROLE_SHARDS = (("anonymous", "public", "observer", "rep"), ("chair",), ("pmo",), ("admin",))
 
 
 def test_the_api_shards_are_every_role() -> None:
@@ -1160,6 +1186,8 @@ def test_api_writes_follow_the_policy(matrix: Matrix, roles: tuple[str, ...]) ->
         if "admin" in roles
         else []
     )
+    # (An administrator may do everything the table grants anyone, so their part is where
+    # "every write succeeds for someone" is checked.)
     assert not matrix.problems and not never, (
         _report(matrix, "problems") + f"\nwrites that succeeded for nobody: {never}"
     )

@@ -140,3 +140,117 @@ def test_an_appeal_is_lodged_and_the_ipa_decision_recorded(
     assert decided.status_code == 302
     html = client.get("/appeals/").content.decode()
     assert "Partly upheld" in html and html.count("/actions/PSG") >= 2
+
+
+def test_administrators_edit_the_rules_and_the_delegations(
+    client, rules_world, pmo_user, admin_user
+):
+    sign_in(client, pmo_user)
+    assert client.get("/decisions/rules/edit/").status_code == 403
+    assert "Edit the rules" not in client.get("/decisions/rules/").content.decode()
+    sign_in(client, admin_user)
+    rules = rules_world["rules"]
+    form = client.get("/decisions/rules/edit/")
+    assert form.status_code == 200
+    saved = client.post(
+        "/decisions/rules/edit/",
+        {
+            "version": rules.version,
+            "framework_version": "3.3",
+            "regulator": "OFGEM",
+            "via": "the IPA",
+            "cumulative_from": "2023-06-08",
+        },
+    )
+    assert saved.status_code == 302
+    rules.refresh_from_db()
+    assert rules.framework_version == "3.3" and str(rules.cumulative_from) == "2023-06-08"
+    stale = client.post(
+        "/decisions/rules/edit/",
+        {
+            "version": 1,
+            "framework_version": "3.4",
+            "regulator": "OFGEM",
+            "via": "x",
+        },
+    )
+    assert stale.status_code == 409
+    delegated = client.post(
+        "/decisions/rules/delegation/",
+        {
+            "subject_type": "testing",
+            "label": "Testing",
+            "level": "3",
+            "groups": ["TMAG"],
+        },
+    )
+    assert delegated.status_code == 302
+    html = client.get("/decisions/rules/").content.decode()
+    assert "Level 3: TMAG" in html and "framework 3.3" in html
+    bad = client.post(
+        "/decisions/rules/delegation/", {"subject_type": "x y", "label": "", "level": "9"}
+    )
+    assert bad.status_code == 400
+
+
+def test_a_decision_records_its_views_deferral_and_the_actions_it_decides(
+    client, rules_world, pmo_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from progov.actions import services as action_services
+    from progov.core.testing.factories import ConstituencyFactory
+    from progov.meetings.models import Meeting
+
+    w = rules_world
+    large = ConstituencyFactory(programme=w["psg"].programme, code="large", name="Large Supplier")
+    action = action_services.raise_action(
+        actor=pmo_user,
+        group=w["psg"],
+        meeting=w["psg24"],
+        description="Decide the re-plan",
+        owner="Programme",
+        due_text="At PSG #25",
+    )
+    start = timezone.now() + timedelta(days=30)
+    later = Meeting.objects.create(
+        group=w["psg"], number_major=25, start=start, end=start + timedelta(hours=2)
+    )
+    sign_in(client, pmo_user)
+    url = f"/decisions/record/PSG/?meeting={w['psg24'].pk}"
+    done = client.post(
+        url,
+        {
+            "meeting": w["psg24"].pk,
+            "subject": "Re-plan",
+            "subject_type": "programme",
+            "outcome": "deferred",
+            "basis": "chair",
+            "deferred_to": later.pk,
+            "majority_view": "Approve now",
+            "minority_view": "Wait for the IA",
+            "minority_constituencies": ["large"],
+            "actions": action.ref,
+        },
+    )
+    assert done.status_code == 302, done.content.decode()[:2000]
+    decision = Decision.objects.get()
+    assert decision.deferred_to == later and list(decision.actions.all()) == [action]
+    minority = decision.views.get(kind="minority")
+    assert list(minority.constituencies.all()) == [large]
+    page = client.get(f"/decisions/{decision.ref}/").content.decode()
+    assert "Wait for the IA" in page and "Large Supplier" in page and action.ref in page
+    missing = client.post(
+        url,
+        {
+            "meeting": w["psg24"].pk,
+            "subject": "Re-plan 2",
+            "subject_type": "programme",
+            "outcome": "referred",
+            "basis": "consensus",
+            "actions": "NOPE01-01",
+        },
+    )
+    assert missing.status_code == 400 and "No action NOPE01-01." in missing.content.decode()
