@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -24,10 +23,6 @@ pytestmark = pytest.mark.browser
 def test_every_page_stays_in_its_origin_and_passes_axe_at_both_widths(
     browser_page: Page, live_server: Any, role: str
 ) -> None:
-    if connection.vendor != "sqlite":
-        # The crawl checks what the browser is sent (HTML, CSS, the requests it makes),
-        # which does not depend on the database: it runs once, on SQLite.
-        pytest.skip("the browser crawl runs on SQLite (the pages render the same on both)")
     world = build_world()
     if role != "anonymous":
         sign_in(browser_page, live_server.url, world.users[role].username)
