@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,11 +37,11 @@ from progov.actions.printed import status_from_update
 from progov.audit.services import record_create, record_delete, record_many
 from progov.audit.writes import WritePath, insert
 from progov.core import access
-from progov.core.auth import is_signed_in
 from progov.core.bounds import check_bounds
 from progov.core.errors import NotFound, ValidationError
 from progov.core.tabular import Problem, Table
 from progov.governance.models import GovernanceGroup, Person
+from progov.governance.selectors import person_of_login
 from progov.governance.timezones import today_for
 from progov.meetings.models import Meeting, MeetingStatus
 from progov.meetings.times import meeting_date
@@ -99,12 +99,6 @@ def ref_prefix_for(group: GovernanceGroup, meeting: Meeting | None) -> str:
     if meeting.number_minor:
         number += f".{meeting.number_minor}"
     return f"{group.acronym}{number}"
-
-
-def _person_of(user: Any) -> Person | None:
-    if not is_signed_in(user):
-        return None
-    return Person.objects.filter(user=user).only("id", "name").first()
 
 
 def _author_name(user: Any, person: Person | None) -> str:
@@ -344,7 +338,7 @@ def _journal(
     at: datetime | None = None,
     audit: bool = True,
 ) -> ActionUpdate:
-    person = _person_of(actor)
+    person = person_of_login(actor)
     entry = insert(
         ActionUpdate,
         action=action,
@@ -586,25 +580,8 @@ def add_owner_alias(
 
 
 def meeting_for(group: GovernanceGroup, prefix: str, raised_on: date | None) -> Meeting | None:
-    """The meeting an imported action was raised at: the group's meeting on the day it
-    was raised; without a date, the meeting whose number the ref carries (PSG23 → #23).
-
-    By date first, because a group's numbering in progov may run apart from the refs'
-    (DAG10 is DAG's meeting of 8 Jun 2022, numbered #12 here: the pack explains why)."""
-    meetings = Meeting.objects.filter(group=group).exclude(status=MeetingStatus.CANCELLED)
-    if raised_on is not None:
-        for m in meetings.filter(
-            start__date__gte=raised_on - timedelta(days=1),
-            start__date__lte=raised_on + timedelta(days=1),
-        ):
-            if meeting_date(m) == raised_on:
-                return m
-        return None
-    number = prefix[len(group.acronym) :]
-    major, _, minor = number.partition(".")
-    if not major.isdigit() or (minor and not minor.isdigit()):
-        return None
-    return meetings.filter(number_major=int(major), number_minor=int(minor or 0)).first()
+    """The meeting an imported action was raised at (see `MeetingIndex.find`)."""
+    return MeetingIndex([group]).find(group, prefix, raised_on)
 
 
 @transaction.atomic
@@ -613,11 +590,14 @@ def link_actions_to_meetings(*, actor: Any, programme: Any) -> int:
     date give (after a log was loaded before its meetings were generated); an action
     without a raised date takes its meeting's. Returns how many were linked."""
     linked = 0
-    rows = Action.objects.filter(programme=programme, meeting__isnull=True).select_related(
-        "group", "programme"
+    rows = list(
+        Action.objects.filter(programme=programme, meeting__isnull=True).select_related(
+            "group", "programme"
+        )
     )
+    index = MeetingIndex(list({a.group_id: a.group for a in rows}.values()))
     for action in rows:
-        meeting = meeting_for(action.group, action.ref_prefix, action.raised_on)
+        meeting = index.find(action.group, action.ref_prefix, action.raised_on)
         if meeting is None:
             continue
         with ACTIONS.change(actor, action, action.version, "change") as change:
@@ -670,8 +650,12 @@ class ImportReport:
         return not self.problems
 
 
-class _Meetings:
-    """The meetings of the groups an import names, read once: by local date and number."""
+class MeetingIndex:
+    """The meetings of some groups, read once, by local date and by number: where an
+    imported action (or decision) was raised. By date first, because a group's numbering
+    in progov may run apart from the refs' (DAG10 is DAG's meeting of 8 Jun 2022, numbered
+    #12 here: the pack explains why); without a date, by the number the ref carries
+    (PSG23 → #23)."""
 
     def __init__(self, groups: list[GovernanceGroup]):
         self.by_date: dict[tuple[int, date], Meeting] = {}
@@ -772,7 +756,7 @@ def check_action_rows(*, actor: Any, programme: Any, table: Table) -> list[Plann
             )
             continue
         candidates.append((row, group, prefix, sequence))
-    meetings = _Meetings(list({g.pk: g for _, g, _, _ in candidates}.values()))
+    meetings = MeetingIndex(list({g.pk: g for _, g, _, _ in candidates}.values()))
     for row, group, prefix, sequence in candidates:
         v = row.values
         update = v.get("latest_update") or ""
@@ -834,7 +818,7 @@ def import_actions(
         groups = sorted({p.group.pk for p in planned})
         list(GovernanceGroup.objects.select_for_update().filter(pk__in=groups))
         directory = OwnerDirectory(programme)
-        person = _person_of(actor)
+        person = person_of_login(actor)
         author = _author_name(actor, person)
         now = timezone.now()
         today = today_for(programme)

@@ -30,7 +30,6 @@ from progov.actions.models import Action
 from progov.audit.services import record_create, record_update
 from progov.audit.writes import WritePath, insert
 from progov.core import access
-from progov.core.auth import is_signed_in
 from progov.core.errors import ValidationError
 from progov.decisions.models import (
     DECISIVE,
@@ -48,7 +47,8 @@ from progov.decisions.models import (
     RuleSet,
 )
 from progov.decisions.rules import Route, next_step, route_decision, rules_of
-from progov.governance.models import Constituency, GovernanceGroup, Person, Programme
+from progov.governance.models import Constituency, GovernanceGroup, Programme
+from progov.governance.selectors import person_of_login
 from progov.governance.timezones import today_for
 from progov.meetings.models import AgendaItem, Meeting
 from progov.meetings.times import meeting_date
@@ -101,12 +101,6 @@ class DecisionIn:
     supersedes: Decision | None = None
     actions: Sequence[Action] = ()
     made_how: str = MadeHow.MEETING
-
-
-def _person_of(user: Any) -> Person | None:
-    if not is_signed_in(user):
-        return None
-    return Person.objects.filter(user=user).first()
 
 
 def _prefix(group: GovernanceGroup, meeting: Meeting | None) -> str:
@@ -278,11 +272,14 @@ def link_decisions_to_meetings(*, actor: Any, programme: Programme) -> int:
     """Link decisions taken at a meeting that was not in progov yet to the group's meeting
     of that day, once it is (after the meetings are generated)."""
     linked = 0
-    rows = Decision.objects.filter(
-        programme=programme, made_how=MadeHow.MEETING, meeting__isnull=True
-    ).select_related("group")
+    rows = list(
+        Decision.objects.filter(
+            programme=programme, made_how=MadeHow.MEETING, meeting__isnull=True
+        ).select_related("group")
+    )
+    index = action_services.MeetingIndex(list({d.group_id: d.group for d in rows}.values()))
     for d in rows:
-        meeting = action_services.meeting_for(d.group, "", d.decided_on)
+        meeting = index.find(d.group, "", d.decided_on)
         if meeting is None:
             continue
         Decision.objects.filter(pk=d.pk).update(meeting=meeting)
@@ -359,7 +356,7 @@ def raise_escalation(
         errors["decision"] = [f"{decision.ref} is not a decision of {from_group.acronym}."]
     if errors:
         raise ValidationError.from_field_errors(errors)
-    person = _person_of(actor)
+    person = person_of_login(actor)
     return _escalation(
         actor=actor,
         from_group=from_group,
@@ -433,7 +430,7 @@ def escalate_further(
         rationale=rationale,
         impact=e.impact,
         formal=True,
-        raised_by=_person_of(actor),
+        raised_by=person_of_login(actor),
         raised_by_text=e.to_group.acronym,
         decision=e.decision,
         previous=e,
@@ -474,7 +471,7 @@ def lodge_appeal(
     access.require(user=actor, action="create", obj=probe)
     if not grounds.strip():
         raise ValidationError.for_field("grounds", "Give the grounds of the appeal.")
-    person = _person_of(actor)
+    person = person_of_login(actor)
     text = appellant_text.strip() or (
         f"{person.name}{f' ({person.organisation})' if person and person.organisation else ''}"
         if person

@@ -630,6 +630,15 @@ def person_list(
     return qs.order_by("name")
 
 
+def person_of_login(user: Any) -> Person | None:
+    """The person a login is linked to (with their organisation), or None: by the access
+    scope's person id, which the act has read already."""
+    person_id = access.scope_of(user).person_id if user is not None else None
+    if person_id is None:
+        return None
+    return Person.objects.select_related("organisation").filter(pk=person_id).first()
+
+
 def person_get(*, user: Any, pk: int) -> Person:
     person = person_list(user=user).filter(pk=pk).first()
     if person is None:
