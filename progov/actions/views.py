@@ -75,11 +75,10 @@ def _group_of(request: HttpRequest, programme: Programme, acronym: str | None) -
         return None
 
 
-@require_http_methods(READS)
-@programme_page
-def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
-    """The log, as the packs print it (Ref, Date, Action, Owner, Due Date, Status, Latest
-    Update), filtered by group, status, owner, words and overdue; 50 to a page."""
+def _filtered_log(request: HttpRequest, programme: Programme) -> tuple[Any, ...]:
+    """The log's filters as understood (a bad value is named on the form and ignored) and
+    the rows they select: (form, cleaned data, group, status, rows). Status "" is every
+    open action, "all" every action."""
     groups = governance_selectors.group_choices(user=request.user, programme=programme)
     form = LogFilterForm(request.GET or None, groups=groups)
     data = form.cleaned_data if form.is_valid() else {}
@@ -95,6 +94,15 @@ def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
         overdue=True if data.get("overdue") else None,
         q=data.get("q") or None,
     )
+    return form, data, group, status, rows
+
+
+@require_http_methods(READS)
+@programme_page
+def action_log(request: HttpRequest, programme: Programme) -> HttpResponse:
+    """The log, as the packs print it (Ref, Date, Action, Owner, Due Date, Status, Latest
+    Update), filtered by group, status, owner, words and overdue; 50 to a page."""
+    form, data, group, status, rows = _filtered_log(request, programme)
     page = paginate(request, rows, LOG_PAGE_SIZE)
     # The downloads carry the filters as understood (never the raw query: a group the
     # reader may not see is not repeated back).
@@ -467,21 +475,7 @@ _PROGRESS = "actions-import-progress:{}"
 @programme_page
 def export_log(request: HttpRequest, programme: Programme) -> HttpResponse:
     """The log as the page filters it, as a workbook (`?format=csv`: CSV)."""
-    groups = governance_selectors.group_choices(user=request.user, programme=programme)
-    form = LogFilterForm(request.GET or None, groups=groups)
-    data = form.cleaned_data if form.is_valid() else {}
-    group = _group_of(request, programme, data.get("group"))
-    status = data.get("status") or ""
-    rows = selectors.action_list(
-        user=request.user,
-        programme=programme,
-        group=group,
-        owner=data.get("owner") or None,
-        status=status if status not in ("", "all") else None,
-        open_only=status == "",
-        overdue=True if data.get("overdue") else None,
-        q=data.get("q") or None,
-    )
+    _, _, group, _, rows = _filtered_log(request, programme)
     kind = "csv" if request.GET.get("format") == "csv" else "xlsx"
     body = imports.export_log(rows, kind)
     response = HttpResponse(
