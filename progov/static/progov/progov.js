@@ -11,7 +11,8 @@
  *   (`data-refresh-region`, see core.pages.changed) never take focus.
  * - A table too wide for the screen scrolls inside its `.table-wrap`: the wrapper then
  *   becomes a named, focusable region (so the keyboard can scroll it) and shows a cue
- *   at the edge that more is hidden; recomputed on resize and after each swap.
+ *   at the edge that more is hidden; recomputed on resize (once a frame) and after each
+ *   swap.
  */
 (function () {
   "use strict";
@@ -117,14 +118,26 @@
     });
   }
 
-  function initScrollables() {
+  // The width the wrappers were last measured at, on <html data-scrollables-at>: a test
+  // (or a script) that resizes the window waits for it rather than for a guessed delay.
+  function markAll() {
     markScrollable(document);
-    var pending = null;
+    document.documentElement.setAttribute("data-scrollables-at", String(window.innerWidth));
+  }
+
+  function initScrollables() {
+    markAll();
+    // Once per frame however many resize events a drag or a rotation sends.
+    var pending = false;
     window.addEventListener("resize", function () {
-      window.clearTimeout(pending);
-      pending = window.setTimeout(function () {
-        markScrollable(document);
-      }, 100);
+      if (pending) {
+        return;
+      }
+      pending = true;
+      window.requestAnimationFrame(function () {
+        pending = false;
+        markAll();
+      });
     });
     document.body.addEventListener("htmx:afterSettle", function () {
       markScrollable(document);
