@@ -14,6 +14,13 @@ from progov.core.testing.factories import (
 pytest_plugins = ["progov.core.testing.ci"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `runs_long` first (in their order), then the rest as collected: with
+    pytest-xdist's worksteal, the workers then end on short tests and finish together,
+    rather than one running a long test alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     """Tests talk plain HTTP to the test server; production redirects to HTTPS."""

@@ -1186,6 +1186,7 @@ def test_every_operation_and_page_is_covered(db: Any) -> None:
 # cache, and each 200 of it is asked for again with its ETag, which must answer 304. Every
 # answer is checked for leaks both times, so an answer stored for one scope and served to
 # another would be caught on the second pass.
+@pytest.mark.runs_long
 @pytest.mark.read_cache
 def test_api_reads_leak_nothing(matrix: Matrix) -> None:
     run_api_reads(matrix)
@@ -1202,6 +1203,7 @@ def test_the_api_shards_are_every_role() -> None:
     assert sorted(r for shard in API_ROLE_SHARDS for r in shard) == sorted(ROLES)
 
 
+@pytest.mark.runs_long
 @pytest.mark.parametrize("roles", API_ROLE_SHARDS, ids=["-".join(s) for s in API_ROLE_SHARDS])
 def test_api_writes_follow_the_policy(matrix: Matrix, roles: tuple[str, ...]) -> None:
     run_api_writes(matrix, roles=roles)
@@ -1232,6 +1234,7 @@ def test_the_page_shards_are_every_role() -> None:
 
 # Like the API's reads: with the read cache on, the first pass (reads and writes) answered
 # by the views, then the reads again from the cache, each revalidated with its ETag.
+@pytest.mark.runs_long
 @pytest.mark.read_cache
 @pytest.mark.parametrize("roles", PAGE_ROLE_SHARDS, ids=["-".join(s) for s in PAGE_ROLE_SHARDS])
 def test_pages_leak_nothing_and_follow_the_policy(matrix: Matrix, roles: tuple[str, ...]) -> None:

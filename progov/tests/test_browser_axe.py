@@ -16,7 +16,7 @@ from progov.core.testing.browser import DESKTOP, PHONE, sign_in
 from progov.core.testing.world import build_world
 from progov.tests.test_browser_origin import _urls
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.runs_long]
 
 
 @pytest.mark.parametrize("role", ["anonymous", "pmo"])

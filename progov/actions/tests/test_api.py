@@ -3,16 +3,16 @@ versioned writes (428/412) of corrections, updates and closures."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from progov.actions import services
 from progov.actions.models import Action, ActionStatus
 from progov.core.testing.api import api_call, bearer, check_versioned_write
+from progov.core.testing.clock import under_way_today
 from progov.core.testing.factories import GroupFactory
 from progov.core.testing.queries import assert_constant_queries
 from progov.meetings.models import Meeting
@@ -205,12 +205,12 @@ def test_the_owner_posts_updates_and_the_chair_confirms_closure(client, log_worl
         if_match=action.version,
     )
     assert early.status_code == 422 and "a later meeting" in early.json()["detail"]
-    now = timezone.now()
+    start, end = under_way_today()
     psg25 = Meeting.objects.create(
         group=w["psg"],
         number_major=25,
-        start=now - timedelta(hours=1),
-        end=now + timedelta(hours=1),
+        start=start,
+        end=end,
         status="confirmed",
     )
     closed = versioned(

@@ -5,16 +5,15 @@ preview with errors."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import openpyxl
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from progov.actions.models import Action, ActionStatus
 from progov.core.testing.axe import axe_violations
 from progov.core.testing.browser import screenshot, sign_in
+from progov.core.testing.clock import under_way_today
 from progov.meetings.models import Meeting
 
 pytestmark = pytest.mark.browser
@@ -51,12 +50,12 @@ def test_an_action_raised_at_a_meeting_is_proposed_closed_and_confirmed_later(
     assert Action.objects.get(ref="PSG24-01").status == ActionStatus.RECOMMEND_CLOSED
 
     # The chair confirms it at the next meeting, from that meeting's page.
-    now = timezone.now()
+    start, end = under_way_today()
     later = Meeting.objects.create(
         group=w["psg"],
         number_major=25,
-        start=now - timedelta(hours=1),
-        end=now + timedelta(hours=1),
+        start=start,
+        end=end,
         status="confirmed",
     )
     page.context.clear_cookies()

@@ -88,6 +88,7 @@ RELOAD = textwrap.dedent(
 )
 
 
+@pytest.mark.runs_long
 def test_export_then_load_into_an_empty_data_dir_gives_the_same_programme(tmp_path):
     load_pack(DEFAULT_PACK)
     call_command(
