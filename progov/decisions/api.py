@@ -21,11 +21,12 @@ from progov.core.api import (
 from progov.core.bounds import FormId, Pagination
 from progov.core.errors import NotFound, ValidationError
 from progov.decisions import selectors, services
-from progov.decisions.rules import route_decision
+from progov.decisions.rules import route_as_seen, route_decision
 from progov.decisions.schemas import (
     AppealDecisionIn,
     AppealIn,
     AppealOut,
+    ConditionIn,
     DecisionIn,
     DecisionOut,
     EscalateIn,
@@ -34,8 +35,11 @@ from progov.decisions.schemas import (
     EscalationIn,
     EscalationOut,
     OutcomeName,
+    PublishIn,
     RouteIn,
     RouteOut,
+    RulesIn,
+    RulesOut,
 )
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import Constituency, GovernanceGroup, Programme
@@ -66,10 +70,9 @@ def route(request: HttpRequest, payload: RouteIn, programme: str | None = None) 
     and the version of the rules it was checked against. Writes nothing. Without
     `cumulative_before_gbp`, the running total counts the programme's recorded decisions."""
     user = actor(request)
-    group = governance_selectors.group_get(
-        user=user, acronym=payload.group, programme=_programme(programme)
-    )
-    return route_decision(
+    prog = _programme(programme)
+    group = governance_selectors.group_get(user=user, acronym=payload.group, programme=prog)
+    found = route_decision(
         group=group,
         subject_type=payload.subject_type,
         cost_impact_gbp=payload.cost_impact_gbp,
@@ -78,6 +81,88 @@ def route(request: HttpRequest, payload: RouteIn, programme: str | None = None) 
         competition_impact=payload.competition_impact,
         cumulative_before_gbp=payload.cumulative_before_gbp,
     ).as_dict()
+    return route_as_seen(
+        found, hidden=governance_selectors.hidden_acronyms(user=user, programme=prog)
+    )
+
+
+def _rules_out(user: Any, programme: Programme) -> dict[str, Any]:
+    found = selectors.rules_context(user=user, programme=programme)
+    rules = found["rules"]
+    if rules is None:
+        raise NotFound(f"{programme} has no decision rules yet.")
+    return {
+        "framework_version": rules.framework_version,
+        "regulator": rules.regulator.acronym if rules.regulator else None,
+        "via": rules.via,
+        "cumulative_from": rules.cumulative_from,
+        "allow_skipping_levels": rules.allow_skipping_levels,
+        "cumulative_total_gbp": found["cumulative"],
+        "delegations": [
+            {
+                "subject_type": d.subject_type,
+                "label": d.label,
+                "level": d.level,
+                "groups": sorted(g.acronym for g in d.groups.all()),
+                "note": d.note,
+            }
+            for d in found["delegations"]
+        ],
+        "thresholds": [
+            {
+                "key": t.key,
+                "description": t.description,
+                "amount_gbp": t.amount,
+                "cumulative": t.cumulative,
+            }
+            for t in found["thresholds"]
+        ],
+        "version": rules.version,
+    }
+
+
+@router.get("/governance/rules", response={200: RulesOut, **ERRORS})
+def get_rules(request: HttpRequest, response: HttpResponse, programme: str | None = None) -> Any:
+    """The decision rules: delegated authority by kind of decision, the regulator and the
+    IPA, the thresholds and the running cumulative total (groups the caller may see)."""
+    out = _rules_out(actor(request), _programme(programme))
+    response["ETag"] = etag_for(out["version"])
+    return out
+
+
+@router.patch("/governance/rules", response={200: RulesOut, **ERRORS}, openapi_extra=IF_MATCH)
+def change_rules(
+    request: HttpRequest, payload: RulesIn, response: HttpResponse, programme: str | None = None
+) -> Any:
+    """Change the decision rules (administrators, with If-Match)."""
+    prog = _programme(programme)
+    given = payload.model_fields_set
+
+    def write(user: Any, expected: int) -> Any:
+        current = selectors.rules_get(programme=prog)
+        regulator = current.regulator
+        if "regulator" in given:
+            regulator = (
+                _group(user, prog, payload.regulator, "regulator") if payload.regulator else None
+            )
+        return services.save_rules(
+            actor=user,
+            programme=prog,
+            version=payload.framework_version
+            if payload.framework_version is not None
+            else current.framework_version,
+            regulator=regulator,
+            via=payload.via if payload.via is not None else current.via,
+            cumulative_from=payload.cumulative_from
+            if "cumulative_from" in given
+            else current.cumulative_from,
+            allow_skipping_levels=payload.allow_skipping_levels
+            if payload.allow_skipping_levels is not None
+            else current.allow_skipping_levels,
+            expected_version=expected,
+        )
+
+    return versioned_write(request, response, write, lambda r: _rules_out(actor(request), prog))
 
 
 @router.get("/decisions", response={200: list[DecisionOut], **ERRORS})
@@ -188,6 +273,63 @@ def get_decision(
     return found
 
 
+@router.post(
+    "/decisions/{ref}/publish", response={200: DecisionOut, **ERRORS}, openapi_extra=IF_MATCH
+)
+def publish_decision(
+    request: HttpRequest,
+    ref: str,
+    payload: PublishIn,
+    response: HttpResponse,
+    programme: str | None = None,
+) -> Any:
+    """Record the day the decision was published to participants (its deadline is
+    `publish_by`)."""
+    prog = _programme(programme)
+
+    def write(user: Any, expected: int) -> Any:
+        found = selectors.decision_get(user=user, programme=prog, ref=ref)
+        return services.publish_decision(
+            actor=user, decision=found, expected_version=expected, published_on=payload.published_on
+        )
+
+    return versioned_write(
+        request,
+        response,
+        write,
+        lambda d: selectors.decision_get(user=actor(request), programme=prog, ref=d.ref),
+    )
+
+
+@router.post(
+    "/decisions/{ref}/conditions/{condition_id}",
+    response={200: DecisionOut, **ERRORS},
+    openapi_extra=IF_MATCH,
+)
+def set_condition_status(
+    request: HttpRequest,
+    ref: str,
+    condition_id: int,
+    payload: ConditionIn,
+    response: HttpResponse,
+    programme: str | None = None,
+) -> Any:
+    """Track a condition of the decision (If-Match: the decision's version)."""
+    prog = _programme(programme)
+
+    def write(user: Any, expected: int) -> Any:
+        found = selectors.decision_get(user=user, programme=prog, ref=ref)
+        condition = next((c for c in found.conditions.all() if c.pk == condition_id), None)
+        if condition is None:
+            raise NotFound(f"{found.ref} has no condition #{condition_id}.")
+        services.set_condition_status(
+            actor=user, condition=condition, status=payload.status, expected_version=expected
+        )
+        return selectors.decision_get(user=user, programme=prog, ref=ref)
+
+    return versioned_write(request, response, write, lambda d: d)
+
+
 @router.get("/escalations", response={200: list[EscalationOut], **ERRORS})
 @paginate(Pagination)
 def list_escalations(
@@ -209,7 +351,8 @@ def raise_escalation(
     programme: str | None = None,
 ) -> Any:
     """Escalate a matter (or a decision) to the next level: context, rationale and the
-    impact if no action is taken. A formal escalation skips no level."""
+    impact if no action is taken. A formal escalation skips no level; it may go to the IPA
+    instead (`to_ipa`, without `to_group`)."""
     user = participant(request)
     prog = _programme(programme)
     decision = None
@@ -223,7 +366,8 @@ def raise_escalation(
     made = services.raise_escalation(
         actor=user,
         from_group=_group(user, prog, payload.from_group, "from_group"),
-        to_group=_group(user, prog, payload.to_group, "to_group"),
+        to_group=_group(user, prog, payload.to_group, "to_group") if payload.to_group else None,
+        to_ipa=payload.to_ipa,
         subject=payload.subject,
         context=payload.context,
         rationale=payload.rationale,

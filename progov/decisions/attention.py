@@ -21,7 +21,7 @@ def escalations_items(*, user: Any, programme: Any, today: date, now: datetime) 
     rows = selectors.escalations_awaiting(user=user, programme=programme)[:50]
     return [
         AttentionItem(
-            title=f"{e.ref}: {e.from_group.acronym} escalated “{e.subject[:80]}” to {e.to_group.acronym}",
+            title=f"{e.ref}: {e.from_group.acronym} escalated “{e.subject[:80]}” to {e.to_name}",
             detail=f"Raised {e.raised_on:%a %-d %b %Y} by {e.raised_by_text}. Answer it, or take it higher.",
             url=reverse("decisions:escalation", args=[e.ref]),
             urgency="due",

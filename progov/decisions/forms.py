@@ -8,11 +8,16 @@ from typing import Any
 from django import forms
 
 from progov.core.forms import DayField, VersionForm
-from progov.decisions.models import Appeal, Basis, Outcome
+from progov.decisions.models import Appeal, Basis, Condition, Outcome
 
 
 class RecordDecisionForm(forms.Form):
     meeting = forms.ChoiceField(label="Taken at", required=False)
+    agenda_item = forms.ChoiceField(
+        label="Agenda item",
+        required=False,
+        help_text="The item of that meeting it was decided under.",
+    )
     subject = forms.CharField(
         label="Subject", max_length=300, error_messages={"required": "Say what was decided on."}
     )
@@ -80,6 +85,7 @@ class RecordDecisionForm(forms.Form):
         subjects: list[tuple[str, str]],
         later: list[Any] | None = None,
         constituencies: list[Any] | None = None,
+        agenda_items: list[Any] | None = None,
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
@@ -89,6 +95,20 @@ class RecordDecisionForm(forms.Form):
             (str(m.pk), f"{m.group.acronym} #{m.number}, {m.start:%a %-d %b %Y}") for m in meetings
         ]
         self.meetings = {str(m.pk): m for m in meetings}
+        by_meeting: dict[int, list[Any]] = {}
+        for item in agenda_items or []:
+            by_meeting.setdefault(item.meeting_id, []).append(item)
+        item_field = self.fields["agenda_item"]
+        assert isinstance(item_field, forms.ChoiceField)
+        item_field.choices = [("", "None given")] + [
+            (
+                f"{m.group.acronym} #{m.number}",
+                [(str(i.pk), f"{i.position}. {i.title}") for i in by_meeting[m.pk]],
+            )
+            for m in meetings
+            if m.pk in by_meeting
+        ]
+        self.agenda_items = {str(i.pk): i for i in agenda_items or []}
         kind = self.fields["subject_type"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = subjects
@@ -109,6 +129,7 @@ class RecordDecisionForm(forms.Form):
                 "The decision",
                 [
                     "meeting",
+                    "agenda_item",
                     "subject",
                     "subject_type",
                     "recommendation",
@@ -131,6 +152,9 @@ class RecordDecisionForm(forms.Form):
 
     def chosen_meeting(self) -> Any:
         return self.meetings.get(self.cleaned_data.get("meeting") or "")
+
+    def chosen_agenda_item(self) -> Any:
+        return self.agenda_items.get(self.cleaned_data.get("agenda_item") or "")
 
     def chosen_deferral(self) -> Any:
         return self.later.get(self.cleaned_data.get("deferred_to") or "")
@@ -185,10 +209,16 @@ class DelegationForm(forms.Form):
         field.choices = [(g.acronym, g.acronym) for g in groups]
 
 
+# The "To" choice that is no group: a formal escalation to the IPA itself.
+TO_THE_IPA = "@ipa"
+
+
 class EscalationForm(forms.Form):
     to_group = forms.ChoiceField(label="To")
     formal = forms.BooleanField(
-        label="A formal escalation (to the next level; it skips none)", required=False, initial=True
+        label="A formal escalation (to the next level, which it skips none of, or to the IPA)",
+        required=False,
+        initial=True,
     )
     subject = forms.CharField(
         label="What is escalated",
@@ -215,7 +245,12 @@ class EscalationForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_group"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(g.acronym, f"{g.acronym}: {g.name}") for g in targets]
+        choices = [(g.acronym, f"{g.acronym}: {g.name}") for g in targets]
+        # After the next level (the first target): the IPA, for a formal escalation.
+        choices.insert(
+            min(1, len(choices)), (TO_THE_IPA, "The IPA (Independent Programme Assurance)")
+        )
+        field.choices = choices
 
 
 class EscalateFurtherForm(VersionForm):
@@ -232,6 +267,19 @@ class AnswerForm(VersionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say what the answer is."},
     )
+
+
+class PublishForm(VersionForm):
+    published_on = DayField(
+        label="Published on",
+        required=False,
+        help_text="The day participants were sent it or it went on the programme's site. "
+        "Default: today.",
+    )
+
+
+class ConditionForm(VersionForm):
+    status = forms.ChoiceField(label="Status", choices=Condition.Status.choices)
 
 
 class AppealForm(forms.Form):

@@ -226,14 +226,19 @@ class Escalation(VersionedModel):
 
     Example: DWG cannot agree a data cleansing approach; DWG's chair escalates formally to
     TMAG; TMAG passes it to PSG; PSG, as it meets the regulator's thresholds, to OFGEM via
-    the IPA — four links of one chain (`previous`).
+    the IPA — four links of one chain (`previous`). A formal escalation of a decision may
+    also go to the IPA itself (`to_ipa`, no group: seed 000, "to the next level of
+    Programme governance or to the IPA"); the IPA answers it or takes it to the regulator.
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="escalations")
     ref = models.CharField(max_length=20)
     formal = models.BooleanField(default=True)
     from_group = models.ForeignKey(GovernanceGroup, on_delete=models.PROTECT, related_name="+")
-    to_group = models.ForeignKey(GovernanceGroup, on_delete=models.PROTECT, related_name="+")
+    to_group = models.ForeignKey(
+        GovernanceGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_ipa = models.BooleanField(default=False, help_text="Addressed to the IPA itself")
     via = models.CharField(max_length=200, blank=True, help_text="Through the IPA")
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations"
@@ -259,11 +264,22 @@ class Escalation(VersionedModel):
     class Meta:
         ordering = ["-raised_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "ref"], name="uniq_escalation_ref")
+            models.UniqueConstraint(fields=["programme", "ref"], name="uniq_escalation_ref"),
+            # To a group, or to the IPA: one of the two.
+            models.CheckConstraint(
+                condition=models.Q(to_ipa=True, to_group__isnull=True)
+                | models.Q(to_ipa=False, to_group__isnull=False),
+                name="escalation_to_a_group_or_the_ipa",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ref}: {self.from_group.acronym} → {self.to_group.acronym}"
+        return f"{self.ref}: {self.from_group.acronym} → {self.to_name}"
+
+    @property
+    def to_name(self) -> str:
+        """Where it went, as the pages say it: TMAG, OFGEM, the IPA."""
+        return "the IPA" if self.to_ipa or self.to_group is None else self.to_group.acronym
 
     @property
     def audit_label(self) -> str:

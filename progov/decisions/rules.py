@@ -20,6 +20,8 @@ accepted since the rules' `cumulative_from` (the last re-baseline), as recorded.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -242,3 +244,27 @@ def next_step(group: GovernanceGroup) -> GovernanceGroup | None:
     if group.parent_id is None:
         return None
     return GovernanceGroup.objects.filter(pk=group.parent_id).first()
+
+
+HIDDEN_GROUP = "a group you cannot see"
+
+
+def route_as_seen(route: dict[str, Any], *, hidden: Collection[str]) -> dict[str, Any]:
+    """`route` (Route.as_dict) with the groups a reader may not see (`hidden` acronyms)
+    unnamed: "a group you cannot see" in who decides, the next step, the path and the
+    reasons (a public group's route may pass through a restricted parent, whose name is
+    not for every reader)."""
+    names = sorted(set(hidden), key=len, reverse=True)
+    if not names or not route:
+        return route
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+
+    def unnamed(text: Any) -> Any:
+        return pattern.sub(HIDDEN_GROUP, text) if isinstance(text, str) else text
+
+    out = dict(route)
+    for key in ("decided_by", "escalate_to"):
+        out[key] = unnamed(out.get(key))
+    out["path"] = [unnamed(a) for a in out.get("path", [])]
+    out["reasons"] = [unnamed(r) for r in out.get("reasons", [])]
+    return out

@@ -8,7 +8,8 @@ from ninja import Field, Schema
 from pydantic import Strict
 
 from progov.core.bounds import Body, Day, Id, text_of
-from progov.decisions.models import Appeal, Decision, Escalation
+from progov.decisions.models import Appeal, Decision, Escalation, RuleSet
+from progov.decisions.selectors import publication_of
 
 OutcomeName = Literal["accepted", "rejected", "referred", "conditional", "escalated", "deferred"]
 BasisName = Literal["consensus", "chair", "sro", "regulator"]
@@ -48,8 +49,19 @@ class RouteOut(Schema):
 
 
 class ConditionOut(Schema):
+    id: int = Field(description="POST /decisions/{ref}/conditions/{id} sets its status")
     text: str
     status: str
+
+
+class ConditionIn(Body):
+    status: Literal["open", "met", "not_met"]
+
+
+class PublishIn(Body):
+    published_on: Day | None = Field(
+        None, description="The day it was published to participants; default: today"
+    )
 
 
 class ViewOut(Schema):
@@ -77,7 +89,14 @@ class DecisionOut(Schema):
     rationale: str
     recording_time: str
     decided_on: date
-    published_on: date | None
+    published_on: date | None = Field(
+        description="The day recorded, else the day the meeting's headline report "
+        "(which carries its decisions) was published"
+    )
+    publish_by: date | None = Field(
+        description="The framework's deadline (decisions_published_due), in working days"
+    )
+    publication: Literal["on_time", "late", "overdue", "due", ""]
     review_on: date | None
     supersedes: str | None
     superseded_by: list[str]
@@ -99,6 +118,18 @@ class DecisionOut(Schema):
     @staticmethod
     def resolve_meeting(obj: Any) -> dict[str, Any] | None:
         return _meeting(obj.meeting)
+
+    @staticmethod
+    def resolve_published_on(obj: Any) -> date | None:
+        return publication_of(obj).published_on
+
+    @staticmethod
+    def resolve_publish_by(obj: Any) -> date | None:
+        return publication_of(obj).due
+
+    @staticmethod
+    def resolve_publication(obj: Any) -> str:
+        return publication_of(obj).status
 
     @staticmethod
     def resolve_deferred_to(obj: Any) -> dict[str, Any] | None:
@@ -171,7 +202,8 @@ class EscalationOut(Schema):
     ref: str
     formal: bool
     from_group: str
-    to_group: str
+    to_group: str | None = Field(description="The acronym of the group it went to")
+    to_ipa: bool = Field(description="It went to the IPA itself (no group)")
     via: str
     decision: str | None
     previous: str | None
@@ -191,8 +223,8 @@ class EscalationOut(Schema):
         return str(obj.from_group.acronym)
 
     @staticmethod
-    def resolve_to_group(obj: Any) -> str:
-        return str(obj.to_group.acronym)
+    def resolve_to_group(obj: Any) -> str | None:
+        return obj.to_group.acronym if obj.to_group_id else None
 
     @staticmethod
     def resolve_decision(obj: Any) -> str | None:
@@ -213,7 +245,10 @@ class EscalationChainOut(EscalationOut):
 
 class EscalationIn(Body):
     from_group: text_of(Decision, "ref_prefix", min_length=1)  # type: ignore[valid-type]
-    to_group: text_of(Decision, "ref_prefix", min_length=1)  # type: ignore[valid-type]
+    to_group: text_of(Decision, "ref_prefix", min_length=1) | None = Field(  # type: ignore[valid-type]
+        None, description="The next level's acronym; leave it out with `to_ipa`"
+    )
+    to_ipa: Flag = Field(False, description="A formal escalation to the IPA itself")
     formal: Flag = True
     decision: text_of(Decision, "ref") | None = None  # type: ignore[valid-type]
     subject: text_of(Escalation, "subject", min_length=1)  # type: ignore[valid-type]
@@ -269,3 +304,46 @@ class AppealDecisionIn(Body):
     recommendations: list[text_of(Appeal, "ipa_decision", min_length=1)] = []  # type: ignore[valid-type]
     owner: text_of(Appeal, "appellant_text") = "SRO"  # type: ignore[valid-type]
     due: Day | None = None
+
+
+class DelegationOut(Schema):
+    subject_type: str = Field(description="The kind of decision (route-decision's subject_type)")
+    label: str
+    level: int = Field(description="The level that decides it (and any higher level)")
+    groups: list[str] = Field(description="At that level, only these groups (visible ones)")
+    note: str
+
+
+class ThresholdOut(Schema):
+    key: str
+    description: str
+    amount_gbp: Decimal | None
+    cumulative: bool
+
+
+class RulesOut(Schema):
+    """The framework's rules as data: who may decide what, the regulator's thresholds and
+    the running total that counts toward the cumulative one."""
+
+    framework_version: str
+    regulator: str | None = Field(description="The acronym of the regulator's group")
+    via: str = Field(description="Through whom the regulator is reached (the IPA)")
+    cumulative_from: date | None = Field(description="Counting from (the last re-baseline)")
+    allow_skipping_levels: bool
+    cumulative_total_gbp: Decimal = Field(description="Counted so far")
+    delegations: list[DelegationOut]
+    thresholds: list[ThresholdOut]
+    version: int
+
+
+class RulesIn(Body):
+    """A change to the rules (administrators): what is left out stays as it is; `null`
+    clears the regulator or the counting date."""
+
+    framework_version: text_of(RuleSet, "framework_version", min_length=1) | None = None  # type: ignore[valid-type]
+    regulator: text_of(Decision, "ref_prefix", min_length=1) | None = Field(  # type: ignore[valid-type]
+        None, description="The acronym of the regulator's group"
+    )
+    via: text_of(RuleSet, "via") | None = None  # type: ignore[valid-type]
+    cumulative_from: Day | None = None
+    allow_skipping_levels: Flag | None = None

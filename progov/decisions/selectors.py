@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from progov.calendars.selectors import calendar_for_programme
 from progov.core import access
+from progov.core.context import act_cache
 from progov.core.errors import NotFound
 from progov.core.fulltext import ranked
 from progov.decisions.models import (
@@ -19,12 +23,22 @@ from progov.decisions.models import (
     RuleSet,
 )
 from progov.decisions.rules import cumulative_total
-from progov.governance.models import GovernanceGroup, Programme
+from progov.governance.models import DeadlineKey, DeadlineRule, GovernanceGroup, Programme
+from progov.governance.timezones import local_date, programme_tz, today_for
+from progov.meetings.deadlines import rules_for_group, rules_in_force
+from progov.meetings.times import meeting_date
 
 
 def _decisions(qs: QuerySet[Decision]) -> QuerySet[Decision]:
     return qs.select_related(
-        "group", "meeting", "meeting__group", "deferred_to", "deferred_to__group", "supersedes"
+        "group",
+        "meeting",
+        "meeting__group",
+        "meeting__headline_report",
+        "agenda_item",
+        "deferred_to",
+        "deferred_to__group",
+        "supersedes",
     ).prefetch_related(
         "conditions",
         Prefetch("views", queryset=DecisionView.objects.prefetch_related("constituencies")),
@@ -69,6 +83,89 @@ def decision_get(*, user: Any, programme: Programme, ref: str) -> Decision:
     if found is None:
         raise NotFound(f"No decision {ref}.")
     return found
+
+
+@dataclass(frozen=True)
+class Publication:
+    """When a decision was, or is to be, published to participants.
+
+    `due` follows the group's `decisions_published_due` rule (MHHS: 5 working days after
+    the meeting, in the programme's working-day calendar); None when no rule applies.
+    `published_on` is the day recorded, else the day the meeting's headline report (which
+    carries its decisions) was published (`with_report`). `status`: on_time, late,
+    overdue, due, or "" (no rule and not published)."""
+
+    due: date | None
+    published_on: date | None
+    with_report: bool
+    status: str
+    rule: str = ""
+
+    @property
+    def words(self) -> str:
+        return {
+            "on_time": "published on time",
+            "late": "published late",
+            "overdue": "overdue",
+            "due": "to be published",
+        }.get(self.status, "")
+
+
+def _publication_rules(programme_id: int) -> tuple[list[DeadlineRule], Any, Any, date]:
+    """The programme's `decisions_published_due` rules, calendar, zone and today: read
+    once per act (a page, an API call), however many decisions it shows."""
+    cache = act_cache("decision_publication")
+    if cache is not None and programme_id in cache:
+        return cache[programme_id]
+    programme = Programme.objects.get(pk=programme_id)
+    found = (
+        list(
+            DeadlineRule.objects.filter(
+                programme=programme, key=DeadlineKey.DECISIONS_PUBLISHED_DUE
+            ).select_related("group")
+        ),
+        calendar_for_programme(programme),
+        programme_tz(programme),
+        today_for(programme),
+    )
+    if cache is not None:
+        cache[programme_id] = found
+    return found
+
+
+def publication_of(d: Decision) -> Publication:
+    """When `d` was or is to be published (see `Publication`); its meeting's headline
+    report comes with it from `_decisions` (select_related)."""
+    rules, calendar, tz, today = _publication_rules(d.programme_id)
+    anchor = meeting_date(d.meeting) if d.meeting is not None else d.decided_on
+    rule = rules_in_force(rules_for_group(rules, d.group), anchor).get(
+        DeadlineKey.DECISIONS_PUBLISHED_DUE
+    )
+    due = calendar.add_working_days(anchor, rule.working_days) if rule else None
+    published = d.published_on
+    report = getattr(d.meeting, "headline_report", None) if d.meeting is not None else None
+    report_at = report.published_at if report is not None else None
+    with_report = published is None and report_at is not None
+    if report_at is not None and with_report:
+        published = local_date(report_at, tz)
+    if due is None:
+        status = ""
+    elif published is not None:
+        status = "on_time" if published <= due else "late"
+    else:
+        status = "overdue" if today > due else "due"
+    return Publication(
+        due=due,
+        published_on=published,
+        with_report=with_report,
+        status=status,
+        rule=(
+            f"{rule.working_days} working days after the "
+            + ("meeting" if d.meeting_id else "decision")
+            if rule
+            else ""
+        ),
+    )
 
 
 def decisions_at(*, user: Any, meeting: Any) -> list[Decision]:

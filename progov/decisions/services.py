@@ -28,8 +28,9 @@ from django.db.models import Max
 from progov.actions import services as action_services
 from progov.actions.models import Action
 from progov.audit.services import record_create, record_update
-from progov.audit.writes import WritePath, insert
+from progov.audit.writes import WritePath, insert, lock
 from progov.core import access
+from progov.core.concurrency import bump_version, check_version
 from progov.core.errors import ValidationError
 from progov.decisions.models import (
     DECISIVE,
@@ -249,22 +250,58 @@ def record_decision(
 
 
 @transaction.atomic
-def set_condition_status(*, actor: Any, condition: Condition, status: str) -> Condition:
+def set_condition_status(
+    *, actor: Any, condition: Condition, status: str, expected_version: int | None
+) -> Condition:
+    """Track a condition of a decision accepted subject to conditions (Open, Met, Not met).
+    The decision's version guards it (If-Match): a condition is part of its decision."""
+    decision = lock(Decision.objects.select_related("group", "programme"), condition.decision_id)
     condition = (
         Condition.objects.select_related("decision__group")
         .select_for_update(of=("self",))
         .get(pk=condition.pk)
     )
     access.require(user=actor, action="change", obj=condition)
+    check_version(decision, expected_version)
     if status not in Condition.Status.values:
-        raise ValidationError.for_field("status", "Choose Open, Met or Not met.")
+        raise ValidationError.for_field(
+            "status", f"Choose {', '.join(str(label) for label in Condition.Status.labels)}."
+        )
     before = condition.status
     if before == status:
         return condition
     condition.status = status
     condition.save(update_fields=["status"])
+    bump_version(decision)
+    decision.save(update_fields=["version", "updated_at"])
     record_update(actor=actor, obj=condition, changes={"status": [before, status]})
     return condition
+
+
+@transaction.atomic
+def publish_decision(
+    *, actor: Any, decision: Decision, expected_version: int | None, published_on: date | None
+) -> Decision:
+    """Record the day the decision was published to participants (its deadline is the
+    framework's `decisions_published_due` rule: so many working days after the meeting).
+    A decision taken at a meeting counts as published with the meeting's headline report
+    until a day is recorded here."""
+    with DECISIONS.change(actor, decision, expected_version, "change") as change:
+        d = change.obj
+        today = today_for(d.programme)
+        day = published_on or today
+        if day < d.decided_on:
+            raise ValidationError.for_field(
+                "published_on",
+                f"{d.ref} was taken on {d.decided_on:%d %b %Y}: it is published on that day "
+                "or later.",
+            )
+        if day > today:
+            raise ValidationError.for_field(
+                "published_on", "The day it was published, not a day still to come."
+            )
+        d.published_on = day
+    return change.obj
 
 
 @transaction.atomic
@@ -301,9 +338,26 @@ def _next_ref(model: Any, programme: Programme, prefix: str) -> str:
 
 
 def check_escalation_target(
-    *, from_group: GovernanceGroup, to_group: GovernanceGroup, formal: bool
+    *,
+    from_group: GovernanceGroup,
+    to_group: GovernanceGroup | None,
+    formal: bool,
+    to_ipa: bool = False,
 ) -> str:
-    """Why a formal escalation from `from_group` may not go to `to_group` ("" if it may)."""
+    """Why an escalation from `from_group` may not go to `to_group` (or the IPA): "" if
+    it may. A formal one goes to the next level or to the IPA, and skips no level unless
+    the rules allow it; an informal one goes to any other group of the workstream."""
+    if to_ipa:
+        if to_group is not None:
+            return "An escalation goes to a group or to the IPA, not both."
+        if not formal:
+            return (
+                "An informal escalation goes to the lowest relevant level of the workstream; "
+                "a formal one may go to the IPA."
+            )
+        return ""
+    if to_group is None:
+        return "Say where it goes: the next level, or the IPA."
     if to_group.pk == from_group.pk:
         return "An escalation goes to another group."
     if not formal:
@@ -318,7 +372,7 @@ def check_escalation_target(
         return f"{from_group.acronym} reports to no group: there is no level to escalate to."
     return (
         f"A formal escalation skips no level: from {from_group.acronym} it goes to "
-        f"{step.acronym}, which may take it higher."
+        f"{step.acronym}, which may take it higher, or to the IPA."
     )
 
 
@@ -327,7 +381,7 @@ def raise_escalation(
     *,
     actor: Any,
     from_group: GovernanceGroup,
-    to_group: GovernanceGroup,
+    to_group: GovernanceGroup | None,
     subject: str,
     context: str,
     rationale: str,
@@ -336,9 +390,13 @@ def raise_escalation(
     raised_by_text: str = "",
     decision: Decision | None = None,
     on: date | None = None,
+    to_ipa: bool = False,
 ) -> Escalation:
-    """Raise an escalation from a group (or one of its decisions) to the next level."""
-    probe = Escalation(from_group=from_group, to_group=to_group, programme=from_group.programme)
+    """Raise an escalation from a group (or one of its decisions) to the next level, or
+    (formal) to the IPA."""
+    probe = Escalation(
+        from_group=from_group, to_group=to_group, to_ipa=to_ipa, programme=from_group.programme
+    )
     access.require(user=actor, action="create", obj=probe)
     errors: dict[str, list[str]] = {}
     for name, value, words in (
@@ -349,7 +407,9 @@ def raise_escalation(
     ):
         if not value.strip():
             errors[name] = [words]
-    problem = check_escalation_target(from_group=from_group, to_group=to_group, formal=formal)
+    problem = check_escalation_target(
+        from_group=from_group, to_group=to_group, formal=formal, to_ipa=to_ipa
+    )
     if problem:
         errors["to_group"] = [problem]
     if decision is not None and decision.group_id != from_group.pk:
@@ -361,6 +421,7 @@ def raise_escalation(
         actor=actor,
         from_group=from_group,
         to_group=to_group,
+        to_ipa=to_ipa,
         subject=subject,
         context=context,
         rationale=rationale,
@@ -377,7 +438,8 @@ def raise_escalation(
 def _escalation(*, actor: Any, previous: Escalation | None, on: date, **values: Any) -> Escalation:
     programme = values["from_group"].programme
     rules = rules_of(programme)
-    via = rules.via if rules.regulator_id == values["to_group"].pk else ""
+    to_group = values["to_group"]
+    via = rules.via if to_group is not None and rules.regulator_id == to_group.pk else ""
     made = insert(
         Escalation,
         programme=programme,
@@ -393,7 +455,7 @@ def _escalation(*, actor: Any, previous: Escalation | None, on: date, **values: 
         fields={
             "ref": made.ref,
             "from": made.from_group.acronym,
-            "to": made.to_group.acronym,
+            "to": made.to_name,
             "via": via,
             "formal": made.formal,
             "subject": made.subject,
@@ -403,27 +465,40 @@ def _escalation(*, actor: Any, previous: Escalation | None, on: date, **values: 
     return made
 
 
+def _next_level(e: Escalation) -> GovernanceGroup:
+    """Where an open escalation goes when its receiver cannot resolve it: the receiving
+    group's parent (PSG's: the regulator, through the IPA); from the IPA, the regulator."""
+    if e.to_group is None:
+        regulator = rules_of(e.programme).regulator
+        if regulator is None:
+            raise ValidationError("The rules name no regulator for the IPA to take it to.")
+        return regulator
+    step = next_step(e.to_group)
+    if step is None:
+        raise ValidationError(f"{e.to_group.acronym} reports to no group: it is the top.")
+    return step
+
+
 @transaction.atomic
 def escalate_further(
     *, actor: Any, escalation: Escalation, expected_version: int | None, rationale: str
 ) -> Escalation:
-    """The receiving group cannot resolve it: it goes one level higher (PSG's next level
-    is the regulator, through the IPA). Returns the new link of the chain."""
+    """The receiver cannot resolve it: it goes one level higher (PSG's next level, and the
+    IPA's, is the regulator, through the IPA). Returns the new link of the chain."""
     with ESCALATIONS.change(actor, escalation, expected_version, "escalate") as change:
         e = change.obj
         if e.status != EscalationStatus.OPEN:
             raise ValidationError(f"{e.ref} is {e.get_status_display().lower()}.")
         if not rationale.strip():
             raise ValidationError.for_field("rationale", "Say why it goes higher.")
-        step = next_step(e.to_group)
-        if step is None:
-            raise ValidationError(f"{e.to_group.acronym} reports to no group: it is the top.")
+        step = _next_level(e)
         e.status = EscalationStatus.PASSED_UP
         e.answered_on = today_for(e.programme)
         e.outcome = f"Escalated to {step.acronym}: {rationale.strip()}"
     return _escalation(
         actor=actor,
-        from_group=e.to_group,
+        # From the IPA the chain stays with the group it came from (the IPA is no group).
+        from_group=e.to_group or e.from_group,
         to_group=step,
         subject=e.subject,
         context=e.context,
@@ -431,7 +506,7 @@ def escalate_further(
         impact=e.impact,
         formal=True,
         raised_by=person_of_login(actor),
-        raised_by_text=e.to_group.acronym,
+        raised_by_text="The IPA" if e.to_group is None else e.to_group.acronym,
         decision=e.decision,
         previous=e,
         on=today_for(e.programme),
@@ -568,7 +643,9 @@ def save_rules(
 ) -> RuleSet:
     """Create or change the programme's decision rules (administrators)."""
     if not version.strip():
-        raise ValidationError.for_field("version", "Give the framework version they follow.")
+        raise ValidationError.for_field(
+            "framework_version", "Give the framework version they follow."
+        )
     current = RuleSet.objects.filter(programme=programme).first()
     if current is None:
         access.require(user=actor, action="create", obj=RuleSet(programme=programme))

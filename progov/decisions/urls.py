@@ -12,6 +12,12 @@ urlpatterns = [
     path("decisions/record/<str:acronym>/", views.record_decision, name="record"),
     path("decisions/<str:ref>/", views.decision_detail, name="decision"),
     path("decisions/<str:ref>/appeal/", views.lodge_appeal, name="lodge_appeal"),
+    path("decisions/<str:ref>/publish/", views.publish_decision, name="publish"),
+    path(
+        "decisions/<str:ref>/conditions/<int:condition_id>/",
+        views.condition_status,
+        name="condition",
+    ),
     path("escalations/", views.escalation_list, name="escalations"),
     path("escalations/raise/<str:acronym>/", views.raise_escalation, name="raise_escalation"),
     path("escalations/<str:ref>/", views.escalation_detail, name="escalation"),

@@ -19,22 +19,26 @@ from progov.core.errors import NotFound, ValidationError
 from progov.core.pages import form_page, paginate, sign_in_to_write
 from progov.decisions import selectors, services
 from progov.decisions.forms import (
+    TO_THE_IPA,
     AnswerForm,
     AppealDecisionForm,
     AppealForm,
+    ConditionForm,
     DecisionFilterForm,
     DelegationForm,
     EscalateFurtherForm,
     EscalationForm,
+    PublishForm,
     RecordDecisionForm,
     RulesForm,
 )
 from progov.decisions.models import Appeal, Decision, Delegation, Escalation, MadeHow, RuleSet
-from progov.decisions.rules import money
+from progov.decisions.rules import money, route_as_seen
 from progov.governance import selectors as governance_selectors
 from progov.governance.models import GovernanceGroup, Programme
 from progov.governance.views.pages import programme_page
 from progov.meetings import selectors as meeting_selectors
+from progov.meetings.selectors.agenda import agenda_items_of
 
 READS = ["GET", "HEAD"]
 WRITES = ["GET", "HEAD", "POST"]
@@ -96,6 +100,12 @@ def decision_detail(request: HttpRequest, programme: Programme, ref: str) -> Htt
         {
             "programme": programme,
             "decision": decision,
+            "publication": selectors.publication_of(decision),
+            "route": route_as_seen(
+                decision.route,
+                hidden=governance_selectors.hidden_acronyms(user=request.user, programme=programme),
+            ),
+            "may_change": access.allowed(user=request.user, action="change", obj=decision),
             "chain": selectors.escalations_of_decision(user=request.user, decision=decision),
             "appeals": list(
                 selectors.appeal_list(user=request.user, programme=programme).filter(
@@ -114,6 +124,96 @@ def decision_detail(request: HttpRequest, programme: Programme, ref: str) -> Htt
             ),
             "cost": money(decision.cost_impact_gbp) if decision.cost_impact_gbp is not None else "",
         },
+    )
+
+
+def _decision_write(request: HttpRequest, programme: Programme, ref: str) -> Decision:
+    decision = selectors.decision_get(user=request.user, programme=programme, ref=ref)
+    access.require(user=request.user, action="change", obj=decision)
+    return decision
+
+
+def _decision_crumbs(decision: Decision) -> list[tuple[str, str]]:
+    return [
+        ("Decisions", reverse("decisions:log")),
+        (decision.ref, reverse("decisions:decision", args=[decision.ref])),
+    ]
+
+
+@require_http_methods(WRITES)
+@programme_page
+@sign_in_to_write
+def publish_decision(request: HttpRequest, programme: Programme, ref: str) -> HttpResponse:
+    decision = _decision_write(request, programme, ref)
+    publication = selectors.publication_of(decision)
+    due = (
+        f" It is due by {publication.due:%-d %B %Y} ({publication.rule})."
+        if publication.due
+        else ""
+    )
+    form = PublishForm(_data(request), initial={"version": decision.version})
+    return form_page(
+        request,
+        form,
+        template="form_page.html",
+        context={
+            "programme": programme,
+            "heading": f"Record the publication of {decision.ref}",
+            "intro": f"{decision.subject}.{due}",
+            "crumbs": _decision_crumbs(decision),
+            "submit_label": "Record the publication",
+            "cancel_url": reverse("decisions:decision", args=[decision.ref]),
+        },
+        call=lambda data: services.publish_decision(
+            actor=request.user,
+            decision=decision,
+            expected_version=data["version"],
+            published_on=data["published_on"],
+        ),
+        done=lambda d: (
+            f"{d.ref} was published on {d.published_on:%-d %B %Y}.",
+            reverse("decisions:decision", args=[d.ref]),
+        ),
+        what=decision.ref,
+    )
+
+
+@require_http_methods(WRITES)
+@programme_page
+@sign_in_to_write
+def condition_status(
+    request: HttpRequest, programme: Programme, ref: str, condition_id: int
+) -> HttpResponse:
+    decision = _decision_write(request, programme, ref)
+    condition = next((c for c in decision.conditions.all() if c.pk == condition_id), None)
+    if condition is None:
+        raise NotFound(f"{decision.ref} has no condition #{condition_id}.")
+    form = ConditionForm(
+        _data(request), initial={"version": decision.version, "status": condition.status}
+    )
+    return form_page(
+        request,
+        form,
+        template="form_page.html",
+        context={
+            "programme": programme,
+            "heading": f"A condition of {decision.ref}",
+            "intro": condition.text,
+            "crumbs": _decision_crumbs(decision),
+            "submit_label": "Save the status",
+            "cancel_url": reverse("decisions:decision", args=[decision.ref]),
+        },
+        call=lambda data: services.set_condition_status(
+            actor=request.user,
+            condition=condition,
+            status=data["status"],
+            expected_version=data["version"],
+        ),
+        done=lambda c: (
+            f"The condition is {c.get_status_display().lower()}.",
+            reverse("decisions:decision", args=[decision.ref]),
+        ),
+        what=decision.ref,
     )
 
 
@@ -155,6 +255,7 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
         constituencies=list(
             governance_selectors.constituency_list(user=request.user, programme=programme)
         ),
+        agenda_items=agenda_items_of(user=request.user, meetings=meetings),
         initial={"meeting": request.GET.get("meeting", "")},
     )
 
@@ -183,6 +284,7 @@ def record_decision(request: HttpRequest, programme: Programme, acronym: str) ->
             actor=request.user,
             group=group,
             meeting=meeting,
+            agenda_item=form.chosen_agenda_item(),
             decision=services.DecisionIn(
                 subject=data["subject"],
                 subject_type=data["subject_type"],
@@ -429,11 +531,13 @@ def raise_escalation(request: HttpRequest, programme: Programme, acronym: str) -
     )
 
     def call(data: dict[str, Any]) -> Escalation:
-        to_group = next(g for g in targets if g.acronym == data["to_group"])
+        to_ipa = data["to_group"] == TO_THE_IPA
+        to_group = None if to_ipa else next(g for g in targets if g.acronym == data["to_group"])
         return services.raise_escalation(
             actor=request.user,
             from_group=group,
-            to_group=GovernanceGroup.objects.get(pk=to_group.pk),
+            to_group=GovernanceGroup.objects.get(pk=to_group.pk) if to_group else None,
+            to_ipa=to_ipa,
             subject=data["subject"],
             context=data["context"],
             rationale=data["rationale"],
@@ -458,7 +562,7 @@ def raise_escalation(request: HttpRequest, programme: Programme, acronym: str) -
         },
         call=call,
         done=lambda e: (
-            f"{e.ref} is raised with {e.to_group.acronym}.",
+            f"{e.ref} is raised with {e.to_name}.",
             reverse("decisions:escalation", args=[e.ref]),
         ),
         what="The escalation",
@@ -486,7 +590,7 @@ def escalate_further(request: HttpRequest, programme: Programme, ref: str) -> Ht
         context={
             "programme": programme,
             "heading": f"Escalate {escalation.ref} further",
-            "intro": f"{escalation.to_group.acronym} cannot resolve “{escalation.subject}”: it goes one level higher.",
+            "intro": f"{escalation.to_name} cannot resolve “{escalation.subject}”: it goes one level higher.",
             "crumbs": [
                 ("Escalations", reverse("decisions:escalations")),
                 (escalation.ref, reverse("decisions:escalation", args=[escalation.ref])),
@@ -501,7 +605,7 @@ def escalate_further(request: HttpRequest, programme: Programme, ref: str) -> Ht
             rationale=data["rationale"],
         ),
         done=lambda e: (
-            f"{e.ref} is raised with {e.to_group.acronym}.",
+            f"{e.ref} is raised with {e.to_name}.",
             reverse("decisions:escalation", args=[e.ref]),
         ),
         what=escalation.ref,

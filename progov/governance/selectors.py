@@ -984,6 +984,14 @@ def group_choices(*, user: Any, programme: Programme) -> list[GovernanceGroup]:
     )
 
 
+def hidden_acronyms(*, user: Any, programme: Programme) -> set[str]:
+    """The acronyms of the programme's groups `user` may not see (to leave them unnamed
+    where a text would name them: a decision's route through a restricted parent)."""
+    every = GovernanceGroup.objects.filter(programme=programme)
+    visible = access.restrict(every, user=user).values_list("acronym", flat=True)
+    return set(every.values_list("acronym", flat=True)) - set(visible)
+
+
 def terms_text(*, group: GovernanceGroup, version_number: str) -> TermsOfReference:
     found = group.terms_of_reference.filter(version_number=version_number).first()
     if found is None:

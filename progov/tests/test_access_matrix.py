@@ -80,6 +80,27 @@ class Binding:
         return not self.missing and all(access.may_view(user=user, obj=o) for o in self.seen)
 
 
+def _condition_bindings(w: World) -> list[Binding]:
+    """A condition of each decision, one on a missing decision, and one asked for on
+    another decision (as missing as a missing one)."""
+    found = [
+        Binding(
+            k,
+            {"ref": d.ref, "condition_id": d.conditions.get().pk},
+            (d,),
+            {"decision": d},
+        )
+        for k, d in w.decisions.items()
+    ]
+    cross = replace(
+        found[0],
+        label="cross",
+        params={**found[0].params, "ref": w.decisions["hid"].ref},
+        missing=True,
+    )
+    return [*found, cross, _missing(found[0], ref="NOPE99-01")]
+
+
 def _missing(first: Binding, **params: Any) -> Binding:
     return replace(first, label="missing", params={**first.params, **params}, missing=True)
 
@@ -178,6 +199,8 @@ def api_bindings(w: World, path: str) -> list[Binding]:
         objects, name = next((v for k, v in logs.items() if k in path), (w.actions, "action"))
         found = _by_key(objects, lambda k, o: Binding(k, {"ref": o.ref}, (o,), {name: o}))
         return [*found, _missing(found[0], ref="NOPE99-01")]
+    if params == ["ref", "condition_id"]:
+        return _condition_bindings(w)
     if params == ["item_id"]:  # the forward look
         found = _by_key(w.forward, lambda k, i: Binding(k, {"item_id": i.pk}, (i,), {"item": i}))
         return [*found, _missing(found[0], item_id=MISSING_ID)]
@@ -358,6 +381,15 @@ API_WRITES: dict[tuple[str, str], Write] = {
     ),
     ("POST", "/api/v1/escalations/{ref}/answer"): Write(
         "answer", _on("escalation"), lambda w, b: {"outcome": "Answered"}, _on("escalation")
+    ),
+    ("PATCH", "/api/v1/governance/rules"): Write(
+        "change", lambda w, b: w.rules, lambda w, b: {"via": "the IPA"}, lambda w, b: w.rules
+    ),
+    ("POST", "/api/v1/decisions/{ref}/publish"): Write(
+        "change", _on("decision"), lambda w, b: {}, _on("decision")
+    ),
+    ("POST", "/api/v1/decisions/{ref}/conditions/{condition_id}"): Write(
+        "change", _on("decision"), lambda w, b: {"status": "met"}, _on("decision")
     ),
     ("POST", "/api/v1/appeals"): Write(
         "create",
@@ -560,6 +592,8 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
     if name in ("meetings:paper_publish", "meetings:paper_download"):
         found = _by_key(w.papers, lambda k, p: Binding(k, {"pk": p.pk}, (p,), {"paper": p}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
+    if params == ["ref", "condition_id"]:
+        return _condition_bindings(w)
     if name == "meetings:forward_look_schedule":
         found = _by_key(w.forward, lambda k, i: Binding(k, {"pk": i.pk}, (i,), {"item": i}))
         return [*found, _missing(found[0], pk=MISSING_ID)]
@@ -625,7 +659,7 @@ def page_bindings(w: World, name: str, params: list[str]) -> list[Binding]:
         return [*found, _missing(found[0], pk=MISSING_ID)]
     if params == ["ref"]:
         objects, key = w.actions, "action"
-        if name in ("decisions:decision", "decisions:lodge_appeal"):
+        if name in ("decisions:decision", "decisions:lodge_appeal", "decisions:publish"):
             objects, key = w.decisions, "decision"
         elif name.startswith("decisions:") and "escalat" in name:
             objects, key = w.escalations, "escalation"
@@ -795,6 +829,8 @@ PAGE_WRITES: dict[str, tuple[str, Callable[[World, Binding], Any]] | None] = {
         lambda w, b: Appeal(decision=b.on["decision"], programme=w.programme),
     ),
     "decisions:decide_appeal": ("decide", _on("appeal")),
+    "decisions:publish": ("change", _on("decision")),
+    "decisions:condition": ("change", _on("decision")),
     "decisions:edit_rules": ("change", lambda w, b: w.rules),
     "decisions:edit_delegation": ("change", lambda w, b: w.rules),
 }
@@ -1019,11 +1055,11 @@ def run_api_writes(m: Matrix, *, roles: Sequence[str] = ROLES) -> None:
 def check_versioning(
     m: Matrix, method: str, path: str, spec: Write, bindings: list[Binding]
 ) -> None:
-    """428 without If-Match and 412 with a stale one, for the programme secretariat, on
-    the first binding it may write (the header is read before the object, and compared
-    with its version, the same way for every object of the kind); neither writes anything."""
+    """428 without If-Match and 412 with a stale one, for the programme secretariat (or,
+    for what only administrators may do, an administrator), on the first binding they may
+    write (the header is read before the object, and compared with its version, the same
+    way for every object of the kind); neither writes anything."""
     w = m.world
-    user = w.users["pmo"]
     checked = 0
     for b in bindings:
         if b.missing or spec.versioned is None or (obj := spec.versioned(w, b)) is None:
@@ -1031,6 +1067,14 @@ def check_versioning(
         if checked:
             break
         checked += 1
+        target = spec.target(w, b)
+        role = (
+            "pmo"
+            if target is not None
+            and access.allowed(user=w.users["pmo"], action=spec.action, obj=target)
+            else "admin"
+        )
+        user = w.users[role]
         url = _api_url(path, b.params)
         for if_match, expected in ((None, 428), (obj.version + 7, 412)):
             with rolled_back():
@@ -1041,7 +1085,7 @@ def check_versioning(
                 written = entries_since(head)
             if status != expected or written:
                 m.problem(
-                    "pmo",
+                    role,
                     f"{method} {url} [{b.label}]",
                     f"If-Match {if_match}: {status} (expected {expected}), "
                     f"{len(written)} audit entries",

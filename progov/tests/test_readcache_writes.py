@@ -139,7 +139,9 @@ def _condition_met(world: World) -> None:
     from progov.decisions.models import Condition
 
     condition = Condition.objects.create(decision=world.decisions["psg"], text="ZQ condition")
-    _decisions_services().set_condition_status(actor=_pmo(world), condition=condition, status="met")
+    _decisions_services().set_condition_status(
+        actor=_pmo(world), condition=condition, status="met", expected_version=None
+    )
 
 
 def _owner_alias(world: World) -> None:

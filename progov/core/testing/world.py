@@ -386,6 +386,8 @@ def _decisions(programme: Any, groups: dict[str, Any], people: dict[str, Any]) -
         )
         for key in ("psg", "hid")
     }
+    for key, decision in decisions.items():
+        decision.conditions.create(text=f"A condition of {key}'s decision")
     escalations = {
         "sub": Escalation.objects.create(
             programme=programme,

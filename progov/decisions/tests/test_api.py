@@ -117,3 +117,100 @@ def test_an_escalation_chain_through_the_api(client, rules_world, pmo_user):
         },
     )
     assert anonymous.status_code == 401
+
+
+def test_a_formal_escalation_to_the_ipa_through_the_api(client, rules_world, pmo_user):
+    w = rules_world
+    body = {"from_group": "TMAG", "subject": "s", "context": "c", "rationale": "r", "impact": "i"}
+    raised = call(
+        client, "POST", "/api/v1/escalations", {**body, "to_ipa": True}, user=w["tmag_login"]
+    )
+    assert raised.status_code == 201, raised.content
+    assert raised.json()["to_ipa"] is True and raised.json()["to_group"] is None
+    nowhere = call(client, "POST", "/api/v1/escalations", body, user=w["tmag_login"])
+    assert nowhere.status_code == 422
+    assert "the next level, or the IPA" in nowhere.json()["errors"]["to_group"][0]
+    informal = call(
+        client,
+        "POST",
+        "/api/v1/escalations",
+        {**body, "to_ipa": True, "formal": False},
+        user=w["tmag_login"],
+    )
+    assert informal.status_code == 422
+    assert Escalation.objects.count() == 1
+
+
+def test_the_rules_are_read_and_changed_through_the_api(client, rules_world, admin_user, pmo_user):
+    w = rules_world
+    got: Any = call(client, "GET", "/api/v1/governance/rules")
+    assert got.status_code == 200 and got["ETag"] == '"1"'
+    body = got.json()
+    assert body["framework_version"] == "3.2" and body["regulator"] == "OFGEM"
+    assert body["via"] == "the IPA" and body["cumulative_total_gbp"] == "0"
+    design = next(d for d in body["delegations"] if d["subject_type"] == "design")
+    assert design["level"] == 3 and design["groups"] == ["DAG"]
+    assert {t["key"] for t in body["thresholds"]} >= {"cost_single", "cost_cumulative"}
+    rules = w["rules"]
+    changed: Any = check_versioned_write(
+        client,
+        "PATCH",
+        "/api/v1/governance/rules",
+        {"framework_version": "3.3", "cumulative_from": "2023-06-08"},
+        obj=rules,
+        user=admin_user,
+        fields=["framework_version", "cumulative_from"],
+    )
+    assert changed.json()["framework_version"] == "3.3"
+    assert changed.json()["regulator"] == "OFGEM" and changed.json()["via"] == "the IPA"
+    rules.refresh_from_db()
+    refused = call(
+        client,
+        "PATCH",
+        "/api/v1/governance/rules",
+        {"via": "Someone"},
+        user=pmo_user,
+        if_match=rules.version,
+    )
+    assert refused.status_code == 403
+    unknown = call(
+        client,
+        "PATCH",
+        "/api/v1/governance/rules",
+        {"regulator": "NOPE"},
+        user=admin_user,
+        if_match=rules.version,
+    )
+    assert unknown.status_code == 422 and "regulator" in unknown.json()["errors"]
+    cleared = call(
+        client,
+        "PATCH",
+        "/api/v1/governance/rules",
+        {"cumulative_from": None},
+        user=admin_user,
+        if_match=rules.version,
+    )
+    assert cleared.status_code == 200 and cleared.json()["cumulative_from"] is None
+
+
+def test_a_route_through_a_group_the_caller_cannot_see_does_not_name_it(
+    client, rules_world, pmo_user
+):
+    from progov.core.testing.factories import GroupFactory
+
+    w = rules_world
+    secret = GroupFactory(
+        programme=w["psg"].programme, acronym="QZSEC", level=3, parent=w["psg"], visibility="group"
+    )
+    GroupFactory(programme=w["psg"].programme, acronym="QZPUB", level=4, parent=secret)
+    seen = route(client, group="QZPUB", subject_type="programme").json()
+    assert "QZSEC" not in str(seen)
+    assert seen["path"] == ["QZPUB", "a group you cannot see", "PSG"]
+    staff = call(
+        client,
+        "POST",
+        "/api/v1/governance/route-decision",
+        {"group": "QZPUB", "subject_type": "programme"},
+        user=pmo_user,
+    ).json()
+    assert staff["path"] == ["QZPUB", "QZSEC", "PSG"]

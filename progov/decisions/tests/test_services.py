@@ -127,7 +127,7 @@ def test_an_escalation_raised_at_dwg_walks_tmag_psg_and_the_regulator_via_the_ip
     )
     assert third.to_group == w["ofgem"] and third.via == "the IPA"
     chain = escalation_chain(user=pmo_user, escalation=second)
-    assert [(e.from_group.acronym, e.to_group.acronym) for e in chain] == [
+    assert [(e.from_group.acronym, e.to_name) for e in chain] == [
         ("DWG", "TMAG"),
         ("TMAG", "PSG"),
         ("PSG", "OFGEM"),
@@ -164,6 +164,48 @@ def test_a_formal_escalation_skips_no_level(rules_world):
         impact="x",
         formal=False,
     )
+
+
+def test_a_formal_escalation_may_go_to_the_ipa_which_answers_or_takes_it_to_the_regulator(
+    rules_world, pmo_user
+):
+    w = rules_world
+    body: dict[str, Any] = {
+        "subject": "A decision of TMAG",
+        "context": "c",
+        "rationale": "r",
+        "impact": "i",
+    }
+    for extra, words in (
+        ({"to_group": None, "formal": False}, "An informal escalation goes to the lowest"),
+        ({"to_group": w["psg"]}, "a group or to the IPA, not both"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            services.raise_escalation(
+                actor=w["tmag_login"],
+                from_group=w["tmag"],
+                to_ipa=True,
+                **{"formal": True, **extra},
+                **body,
+            )
+        assert words in refused.value.field_errors["to_group"][0]
+    made = services.raise_escalation(
+        actor=w["tmag_login"], from_group=w["tmag"], to_group=None, to_ipa=True, **body
+    )
+    assert made.to_ipa and made.to_group is None and made.to_name == "the IPA"
+    assert str(made) == f"{made.ref}: TMAG → the IPA"
+    # Nobody's group holds it: the programme secretariat records the IPA's part.
+    with pytest.raises(PermissionDenied):
+        services.escalate_further(
+            actor=w["chair_login"], escalation=made, expected_version=1, rationale="x"
+        )
+    up = services.escalate_further(
+        actor=pmo_user, escalation=made, expected_version=1, rationale="It meets the thresholds"
+    )
+    assert up.to_group == w["ofgem"] and up.via == "the IPA" and up.previous == made
+    assert up.from_group == w["tmag"] and up.raised_by_text == "The IPA"
+    chain = escalation_chain(user=pmo_user, escalation=up)
+    assert [e.to_name for e in chain] == ["the IPA", "OFGEM"]
 
 
 def test_an_appeal_goes_to_the_ipa_whose_decision_is_final_and_becomes_actions(

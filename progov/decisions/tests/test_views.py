@@ -110,6 +110,34 @@ def test_an_escalation_is_raised_answered_and_its_chain_shown(client, rules_worl
     assert "ESC002" in client.get("/home/").content.decode()
 
 
+def test_a_formal_escalation_goes_to_the_ipa_from_the_page(client, rules_world, pmo_user):
+    w = rules_world
+    sign_in(client, w["tmag_login"])
+    url = "/escalations/raise/TMAG/"
+    form = client.get(url).content.decode()
+    assert '<option value="@ipa">The IPA (Independent Programme Assurance)</option>' in form
+    body = {
+        "to_group": "@ipa",
+        "subject": "Cleansing",
+        "context": "c",
+        "rationale": "r",
+        "impact": "i",
+    }
+    informal = client.post(url, body)
+    assert (
+        informal.status_code == 400
+        and "a formal one may go to the IPA" in informal.content.decode()
+    )
+    assert client.post(url, {**body, "formal": "on"}).status_code == 302
+    made = Escalation.objects.get()
+    assert made.to_ipa and made.to_group is None
+    sign_in(client, pmo_user)
+    page = client.get(f"/escalations/{made.ref}/").content.decode()
+    assert "<dt>To</dt><dd>the IPA</dd>" in page
+    assert not page_problems(page)
+    assert f"{made.ref}: TMAG escalated" in client.get("/home/").content.decode()
+
+
 def test_an_appeal_is_lodged_and_the_ipa_decision_recorded(
     client, rules_world, pmo_user, member_user
 ):

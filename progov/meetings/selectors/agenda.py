@@ -9,6 +9,7 @@ agenda past the meeting's end is flagged ("runs 25 minutes over").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -159,6 +160,16 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
             )
         )
         .order_by("position", "id")
+    )
+
+
+def agenda_items_of(*, user: Any, meetings: Sequence[Meeting]) -> list[AgendaItem]:
+    """The items of several meetings the reader may see, by meeting and position (a
+    form's choice of the item something was decided under)."""
+    return list(
+        access.restrict(
+            AgendaItem.objects.filter(meeting__in=[m.pk for m in meetings]), user=user
+        ).order_by("meeting_id", "position", "id")
     )
 
 
