@@ -307,7 +307,10 @@ def publish_decision(
 @transaction.atomic
 def link_decisions_to_meetings(*, actor: Any, programme: Programme) -> int:
     """Link decisions taken at a meeting that was not in progov yet to the group's meeting
-    of that day, once it is (after the meetings are generated)."""
+    of that day, once it is (after the meetings are generated). The ref such a decision was
+    given without its meeting ("DAG00-D03": no meeting number known) takes the meeting's
+    number ("DAG26-D01"); the data pack knows decisions by group, day and subject, so a
+    reload still finds them."""
     linked = 0
     rows = list(
         Decision.objects.filter(
@@ -315,12 +318,24 @@ def link_decisions_to_meetings(*, actor: Any, programme: Programme) -> int:
         ).select_related("group")
     )
     index = action_services.MeetingIndex(list({d.group_id: d.group for d in rows}.values()))
-    for d in rows:
+    for d in sorted(rows, key=lambda d: (d.decided_on, d.ref_prefix, d.sequence, d.pk)):
         meeting = index.find(d.group, "", d.decided_on)
         if meeting is None:
             continue
-        Decision.objects.filter(pk=d.pk).update(meeting=meeting)
-        record_update(actor=actor, obj=d, changes={"meeting": [None, str(meeting)]})
+        changes: dict[str, Any] = {"meeting": [None, str(meeting)]}
+        values: dict[str, Any] = {"meeting": meeting}
+        prefix = _prefix(d.group, meeting)
+        if prefix != d.ref_prefix:
+            last = Decision.objects.filter(programme=programme, ref_prefix=prefix).aggregate(
+                n=Max("sequence")
+            )["n"]
+            sequence = (last or 0) + 1
+            ref = f"{prefix}-D{sequence:02d}"
+            values.update(ref=ref, ref_prefix=prefix, sequence=sequence)
+            changes["ref"] = [d.ref, ref]
+        Decision.objects.filter(pk=d.pk).update(**values)
+        d.ref = values.get("ref", d.ref)
+        record_update(actor=actor, obj=d, changes=changes)
         linked += 1
     return linked
 

@@ -245,3 +245,37 @@ def test_an_appeal_goes_to_the_ipa_whose_decision_is_final_and_becomes_actions(
             result="upheld",
             ipa_decision="again",
         )
+
+
+def test_a_decision_loaded_before_its_meeting_takes_the_meetings_number_once_linked(
+    rules_world, pmo_user
+):
+    from datetime import date
+
+    from progov.meetings.tests.attendance_world import meeting_of
+
+    w = rules_world
+    first, second = (
+        services.record_decision(
+            actor=pmo_user,
+            group=w["dag"],
+            decision=services.DecisionIn(
+                subject=subject,
+                subject_type="design",
+                outcome="accepted",
+                decided_on=date(2023, 10, 4),
+            ),
+        )
+        for subject in ("CR031", "CR032")
+    )
+    assert (first.ref, second.ref) == ("DAG00-D01", "DAG00-D02")
+    meeting = meeting_of(w["dag"], date(2023, 10, 4), number=27, status="held")
+    head = audit_head()
+    assert services.link_decisions_to_meetings(actor=pmo_user, programme=w["psg"].programme) == 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.ref, second.ref) == ("DAG27-D01", "DAG27-D02")
+    assert first.meeting == meeting and first.ref_prefix == "DAG27" and second.sequence == 2
+    entry = assert_audited(first, "update", since=head)
+    assert entry.changes["ref"] == ["DAG00-D01", "DAG27-D01"]
+    assert services.link_decisions_to_meetings(actor=pmo_user, programme=w["psg"].programme) == 0
