@@ -319,9 +319,7 @@ def set_condition_status(
 
     def write(user: Any, expected: int) -> Any:
         found = selectors.decision_get(user=user, programme=prog, ref=ref)
-        condition = next((c for c in found.conditions.all() if c.pk == condition_id), None)
-        if condition is None:
-            raise NotFound(f"{found.ref} has no condition #{condition_id}.")
+        condition = selectors.condition_of(found, condition_id)
         services.set_condition_status(
             actor=user, condition=condition, status=payload.status, expected_version=expected
         )

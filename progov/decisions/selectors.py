@@ -168,6 +168,15 @@ def publication_of(d: Decision) -> Publication:
     )
 
 
+def condition_of(decision: Decision, condition_id: int) -> Any:
+    """One condition of a decision the reader may see (from `decision_get`'s prefetch);
+    NotFound for another decision's or a missing one."""
+    found = next((c for c in decision.conditions.all() if c.pk == condition_id), None)
+    if found is None:
+        raise NotFound(f"{decision.ref} has no condition #{condition_id}.")
+    return found
+
+
 def decisions_at(*, user: Any, meeting: Any) -> list[Decision]:
     return list(
         _decisions(access.restrict(Decision.objects.filter(meeting=meeting), user=user)).order_by(

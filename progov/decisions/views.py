@@ -185,9 +185,7 @@ def condition_status(
     request: HttpRequest, programme: Programme, ref: str, condition_id: int
 ) -> HttpResponse:
     decision = _decision_write(request, programme, ref)
-    condition = next((c for c in decision.conditions.all() if c.pk == condition_id), None)
-    if condition is None:
-        raise NotFound(f"{decision.ref} has no condition #{condition_id}.")
+    condition = selectors.condition_of(decision, condition_id)
     form = ConditionForm(
         _data(request), initial={"version": decision.version, "status": condition.status}
     )
